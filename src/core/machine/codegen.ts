@@ -1,0 +1,187 @@
+import type { Isa } from '../isa/isa';
+import { isUser } from '../isa/isa';
+import type { InstrDef } from '../isa/table';
+
+/**
+ * Compiles an ISA's table into one interpreter loop. The loop keeps P, M, l, b and the window check in locals
+ * and reports traps by falling out of the switch into a single trap path, never by exceptions. The table's
+ * `exec` snippets are our own text (isa/table.ts); user-defined effects are called through `slow` hooks.
+ */
+
+/** Why `run` returned. */
+export const Stop = { LIMIT: 0, HALTED: 1, TRAP: 2, BREAK: 3, MODE: 4 } as const;
+export type StopReason = (typeof Stop)[keyof typeof Stop];
+
+/** Run flags, decided per call. */
+export const RunFlag = {
+  /** Return after each trap is taken (the new PSW is loaded): a monitor's dispatcher runs next. */
+  EXIT_ON_TRAP: 1,
+  /** Return as soon as M differs from its value at the start of the call (the hybrid monitor). */
+  EXIT_ON_MODE: 2,
+} as const;
+
+export interface CodegenOptions {
+  /** Stop before an instruction whose physical address is marked in `m.breakpoints` (not the first one). */
+  breakpoints: boolean;
+  /** Call `m.onAccess(kind, physical)` on every fetch (0), load (1), store (2) and trap-frame write (3). */
+  trace: boolean;
+}
+
+export type RunFn = (m: unknown, maxSteps: number, flags: number) => StopReason;
+
+const MACROS = ['LOAD', 'STORE', 'CHECK', 'TRAP', 'SETREG', 'GOTO'] as const;
+
+function check(a: string, trace: boolean, kind: number): string {
+  return `if (((${a}) - lo) >>> 0 >= span) { tc = 2; td = (${a}); break; }` + (trace ? ` acc(${kind}, (${a}) + l);` : '');
+}
+
+function expandMacro(name: string, args: string[], o: CodegenOptions): string {
+  switch (name) {
+    case 'LOAD':
+      return `${check(args[1], o.trace, 1)} ${args[0]} = E[(${args[1]}) + l];`;
+    case 'STORE':
+      return `${check(args[0], o.trace, 2)} E[(${args[0]}) + l] = ${args[1]};`;
+    case 'CHECK':
+      return check(args[0], false, 1);
+    case 'TRAP':
+      return `{ tc = ${args[0]}; td = ${args[1]}; break; }`;
+    case 'SETREG':
+      return `{ R[${args[0]}] = ${args[1]}; R[0] = 0; }`;
+    case 'GOTO':
+      return `{ pc = ${args[0]}; continue; }`;
+  }
+  throw new Error(`unknown macro ${name}`);
+}
+
+/** Expands the macro calls of a snippet; arguments may hold balanced parentheses. */
+export function expandSnippet(src: string, o: CodegenOptions): string {
+  let out = '';
+  let i = 0;
+  const re = new RegExp(`\\b(${MACROS.join('|')})\\(`, 'g');
+  for (let m = re.exec(src); m; m = re.exec(src)) {
+    out += src.slice(i, m.index);
+    let depth = 1;
+    let j = re.lastIndex;
+    const args: string[] = [];
+    let argStart = j;
+    for (; j < src.length && depth > 0; j++) {
+      const c = src[j];
+      if (c === '(' || c === '[') depth++;
+      else if (c === ')' || c === ']') depth--;
+      if ((c === ',' && depth === 1) || depth === 0) {
+        args.push(expandSnippet(src.slice(argStart, j).trim(), o));
+        argStart = j + 1;
+      }
+    }
+    out += expandMacro(m[1], args, o);
+    i = j;
+    re.lastIndex = j;
+  }
+  out += src.slice(i);
+  return out
+    .replace(/\bNEXT\b/g, '{ pc = pc + 1; continue; }')
+    .replace(/\bNEWPSW\b/g, '{ WINDOW if (exitOnMode && M !== M0) { reason = 4; break loop; } continue; }')
+    .replace(/\bHALT\b/g, '{ pc = pc + 1; reason = 1; break loop; }')
+    .replace(/\bWINDOW\b/g, WINDOW);
+}
+
+/** The §2 check as one unsigned compare: a is valid iff lo <= a < lo + span. */
+const WINDOW = 'lo = l < 0 ? -l : 0; hi = b < q - l ? b : q - l; span = hi > lo ? hi - lo : 0;';
+
+function decode(body: string): string {
+  let d = '';
+  if (/\bra\b/.test(body)) d += 'const ra = (w >>> 20) & 15; ';
+  if (/\brb\b/.test(body)) d += 'const rb = (w >>> 16) & 15; ';
+  if (/\bsimm\b/.test(body)) d += 'const simm = (w << 16) >> 16; ';
+  if (/\buimm\b/.test(body)) d += 'const uimm = w & 0xffff; ';
+  return d;
+}
+
+function caseFor(isa: Isa, d: InstrDef, slowIndex: number, o: CodegenOptions): string {
+  let body: string;
+  if (isUser(d)) {
+    body =
+      (d.privileged ? 'if (M !== 0) TRAP(1, w);' : '') +
+      ` m.pc = pc; m.mode = M; m.l = l; m.b = b; const r = slow[${slowIndex}](m, w);` +
+      ' if (r > 0) TRAP(r, m.slowDetail);' +
+      ' pc = m.pc; M = m.mode; l = m.l; b = m.b;' +
+      ' if (r < 0) { WINDOW reason = 1; break loop; } NEWPSW';
+  } else {
+    let user = '';
+    if (d.variants) {
+      const v = isa.variants[d.mnemonic] ?? 'privileged';
+      if (v === 'privileged') user = 'TRAP(1, w)';
+      else if (v === 'user-nop') user = 'NEXT';
+      else if (d.openExec) user = d.openExec;
+    }
+    body = (user ? `if (M !== 0) { ${user} } ` : '') + d.exec;
+  }
+  const code = expandSnippet(body, o);
+  return `case ${d.op}: { ${decode(code)}${code} }`;
+}
+
+function generate(isa: Isa, o: CodegenOptions): string {
+  const slows: number[] = [];
+  const cases = isa.instructions
+    .map((d) => {
+      const k = isUser(d) ? slows.push(d.op) - 1 : -1;
+      return caseFor(isa, d, k, o);
+    })
+    .join('\n');
+  return `
+return function run(m, maxSteps, flags) {
+  const E = m.mem, R = m.regs, q = m.q, dev = m.dev, slow = m.slowFns, counts = m.trapCounts;
+  ${o.trace ? 'const acc = m.onAccess;' : ''}
+  ${o.breakpoints ? 'const bp = m.breakpoints;' : ''}
+  const exitOnTrap = (flags & 1) !== 0, exitOnMode = (flags & 2) !== 0;
+  let pc = m.pc, M = m.mode, l = m.l, b = m.b;
+  const M0 = M;
+  let lo = 0, hi = 0, span = 0; ${WINDOW}
+  let steps = 0, reason = 0, tc = 0, td = 0;
+  loop: for (;;) {
+    if (steps >= maxSteps) { reason = 0; break; }
+    steps++;
+    if ((pc - lo) >>> 0 >= span) { tc = 2; td = pc; }
+    else {
+      const pa = pc + l;
+      ${o.breakpoints ? 'if (steps > 1 && bp[pa] !== 0) { steps--; reason = 3; break; }' : ''}
+      ${o.trace ? 'acc(0, pa);' : ''}
+      const w = E[pa];
+      switch (w >>> 24) {
+${cases}
+        default: tc = 3; td = w; break;
+      }
+    }
+    // Trap (§3): old PSW and cause into physical E[0..5], new PSW from physical E[8..11].
+    ${o.trace ? 'for (let i = 0; i < 6; i++) acc(3, i);' : ''}
+    E[0] = M; E[1] = pc; E[2] = l; E[3] = b; E[4] = tc; E[5] = td;
+    M = E[8] === 0 ? 0 : 1; pc = E[9]; l = E[10]; b = E[11];
+    ${WINDOW}
+    counts[tc]++;
+    if (m.onTrap !== null) { m.pc = pc; m.mode = M; m.l = l; m.b = b; m.onTrap(tc, td); }
+    if (exitOnTrap) { reason = 2; break; }
+    if (exitOnMode && M !== M0) { reason = 4; break; }
+  }
+  m.pc = pc; m.mode = M; m.l = l; m.b = b;
+  m.lastSteps = steps; m.steps += steps;
+  return reason;
+};`;
+}
+
+const cache = new Map<string, RunFn>();
+
+export function compiledRun(isa: Isa, o: CodegenOptions): RunFn {
+  const key = `${isa.key}|${o.breakpoints ? 1 : 0}${o.trace ? 1 : 0}`;
+  let fn = cache.get(key);
+  if (!fn) {
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the source is generated from our table
+    fn = new Function(generate(isa, o))() as RunFn;
+    cache.set(key, fn);
+  }
+  return fn;
+}
+
+/** The source of the generated loop, for docs and debugging. */
+export function generatedSource(isa: Isa, o: CodegenOptions = { breakpoints: false, trace: false }): string {
+  return generate(isa, o);
+}

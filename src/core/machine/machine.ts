@@ -1,0 +1,218 @@
+import { presetIsa, isUser, type Isa, type SlowExec, type SlowState } from '../isa/isa';
+import { compiledRun, RunFlag, Stop, type RunFn, type StopReason } from './codegen';
+import { ConsoleDevices, type ConsoleSnapshot, type Devices } from './devices';
+
+export { Stop, RunFlag, type StopReason } from './codegen';
+
+export const MIN_Q = 64;
+export const MAX_Q = 1_048_576;
+export const DEFAULT_Q = 65_536;
+export const DEFAULT_MAX_STEPS = 10_000_000;
+
+export type Status = 'ready' | 'running' | 'halted' | 'limit';
+
+/** Program status word (§1): mode (0 = s, 1 = u), program counter, relocation base and bounds. */
+export interface PSW {
+  mode: number;
+  pc: number;
+  l: number;
+  b: number;
+}
+
+/** What a program image gives the loader: words at physical addresses, and the entry point. */
+export interface Image {
+  words: ReadonlyArray<readonly [address: number, word: number]>;
+  entry: number;
+}
+
+export interface MachineSnapshot {
+  mem: Int32Array;
+  regs: Int32Array;
+  psw: PSW;
+  steps: number;
+  trapCounts: Float64Array;
+  status: Status;
+  console: ConsoleSnapshot | null;
+}
+
+export interface MachineOptions {
+  /** Memory size q (§1). Ignored when `mem` is given. */
+  q?: number;
+  /** Memory to run on, e.g. a monitor's view of a VM's allocation (a subarray: no copy). */
+  mem?: Int32Array;
+  /** Registers to share, e.g. a guest's registers that the VM map f carries unchanged. */
+  regs?: Int32Array;
+  isa?: Isa;
+  dev?: Devices;
+}
+
+export function checkMemorySize(q: number): string | null {
+  if (!Number.isInteger(q) || q < MIN_Q || q > MAX_Q) return `memory size must be an integer from ${MIN_Q} to ${MAX_Q}, got ${q}`;
+  return null;
+}
+
+/**
+ * The PG/1 machine S = ⟨E, M, P, R⟩ plus sixteen registers. A thin class over typed arrays: the work is done
+ * by the interpreter generated from the ISA table (codegen.ts); fields are public so that the generated loop,
+ * monitors and views read them without copies.
+ */
+export class Machine implements SlowState {
+  readonly q: number;
+  readonly mem: Int32Array;
+  readonly regs: Int32Array;
+  pc = 0;
+  mode = 0;
+  l = 0;
+  b: number;
+  status: Status = 'ready';
+  /** Instructions executed (a trapping instruction counts as one), since boot. */
+  steps = 0;
+  /** Instructions executed by the last `run` call. */
+  lastSteps = 0;
+  /** Traps taken since boot, indexed by cause (1..5). */
+  readonly trapCounts = new Float64Array(6);
+  dev: Devices;
+  /** Told of each trap after the new PSW is loaded; the old PSW, cause and detail are in physical E[0..5]. */
+  onTrap: ((cause: number, detail: number) => void) | null = null;
+  /** Physical addresses at which `run` stops before executing (Uint8Array of size q, nonzero = break). */
+  breakpoints: Uint8Array | null = null;
+  /** Told of every physical access: 0 fetch, 1 load, 2 store, 3 trap-frame write. Slow; for tests. */
+  onAccess: ((kind: number, physical: number) => void) | null = null;
+  slowDetail = 0;
+  private isaValue: Isa;
+  private slowFnsValue: SlowExec[] = [];
+  private fast!: RunFn;
+  private withBreaks!: RunFn;
+  private traced!: RunFn;
+
+  constructor(opts: MachineOptions = {}) {
+    this.mem = opts.mem ?? new Int32Array(opts.q ?? DEFAULT_Q);
+    this.q = this.mem.length;
+    const err = opts.mem ? null : checkMemorySize(this.q);
+    if (err) throw new RangeError(err);
+    this.regs = opts.regs ?? new Int32Array(16);
+    this.b = this.q;
+    this.dev = opts.dev ?? new ConsoleDevices();
+    this.isaValue = opts.isa ?? presetIsa('pg1');
+    this.compile();
+  }
+
+  get isa(): Isa {
+    return this.isaValue;
+  }
+
+  set isa(isa: Isa) {
+    this.isaValue = isa;
+    this.compile();
+  }
+
+  /** Read by the generated loop. */
+  get slowFns(): SlowExec[] {
+    return this.slowFnsValue;
+  }
+
+  private compile(): void {
+    const isa = this.isaValue;
+    this.slowFnsValue = isa.instructions.filter(isUser).map((d) => d.slow);
+    this.fast = compiledRun(isa, { breakpoints: false, trace: false });
+    this.withBreaks = compiledRun(isa, { breakpoints: true, trace: false });
+    this.traced = compiledRun(isa, { breakpoints: false, trace: true });
+  }
+
+  get console(): string {
+    return this.dev instanceof ConsoleDevices ? this.dev.output : '';
+  }
+
+  get psw(): PSW {
+    return { mode: this.mode, pc: this.pc, l: this.l, b: this.b };
+  }
+
+  setPSW(p: PSW): void {
+    this.mode = p.mode === 0 ? 0 : 1;
+    this.pc = p.pc | 0;
+    this.l = p.l | 0;
+    this.b = p.b | 0;
+  }
+
+  /** Boot (§4): M = s, R = (0, q), registers and memory 0, counters cleared, then the image loaded. */
+  boot(image?: Image): void {
+    this.mem.fill(0);
+    this.regs.fill(0);
+    this.mode = 0;
+    this.l = 0;
+    this.b = this.q;
+    this.pc = 0;
+    this.steps = 0;
+    this.lastSteps = 0;
+    this.trapCounts.fill(0);
+    this.status = 'ready';
+    if (this.dev instanceof ConsoleDevices) this.dev.reset();
+    if (image) this.load(image);
+  }
+
+  /** Writes an image into physical memory and sets P to its entry. Throws RangeError if it does not fit. */
+  load(image: Image): void {
+    for (const [a] of image.words) {
+      if (a < 0 || a >= this.q) throw new RangeError(`the program needs address ${a}, but memory has ${this.q} words (0..${this.q - 1})`);
+    }
+    for (const [a, w] of image.words) this.mem[a] = w;
+    this.pc = image.entry;
+  }
+
+  /**
+   * Runs at most `maxSteps` instructions. Returns why it stopped; `lastSteps` says how many ran. A HALT sets
+   * status `halted`; the caller decides when a LIMIT is the step limit of §4.
+   */
+  run(maxSteps: number, flags = 0): StopReason {
+    if (this.status === 'halted') return Stop.HALTED;
+    const fn = this.onAccess ? this.traced : this.breakpoints ? this.withBreaks : this.fast;
+    const r = fn(this, maxSteps, flags);
+    if (r === Stop.HALTED) this.status = 'halted';
+    return r;
+  }
+
+  step(flags = 0): StopReason {
+    return this.run(1, flags);
+  }
+
+  /** Takes a trap (§3) from the current PSW, as the hardware would: used by monitors to reflect traps. */
+  trap(cause: number, detail: number): void {
+    const E = this.mem;
+    E[0] = this.mode;
+    E[1] = this.pc;
+    E[2] = this.l;
+    E[3] = this.b;
+    E[4] = cause;
+    E[5] = detail;
+    this.mode = E[8] === 0 ? 0 : 1;
+    this.pc = E[9];
+    this.l = E[10];
+    this.b = E[11];
+    this.trapCounts[cause]++;
+    this.onTrap?.(cause, detail);
+  }
+
+  snapshot(): MachineSnapshot {
+    return {
+      mem: this.mem.slice(),
+      regs: this.regs.slice(),
+      psw: this.psw,
+      steps: this.steps,
+      trapCounts: this.trapCounts.slice(),
+      status: this.status,
+      console: this.dev instanceof ConsoleDevices ? this.dev.snapshot() : null,
+    };
+  }
+
+  restore(s: MachineSnapshot): void {
+    this.mem.set(s.mem);
+    this.regs.set(s.regs);
+    this.setPSW(s.psw);
+    this.steps = s.steps;
+    this.trapCounts.set(s.trapCounts);
+    this.status = s.status;
+    if (s.console && this.dev instanceof ConsoleDevices) this.dev.restore(s.console);
+  }
+}
+
+export { ConsoleDevices, type Devices } from './devices';
