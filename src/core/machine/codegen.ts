@@ -25,36 +25,80 @@ export interface CodegenOptions {
   breakpoints: boolean;
   /** Call `m.onAccess(kind, physical)` on every fetch (0), load (1), store (2) and trap-frame write (3). */
   trace: boolean;
+  /** Run hot innocuous code as compiled blocks (blocks.ts). */
+  blocks: boolean;
 }
+
+/** Executions of an address before a block is compiled there. */
+export const HOT = 8;
+
+/**
+ * Enters a compiled block at P when one exists (or compiles one when P is hot). A block runs only if it starts
+ * at this P, lies wholly in the window and fits the step budget; otherwise the instruction is interpreted.
+ */
+const BLOCK_DISPATCH = `
+      let bi = bids[pa];
+      if (bi === 0 && ++heat[pa] === ${HOT}) bi = m.compileAt(pa, pc);
+      if (bi !== 0) {
+        const blk = blist[bi];
+        if (blk.vpc !== pc) { bids[pa] = 0; heat[pa] = 0; }
+        else if (blk.len <= maxSteps - steps && ((pc + blk.len - 1 - lo) >>> 0) < span) {
+          const n = blk.fn(R, E, x, maxSteps - steps, l, lo, span);
+          if (n >= 0) {
+            steps += n; pc = x[0];
+            if (x[1] === 0) continue;
+            steps++; tc = x[1]; td = x[2]; break step;
+          }
+          bids[pa] = 0; heat[pa] = 0;
+        }
+      }`;
 
 export type RunFn = (m: unknown, maxSteps: number, flags: number) => StopReason;
 
 const MACROS = ['LOAD', 'STORE', 'CHECK', 'TRAP', 'SETREG', 'GOTO'] as const;
+type MacroName = (typeof MACROS)[number];
+
+/**
+ * A backend gives the meaning of the table's macros. The interpreter loop below is one backend; the block
+ * compiler (blocks.ts) is the other, so both read the same `exec` snippets.
+ */
+export interface Backend {
+  macro(name: MacroName, args: string[]): string;
+  NEXT: string;
+  NEWPSW: string;
+  HALT: string;
+}
 
 function check(a: string, trace: boolean, kind: number): string {
   return `if (((${a}) - lo) >>> 0 >= span) { tc = 2; td = (${a}); break; }` + (trace ? ` acc(${kind}, (${a}) + l);` : '');
 }
 
-function expandMacro(name: string, args: string[], o: CodegenOptions): string {
-  switch (name) {
-    case 'LOAD':
-      return `${check(args[1], o.trace, 1)} ${args[0]} = E[(${args[1]}) + l];`;
-    case 'STORE':
-      return `${check(args[0], o.trace, 2)} E[(${args[0]}) + l] = ${args[1]};`;
-    case 'CHECK':
-      return check(args[0], false, 1);
-    case 'TRAP':
-      return `{ tc = ${args[0]}; td = ${args[1]}; break; }`;
-    case 'SETREG':
-      return `{ R[${args[0]}] = ${args[1]}; R[0] = 0; }`;
-    case 'GOTO':
-      return `{ pc = ${args[0]}; continue; }`;
-  }
-  throw new Error(`unknown macro ${name}`);
+function loopBackend(o: CodegenOptions): Backend {
+  return {
+    macro(name, args) {
+      switch (name) {
+        case 'LOAD':
+          return `${check(args[1], o.trace, 1)} ${args[0]} = E[(${args[1]}) + l];`;
+        case 'STORE':
+          return `${check(args[0], o.trace, 2)} E[(${args[0]}) + l] = ${args[1]};`;
+        case 'CHECK':
+          return check(args[0], false, 1);
+        case 'TRAP':
+          return `{ tc = ${args[0]}; td = ${args[1]}; break; }`;
+        case 'SETREG':
+          return `{ R[${args[0]}] = ${args[1]}; R[0] = 0; }`;
+        case 'GOTO':
+          return `{ pc = ${args[0]}; continue; }`;
+      }
+    },
+    NEXT: '{ pc = pc + 1; continue; }',
+    NEWPSW: `{ ${WINDOW} if (exitOnMode && M !== M0) { reason = 4; break loop; } continue; }`,
+    HALT: '{ pc = pc + 1; reason = 1; break loop; }',
+  };
 }
 
 /** Expands the macro calls of a snippet; arguments may hold balanced parentheses. */
-export function expandSnippet(src: string, o: CodegenOptions): string {
+export function expandSnippet(src: string, be: Backend): string {
   let out = '';
   let i = 0;
   const re = new RegExp(`\\b(${MACROS.join('|')})\\(`, 'g');
@@ -69,19 +113,19 @@ export function expandSnippet(src: string, o: CodegenOptions): string {
       if (c === '(' || c === '[') depth++;
       else if (c === ')' || c === ']') depth--;
       if ((c === ',' && depth === 1) || depth === 0) {
-        args.push(expandSnippet(src.slice(argStart, j).trim(), o));
+        args.push(expandSnippet(src.slice(argStart, j).trim(), be));
         argStart = j + 1;
       }
     }
-    out += expandMacro(m[1], args, o);
+    out += be.macro(m[1] as MacroName, args);
     i = j;
     re.lastIndex = j;
   }
   out += src.slice(i);
   return out
-    .replace(/\bNEXT\b/g, '{ pc = pc + 1; continue; }')
-    .replace(/\bNEWPSW\b/g, '{ WINDOW if (exitOnMode && M !== M0) { reason = 4; break loop; } continue; }')
-    .replace(/\bHALT\b/g, '{ pc = pc + 1; reason = 1; break loop; }')
+    .replace(/\bNEXT\b/g, be.NEXT)
+    .replace(/\bNEWPSW\b/g, be.NEWPSW)
+    .replace(/\bHALT\b/g, be.HALT)
     .replace(/\bWINDOW\b/g, WINDOW);
 }
 
@@ -116,7 +160,7 @@ function caseFor(isa: Isa, d: InstrDef, slowIndex: number, o: CodegenOptions): s
     }
     body = (user ? `if (M !== 0) { ${user} } ` : '') + d.exec;
   }
-  const code = expandSnippet(body, o);
+  const code = expandSnippet(body, loopBackend(o));
   return `case ${d.op}: { ${decode(code)}${code} }`;
 }
 
@@ -132,6 +176,7 @@ function generate(isa: Isa, o: CodegenOptions): string {
 return function run(m, maxSteps, flags) {
   const E = m.mem, R = m.regs, q = m.q, dev = m.dev, slow = m.slowFns, counts = m.trapCounts;
   ${o.trace ? 'const acc = m.onAccess;' : ''}
+  ${o.blocks ? 'const bids = m.blockIds, blist = m.blocks, heat = m.heat, x = m.blockExit;' : ''}
   ${o.breakpoints ? 'const bp = m.breakpoints;' : ''}
   const exitOnTrap = (flags & 1) !== 0, exitOnMode = (flags & 2) !== 0;
   let pc = m.pc, M = m.mode, l = m.l, b = m.b;
@@ -140,12 +185,13 @@ return function run(m, maxSteps, flags) {
   let steps = 0, reason = 0, tc = 0, td = 0;
   loop: for (;;) {
     if (steps >= maxSteps) { reason = 0; break; }
-    steps++;
-    if ((pc - lo) >>> 0 >= span) { tc = 2; td = pc; }
-    else {
+    step: {
+      if ((pc - lo) >>> 0 >= span) { steps++; tc = 2; td = pc; break step; }
       const pa = pc + l;
-      ${o.breakpoints ? 'if (steps > 1 && bp[pa] !== 0) { steps--; reason = 3; break; }' : ''}
+      ${o.breakpoints ? 'if (steps > 0 && bp[pa] !== 0) { reason = 3; break loop; }' : ''}
       ${o.trace ? 'acc(0, pa);' : ''}
+      ${o.blocks ? BLOCK_DISPATCH : ''}
+      steps++;
       const w = E[pa];
       switch (w >>> 24) {
 ${cases}
@@ -171,7 +217,7 @@ ${cases}
 const cache = new Map<string, RunFn>();
 
 export function compiledRun(isa: Isa, o: CodegenOptions): RunFn {
-  const key = `${isa.key}|${o.breakpoints ? 1 : 0}${o.trace ? 1 : 0}`;
+  const key = `${isa.key}|${o.breakpoints ? 1 : 0}${o.trace ? 1 : 0}${o.blocks ? 1 : 0}`;
   let fn = cache.get(key);
   if (!fn) {
     // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the source is generated from our table
@@ -182,6 +228,6 @@ export function compiledRun(isa: Isa, o: CodegenOptions): RunFn {
 }
 
 /** The source of the generated loop, for docs and debugging. */
-export function generatedSource(isa: Isa, o: CodegenOptions = { breakpoints: false, trace: false }): string {
+export function generatedSource(isa: Isa, o: CodegenOptions = { breakpoints: false, trace: false, blocks: true }): string {
   return generate(isa, o);
 }

@@ -1,6 +1,9 @@
 import { presetIsa, isUser, type Isa, type SlowExec, type SlowState } from '../isa/isa';
-import { compiledRun, RunFlag, Stop, type RunFn, type StopReason } from './codegen';
+import { compiledRun, Stop, type RunFn, type StopReason } from './codegen';
 import { ConsoleDevices, type ConsoleSnapshot, type Devices } from './devices';
+import { compileBlock, type Block } from './blocks';
+
+const MAX_BLOCKS = 16384;
 
 export { Stop, RunFlag, type StopReason } from './codegen';
 
@@ -44,6 +47,8 @@ export interface MachineOptions {
   regs?: Int32Array;
   isa?: Isa;
   dev?: Devices;
+  /** Compile hot innocuous code into blocks (default true); false keeps the plain interpreter, for tests. */
+  jit?: boolean;
 }
 
 export function checkMemorySize(q: number): string | null {
@@ -81,6 +86,12 @@ export class Machine implements SlowState {
   slowDetail = 0;
   private isaValue: Isa;
   private slowFnsValue: SlowExec[] = [];
+  /** Block compiler state, read by the generated loop: block index per physical address (0 = none). */
+  readonly blockIds: Int32Array;
+  readonly blocks: (Block | null)[] = [null];
+  readonly heat: Uint8Array;
+  readonly blockExit = new Int32Array(3);
+  readonly jit: boolean;
   private fast!: RunFn;
   private withBreaks!: RunFn;
   private traced!: RunFn;
@@ -94,6 +105,9 @@ export class Machine implements SlowState {
     this.b = this.q;
     this.dev = opts.dev ?? new ConsoleDevices();
     this.isaValue = opts.isa ?? presetIsa('pg1');
+    this.jit = opts.jit ?? true;
+    this.blockIds = new Int32Array(this.jit ? this.q : 0);
+    this.heat = new Uint8Array(this.jit ? this.q : 0);
     this.compile();
   }
 
@@ -114,9 +128,28 @@ export class Machine implements SlowState {
   private compile(): void {
     const isa = this.isaValue;
     this.slowFnsValue = isa.instructions.filter(isUser).map((d) => d.slow);
-    this.fast = compiledRun(isa, { breakpoints: false, trace: false });
-    this.withBreaks = compiledRun(isa, { breakpoints: true, trace: false });
-    this.traced = compiledRun(isa, { breakpoints: false, trace: true });
+    this.fast = compiledRun(isa, { breakpoints: false, trace: false, blocks: this.jit });
+    this.withBreaks = compiledRun(isa, { breakpoints: true, trace: false, blocks: false });
+    this.traced = compiledRun(isa, { breakpoints: false, trace: true, blocks: false });
+    this.dropBlocks();
+  }
+
+  /** Called by the generated loop when P is hot: compiles a block at physical pa, returns its index or 0. */
+  compileAt(pa: number, pc: number): number {
+    const blk = compileBlock(this.isaValue, this.mem, pa, pc);
+    if (!blk) return 0;
+    if (this.blocks.length > MAX_BLOCKS) this.dropBlocks();
+    this.blockIds[pa] = this.blocks.length;
+    this.blocks.push(blk);
+    return this.blockIds[pa];
+  }
+
+  /** Forgets all compiled blocks (they also check their own words, so this is about memory, not correctness). */
+  dropBlocks(): void {
+    if (!this.jit) return;
+    this.blockIds.fill(0);
+    this.heat.fill(0);
+    this.blocks.length = 1;
   }
 
   get console(): string {

@@ -1,0 +1,109 @@
+import type { Isa } from '../isa/isa';
+import { isUser } from '../isa/isa';
+import type { InstrDef } from '../isa/table';
+import { expandSnippet, type Backend } from './codegen';
+
+/**
+ * Block compilation: a hot run of innocuous instructions (no variant, no user effect) becomes one JavaScript
+ * function built from the same `exec` snippets as the interpreter, with the instruction fields as constants.
+ * A block that jumps back to its own start loops inside the function. Exact semantics are kept:
+ * - the caller checks that the whole block lies in the window and that its length fits the step budget;
+ * - each load/store is checked (§2) and a trap exits with P at the trapping instruction and the steps before it;
+ * - the block checks its own words on entry, and a store into its own words ends it, so code that was written
+ *   over (by the guest, a monitor, a restore) is never run stale.
+ *
+ * A block function is `(R, E, x, budget, l, lo, span) => steps`; on return x[0] = next P, x[1] = trap cause
+ * (0 = none), x[2] = trap detail; steps excludes a trapping instruction. It returns -1 when its words changed.
+ */
+export interface Block {
+  /** Virtual address of the first instruction (the block is valid only where P + l gives its physical start). */
+  vpc: number;
+  len: number;
+  fn: (R: Int32Array, E: Int32Array, x: Int32Array, budget: number, l: number, lo: number, span: number) => number;
+}
+
+export const MAX_BLOCK = 64;
+
+function blockable(d: InstrDef | undefined): d is InstrDef {
+  return !!d && !d.variants && !isUser(d);
+}
+
+/** An instruction that does not fall through to the next one (jumps, SVC) ends its block. */
+function endsBlock(d: InstrDef): boolean {
+  return /\bGOTO\(/.test(d.exec) || !/\bNEXT\s*$/.test(d.exec);
+}
+
+/** The canonical word of an instruction: unused fields must be zero, or the word is not compiled. */
+function canonical(d: InstrDef, w: number): boolean {
+  const k = d.operands;
+  const usesRa = k.includes('ra');
+  const usesRb = k.includes('rb') || k.includes('mem');
+  const usesImm = k.some((x) => x !== 'ra' && x !== 'rb');
+  return (usesRa || ((w >>> 20) & 15) === 0) && (usesRb || ((w >>> 16) & 15) === 0) && (usesImm || (w & 0xffff) === 0);
+}
+
+export function compileBlock(isa: Isa, E: Int32Array, pa: number, vpc: number): Block | null {
+  const words: number[] = [];
+  const defs: InstrDef[] = [];
+  for (let i = 0; i < MAX_BLOCK && pa + i < E.length; i++) {
+    const w = E[pa + i];
+    const d = isa.byOp[w >>> 24];
+    if (!blockable(d) || !canonical(d, w)) break;
+    words.push(w);
+    defs.push(d);
+    if (endsBlock(d)) break;
+  }
+  const len = words.length;
+  if (len === 0) return null;
+  const parts: string[] = [];
+  for (let i = 0; i < len; i++) {
+    const w = words[i];
+    const pc = vpc + i;
+    const last = i === len - 1;
+    const exit = (next: string, done: number) => `{ x[0] = ${next}; x[1] = 0; steps += ${done}; break blk; }`;
+    const be: Backend = {
+      macro(name, args) {
+        switch (name) {
+          case 'LOAD':
+            return `if (((${args[1]}) - lo) >>> 0 >= span) { x[0] = ${pc}; x[1] = 2; x[2] = (${args[1]}); steps += ${i}; break blk; } ${args[0]} = E[(${args[1]}) + l];`;
+          case 'STORE':
+            return (
+              `if (((${args[0]}) - lo) >>> 0 >= span) { x[0] = ${pc}; x[1] = 2; x[2] = (${args[0]}); steps += ${i}; break blk; }` +
+              ` { const sp = (${args[0]}) + l; E[sp] = ${args[1]}; if (sp >= ${pa} && sp < ${pa + len}) ${exit(String(pc + 1), i + 1)} }`
+            );
+          case 'TRAP':
+            return `{ x[0] = ${pc}; x[1] = ${args[0]}; x[2] = ${args[1]}; steps += ${i}; break blk; }`;
+          case 'SETREG':
+            return `{ R[${args[0]}] = ${args[1]}; R[0] = 0; }`;
+          case 'GOTO':
+            return (
+              `{ const t = ${args[0]}; steps += ${len};` +
+              ` if (t === ${vpc} && steps + ${len} <= budget) continue blk;` +
+              ` x[0] = t; x[1] = 0; break blk; }`
+            );
+          case 'CHECK':
+            throw new Error('CHECK is not blockable');
+        }
+      },
+      NEXT: last ? exit(String(pc + 1), len) : '',
+      NEWPSW: '',
+      HALT: '',
+    };
+    const code = expandSnippet(defs[i].exec, be);
+    parts.push(
+      `{ const w = ${w}, pc = ${pc}, ra = ${(w >>> 20) & 15}, rb = ${(w >>> 16) & 15}, simm = ${(w << 16) >> 16}, uimm = ${w & 0xffff}; ${code} }`,
+    );
+  }
+  const verify = words.map((w, i) => `E[${pa + i}] !== ${w}`).join(' || ');
+  const src = `return function block(R, E, x, budget, l, lo, span) {
+  if (${verify}) return -1;
+  let steps = 0;
+  blk: for (;;) {
+${parts.join('\n')}
+  }
+  return steps;
+};`;
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from our table and the words in memory
+  const fn = new Function(src)() as Block['fn'];
+  return { vpc, len, fn };
+}

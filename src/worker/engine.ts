@@ -1,0 +1,393 @@
+/**
+ * The workbench's engine: owns one Target (bare machine or monitor tower), runs it in time slices, keeps the
+ * history (checkpoints + trap log + chart samples) that makes travelling back possible, and builds Frames.
+ * DOM-free: the worker (worker.ts) wraps it, and unit tests drive it in Node.
+ */
+import { assemble } from '../core/asm/assembler';
+import { isPresetName, presetIsa, type Isa } from '../core/isa/isa';
+import { checkMemorySize, type Image } from '../core/machine/machine';
+import { BareTarget } from './bare';
+import type { Frame, FrameRequest, LoadResult, RunState, Sample, SessionConfig, TrapEvent } from './protocol';
+import type { RunStop, Target } from './target';
+import { makeVirtualTarget } from './vmm';
+
+interface Checkpoint {
+  steps: number;
+  events: number;
+  samples: number;
+  state: unknown;
+}
+
+const SLICE_MS = 8;
+const CHECKPOINT_BUDGET = 96 * 1024 * 1024;
+const MAX_EVENTS = 200_000;
+const MAX_SAMPLES = 1500;
+
+export type Yield = () => Promise<void>;
+
+export class Engine {
+  target: Target | null = null;
+  isa: Isa = presetIsa('pg1');
+  cfg: SessionConfig | null = null;
+  image: Image | null = null;
+  state: RunState = 'empty';
+  message = '';
+  epoch = 0;
+  private checkpoints: Checkpoint[] = [];
+  private cpInterval = 20_000;
+  private maxCheckpoints = 64;
+  events: TrapEvent[] = [];
+  /** Events dropped from the front of `events` (the log keeps the newest MAX_EVENTS). */
+  private eventsDropped = 0;
+  samples: Sample[] = [];
+  private breakpoints: number[] = [];
+  private runToken = 0;
+  private chunk = 200_000;
+  private maxReached = 0;
+  private ipsSteps = 0;
+  private ipsTime = 0;
+  ips = 0;
+
+  constructor(private readonly yieldNow: Yield) {}
+
+  load(cfg: SessionConfig): LoadResult {
+    this.runToken++;
+    this.cfg = cfg;
+    this.isa = isPresetName(cfg.isa) ? presetIsa(cfg.isa) : presetIsa('pg1');
+    this.target = null;
+    this.image = null;
+    const sizeErr = checkMemorySize(cfg.q);
+    if (sizeErr) return this.fail(sizeErr, []);
+    const asm = assemble(cfg.source, this.isa);
+    if (!asm.ok) {
+      const first = asm.errors[0];
+      const msg = `${asm.errors.length} assembly error${asm.errors.length > 1 ? 's' : ''}; first at line ${first?.line}:${first?.col}: ${first?.message}`;
+      return this.fail(msg, asm.errors);
+    }
+    try {
+      this.target = cfg.monitor === 'none' || cfg.depth === 0 ? new BareTarget(this.isa, cfg.q, cfg.input) : makeVirtualTarget(this.isa, cfg);
+      this.image = asm.image;
+      this.target.setBreakpoints(this.breakpoints);
+      return this.boot();
+    } catch (e) {
+      this.target = null;
+      return this.fail(e instanceof Error ? e.message : String(e), []);
+    }
+  }
+
+  private fail(message: string, errors: { line: number; col: number; endCol: number; message: string }[]): LoadResult {
+    this.state = 'error';
+    this.message = message;
+    this.epoch++;
+    this.events = [];
+    this.samples = [];
+    this.checkpoints = [];
+    return { ok: false, errors, message };
+  }
+
+  /** Boots the loaded image afresh (Reset). */
+  boot(): LoadResult {
+    this.runToken++;
+    const t = this.target;
+    if (!t || !this.image) return { ok: false, errors: [], message: this.message || 'nothing loaded' };
+    try {
+      t.boot(this.image);
+    } catch (e) {
+      return this.fail(e instanceof Error ? e.message : String(e), []);
+    }
+    t.onEvent = (e) => this.pushEvent(e);
+    this.events = [];
+    this.eventsDropped = 0;
+    this.samples = [];
+    this.maxReached = 0;
+    this.checkpoints = [];
+    this.maxCheckpoints = Math.max(8, Math.min(256, Math.floor(CHECKPOINT_BUDGET / t.snapshotBytes())));
+    this.cpInterval = 20_000;
+    this.checkpoint();
+    this.sample();
+    this.state = 'idle';
+    this.message = 'Ready. Run, or Step through it.';
+    this.epoch++;
+    const size = this.image.words.length;
+    return { ok: true, entry: this.image.entry, size };
+  }
+
+  private pushEvent(e: TrapEvent): void {
+    this.events.push(e);
+    if (this.events.length > MAX_EVENTS) {
+      const drop = MAX_EVENTS / 2;
+      this.events.splice(0, drop);
+      this.eventsDropped += drop;
+      this.epoch++;
+    }
+  }
+
+  private checkpoint(): void {
+    const t = this.target!;
+    const last = this.checkpoints[this.checkpoints.length - 1];
+    if (last && last.steps === t.steps) return;
+    this.checkpoints.push({ steps: t.steps, events: this.eventsDropped + this.events.length, samples: this.samples.length, state: t.snapshot() });
+    if (this.checkpoints.length > this.maxCheckpoints) {
+      // Thin out every other one (the boot checkpoint stays) and space the next ones wider.
+      this.checkpoints = this.checkpoints.filter((_, i) => i === 0 || i % 2 === 0 || i === this.checkpoints.length - 1);
+      this.cpInterval *= 2;
+    }
+  }
+
+  private maybeCheckpoint(): void {
+    const last = this.checkpoints[this.checkpoints.length - 1];
+    if (!last || this.target!.steps - last.steps >= this.cpInterval) this.checkpoint();
+  }
+
+  private sample(): void {
+    const t = this.target!;
+    const c = t.counters();
+    const s: Sample = { step: t.steps, direct: c.direct, trapped: c.trapped, interpreted: c.interpreted, levels: c.levels };
+    const last = this.samples[this.samples.length - 1];
+    if (last && last.step === s.step) {
+      this.samples[this.samples.length - 1] = s;
+      return;
+    }
+    this.samples.push(s);
+    if (this.samples.length > MAX_SAMPLES) {
+      this.samples = this.samples.filter((_, i) => i % 2 === 0 || i === this.samples.length - 1);
+      for (const cp of this.checkpoints) cp.samples = Math.min(cp.samples, this.samples.length);
+      this.epoch++;
+    }
+  }
+
+  private note(stop: RunStop): void {
+    const t = this.target!;
+    this.maxReached = Math.max(this.maxReached, t.steps);
+    switch (stop) {
+      case 'halted':
+        this.state = 'halted';
+        this.message = `Halted after ${t.steps.toLocaleString('en')} steps.`;
+        break;
+      case 'break':
+        this.state = 'break';
+        this.message = `Breakpoint at P = ${t.guestPsw().pc}.`;
+        break;
+      case 'error':
+        this.state = 'error';
+        this.message = t.errorMessage;
+        break;
+      case 'trap': {
+        this.state = 'idle';
+        const e = this.events[this.events.length - 1];
+        this.message = e ? `Trap at step ${e.step}: ${e.what}` : 'Trap.';
+        break;
+      }
+      default:
+        this.state = 'idle';
+    }
+  }
+
+  private runnable(): boolean {
+    if (!this.target) return false;
+    return this.state !== 'halted' && this.state !== 'error' && this.state !== 'empty';
+  }
+
+  pause(): void {
+    this.runToken++;
+    if (this.state === 'running') {
+      this.state = 'idle';
+      this.message = `Paused at step ${this.target?.steps.toLocaleString('en')}.`;
+    }
+  }
+
+  step(n: number): void {
+    if (!this.runnable()) return;
+    this.runToken++;
+    const t = this.target!;
+    this.maybeCheckpoint();
+    const r = t.run(n, false, false);
+    this.note(r === 'limit' ? 'limit' : r);
+    if (r === 'limit') this.message = `Step ${t.steps}.`;
+    this.sample();
+  }
+
+  /** Runs in slices until a stop; `untilTrap` stops right after the next trap is taken. */
+  async run(untilTrap: boolean): Promise<void> {
+    if (!this.runnable()) return;
+    const token = ++this.runToken;
+    const t = this.target!;
+    const limit = this.cfg?.maxSteps ?? 0;
+    const stopAt = limit > 0 ? t.steps + limit : Infinity;
+    this.state = 'running';
+    this.message = untilTrap ? 'Running to the next trap...' : 'Running...';
+    this.ipsSteps = 0;
+    this.ipsTime = 0;
+    let first = true;
+    for (;;) {
+      const t0 = performance.now();
+      const s0 = t.steps;
+      let stop: RunStop = 'limit';
+      do {
+        const n = Math.min(this.chunk, stopAt - t.steps);
+        if (n <= 0) break;
+        const c0 = performance.now();
+        // Breakpoints are skipped for the first instruction so that Run from a breakpoint moves on.
+        stop = t.run(n, untilTrap, true);
+        const dt = performance.now() - c0;
+        // Aim for ~1 ms per call so the slice deadline is met closely.
+        if (stop === 'limit' && t.steps - s0 > 0) this.chunk = Math.max(1000, Math.min(20_000_000, Math.round(this.chunk * (dt < 0.5 ? 2 : dt > 2 ? 0.5 : 1))));
+        this.maybeCheckpoint();
+      } while (stop === 'limit' && performance.now() - t0 < SLICE_MS && t.steps < stopAt);
+      const dt = performance.now() - t0;
+      this.ipsSteps += t.steps - s0;
+      this.ipsTime += dt;
+      if (this.ipsTime > 250) {
+        this.ips = (this.ipsSteps / this.ipsTime) * 1000;
+        this.ipsSteps = 0;
+        this.ipsTime = 0;
+      } else if (first && dt > 0) this.ips = ((t.steps - s0) / dt) * 1000;
+      first = false;
+      this.sample();
+      this.maxReached = Math.max(this.maxReached, t.steps);
+      if (stop !== 'limit') {
+        this.note(stop);
+        return;
+      }
+      if (t.steps >= stopAt) {
+        this.state = 'limit';
+        this.message = `Step limit reached (${limit.toLocaleString('en')} steps). Run again to go on.`;
+        return;
+      }
+      await this.yieldNow();
+      if (token !== this.runToken) return;
+    }
+  }
+
+  /** Travels to any step from 0 to the furthest reached: restore the nearest checkpoint, then replay. */
+  travelTo(step: number): void {
+    if (!this.target || !this.image) return;
+    this.runToken++;
+    const t = this.target;
+    const goal = Math.max(0, Math.min(Math.floor(step), Math.max(this.maxReached, t.steps)));
+    let i = this.checkpoints.length - 1;
+    while (i > 0 && this.checkpoints[i].steps > goal) i--;
+    const cp = this.checkpoints[i];
+    const eventsBefore = this.eventsDropped + this.events.length;
+    t.restore(cp.state);
+    this.checkpoints.length = i + 1;
+    // Keep the log up to the checkpoint; replay rebuilds the rest exactly.
+    const keep = Math.max(0, cp.events - this.eventsDropped);
+    if (keep < this.events.length) this.events.length = keep;
+    this.samples = this.samples.filter((s) => s.step <= cp.steps);
+    let left = goal - t.steps;
+    let stop: RunStop = 'limit';
+    while (left > 0) {
+      const before = t.steps;
+      stop = t.run(Math.min(left, 5_000_000), false, false);
+      left -= t.steps - before;
+      this.maybeCheckpoint();
+      if (stop !== 'limit') break;
+      if (t.steps - before === 0) break;
+    }
+    this.sample();
+    if (stop === 'halted' || stop === 'error') this.note(stop);
+    else {
+      this.state = 'idle';
+      this.message = `At step ${t.steps.toLocaleString('en')} of ${this.maxReached.toLocaleString('en')} (travelled back ${Math.max(0, eventsBefore - this.eventsDropped - this.events.length)} traps).`;
+    }
+    this.epoch++;
+  }
+
+  stepBack(n: number): void {
+    if (!this.target) return;
+    this.travelTo(this.target.steps - n);
+    if (this.target.steps === 0) this.message = 'At the start (step 0).';
+  }
+
+  /** Back to the moment right after the most recent trap before now. */
+  backToTrap(): void {
+    if (!this.target) return;
+    const now = this.target.steps;
+    for (let i = this.events.length - 1; i >= 0; i--) {
+      if (this.events[i].step < now) {
+        const e = this.events[i];
+        this.travelTo(e.step);
+        this.message = `Back at the trap of step ${e.step}: ${e.what}`;
+        return;
+      }
+    }
+    this.travelTo(0);
+    this.message = 'No earlier trap: back at step 0.';
+  }
+
+  setBreakpoints(addrs: number[]): void {
+    this.breakpoints = addrs.slice();
+    this.target?.setBreakpoints(addrs);
+  }
+
+  frame(req: FrameRequest): Frame {
+    const t = this.target;
+    const sameEpoch = req.epoch === this.epoch;
+    if (!t) {
+      return {
+        epoch: this.epoch, state: this.state, message: this.message, steps: 0, maxSteps: 0, ips: 0,
+        psw: { mode: 0, pc: 0, l: 0, b: 0 }, regs: new Array(16).fill(0), q: this.cfg?.q ?? 0, levels: [], pcPhysical: -1,
+        mem: { space: req.view.space, start: 0, words: [], valid: [] }, consoleFrom: 0, consoleText: '', consoleLen: 0,
+        events: [], eventsFrom: 0, eventsTotal: 0, samples: [], samplesFrom: 0,
+        counters: { direct: 0, trapped: 0, interpreted: 0 }, trapCounts: [0, 0, 0, 0, 0, 0], trapFrame: new Array(12).fill(0),
+      };
+    }
+    const psw = t.guestPsw();
+    const gm = t.guestMem();
+    const view = req.view;
+    let start = Math.max(0, view.start | 0);
+    const count = Math.max(1, Math.min(512, view.count | 0));
+    const pcAddr = view.space === 'virtual' ? psw.pc : psw.pc + psw.l;
+    if (view.follow && (pcAddr < start || pcAddr >= start + count)) start = Math.max(0, pcAddr - 4);
+    const words: number[] = [];
+    const valid: boolean[] = [];
+    for (let a = start; a < start + count; a++) {
+      const pa = view.space === 'virtual' ? a + psw.l : a;
+      const ok = (view.space === 'physical' || a < psw.b) && pa >= 0 && pa < gm.length;
+      valid.push(ok);
+      words.push(ok ? gm[pa] : 0);
+    }
+    const con = t.console();
+    const consoleFrom = sameEpoch && req.consoleLen <= con.length ? req.consoleLen : Math.max(0, con.length - 65536);
+    const total = this.eventsDropped + this.events.length;
+    let eventsFrom = sameEpoch ? Math.max(req.eventsTotal, total - 500) : Math.max(this.eventsDropped, total - 500);
+    eventsFrom = Math.min(eventsFrom, total);
+    const samplesFrom = sameEpoch ? Math.min(req.samplesTotal, this.samples.length) : 0;
+    return {
+      epoch: this.epoch,
+      state: this.state,
+      message: this.message,
+      steps: t.steps,
+      maxSteps: Math.max(this.maxReached, t.steps),
+      ips: this.state === 'running' ? this.ips : 0,
+      psw,
+      regs: Array.from(t.guestRegs()),
+      q: gm.length,
+      levels: t.levels(),
+      pcPhysical: psw.pc + psw.l,
+      mem: { space: view.space, start, words, valid },
+      consoleFrom,
+      consoleText: con.slice(consoleFrom),
+      consoleLen: con.length,
+      events: this.events.slice(eventsFrom - this.eventsDropped),
+      eventsFrom,
+      eventsTotal: total,
+      samples: this.samples.slice(samplesFrom),
+      samplesFrom,
+      counters: t.counters(),
+      trapCounts: t.trapCounts(),
+      trapFrame: t.trapFrame(),
+    };
+  }
+
+  /** Straight-line speed of the current target, with no slicing: the benchmark's reference. */
+  bench(steps: number): { steps: number; ms: number } {
+    if (!this.target) return { steps: 0, ms: 0 };
+    const t = this.target;
+    const s0 = t.steps;
+    const t0 = performance.now();
+    t.run(steps, false, false);
+    return { steps: t.steps - s0, ms: performance.now() - t0 };
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * What the worker's engine needs from "the thing that runs the program": the bare machine (bare.ts) or a tower
+ * of monitors (vmm.ts). Everything the views show goes through this interface, so plugging in another runner
+ * is one file.
+ */
+import type { Image, PSW } from '../core/machine/machine';
+import type { LevelInfo, TrapEvent } from './protocol';
+
+/** Why a run returned. `trap` only when asked to stop at traps. */
+export type RunStop = 'limit' | 'halted' | 'break' | 'trap' | 'error';
+
+export interface Counters {
+  direct: number;
+  trapped: number;
+  interpreted: number;
+  /** Traps handled by each monitor (index k-1 for level k). */
+  levels: number[];
+}
+
+export interface Target {
+  /** Guest instructions completed since boot: the clock of the timeline. */
+  readonly steps: number;
+  /** Set when a run stops with 'error'. */
+  readonly errorMessage: string;
+  boot(image: Image): void;
+  /** Runs at most n guest steps; records trap events through `onEvent`. */
+  run(n: number, stopAtTrap: boolean, useBreakpoints: boolean): RunStop;
+  /** Breakpoints at guest-physical addresses (the assembler's addresses). */
+  setBreakpoints(addrs: readonly number[]): void;
+  onEvent: ((e: TrapEvent) => void) | null;
+  guestPsw(): PSW;
+  guestRegs(): Int32Array;
+  /** Guest-physical memory (the program's own addresses). */
+  guestMem(): Int32Array;
+  console(): string;
+  levels(): LevelInfo[];
+  counters(): Counters;
+  trapCounts(): number[];
+  /** Real physical E[0..11]. */
+  trapFrame(): number[];
+  realQ(): number;
+  snapshot(): unknown;
+  restore(s: unknown): void;
+  /** Bytes one snapshot takes, for the checkpoint budget. */
+  snapshotBytes(): number;
+}
