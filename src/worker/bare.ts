@@ -1,6 +1,6 @@
 import type { Isa } from '../core/isa/isa';
 import { Machine, RunFlag, Stop, ConsoleDevices, type Image, type MachineSnapshot, type PSW } from '../core/machine/machine';
-import { disassemble } from './disasm';
+import { disassembleWord } from '../core/asm/disassembler';
 import type { LevelInfo, TrapEvent } from './protocol';
 import type { Counters, RunStop, Target } from './target';
 
@@ -83,7 +83,7 @@ export class BareTarget implements Target {
       new: { mode: E[8] === 0 ? 0 : 1, pc: E[9], l: E[10], b: E[11] },
       handled: 'kernel',
       path: [old.mode === 0 ? 'supervisor code' : 'user program', 'hardware trap', 'kernel at E[9]'],
-      what: cause === 2 && E[5] === old.pc ? '(fetch)' : disassemble(this.m.isa, w),
+      what: cause === 2 && E[5] === old.pc ? '(fetch)' : disassembleWord(w, this.m.isa),
     });
   }
 

@@ -208,11 +208,11 @@ export class Engine {
   }
 
   /** Runs in slices until a stop; `untilTrap` stops right after the next trap is taken. */
-  async run(untilTrap: boolean): Promise<void> {
+  async run(untilTrap: boolean, maxSteps = 0): Promise<void> {
     if (!this.runnable()) return;
     const token = ++this.runToken;
     const t = this.target!;
-    const limit = this.cfg?.maxSteps ?? 0;
+    const limit = maxSteps;
     const stopAt = limit > 0 ? t.steps + limit : Infinity;
     this.state = 'running';
     this.message = untilTrap ? 'Running to the next trap...' : 'Running...';
@@ -246,6 +246,12 @@ export class Engine {
       this.sample();
       this.maxReached = Math.max(this.maxReached, t.steps);
       if (stop !== 'limit') {
+        // A monitor tower may stop a little after the trap: land exactly on it.
+        const e = this.events[this.events.length - 1];
+        if (stop === 'trap' && e && e.step < t.steps) {
+          this.travelTo(e.step);
+          this.maxReached = Math.max(this.maxReached, e.step);
+        }
         this.note(stop);
         return;
       }

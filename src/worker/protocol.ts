@@ -119,7 +119,8 @@ export interface FrameRequest {
 export interface WorkerApi {
   load(cfg: SessionConfig): Promise<LoadResult>;
   reset(): Promise<LoadResult>;
-  run(): Promise<void>;
+  /** Runs until a stop, at most `maxSteps` steps (0 = no limit). */
+  run(maxSteps: number): Promise<void>;
   pause(): Promise<void>;
   step(n: number): Promise<void>;
   stepToTrap(): Promise<void>;

@@ -1,11 +1,157 @@
 /**
- * The monitor tower behind the Target interface. src/core/vmm (the VirtualStack) is written in parallel; until
- * it is wired in here, choosing a monitor explains that only the bare machine runs.
+ * The monitor tower (src/core/vmm VirtualStack) behind the Target interface: the guest runs in the innermost
+ * VM; every level's PSW, allocation and statistics come from the stack, and each trap a monitor's dispatcher
+ * handles becomes a TrapEvent with the path it took.
  */
 import type { Isa } from '../core/isa/isa';
-import type { SessionConfig } from './protocol';
-import type { Target } from './target';
+import { RunFlag, Stop, type Image, type PSW } from '../core/machine/machine';
+import type { TrapEvent as VmmEvent } from '../core/vmm/monitor';
+import { VirtualStack, type StackSnapshot } from '../core/vmm/stack';
+import type { LevelInfo, SessionConfig, TrapEvent } from './protocol';
+import type { Counters, RunStop, Target } from './target';
 
-export function makeVirtualTarget(_isa: Isa, cfg: SessionConfig): Target {
-  throw new Error(`The ${cfg.monitor} monitor is not available in this build yet: choose monitor "none" (the bare machine).`);
+export function makeVirtualTarget(isa: Isa, cfg: SessionConfig): Target {
+  return new VirtualTarget(isa, cfg);
+}
+
+class VirtualTarget implements Target {
+  readonly stack: VirtualStack;
+  onEvent: ((e: TrapEvent) => void) | null = null;
+  errorMessage = '';
+  private bp: number[] = [];
+  private seen = 0;
+
+  constructor(isa: Isa, cfg: SessionConfig) {
+    this.stack = new VirtualStack({ isa, kind: cfg.monitor === 'hybrid' ? 'hybrid' : 'full', depth: Math.max(1, cfg.depth), w: cfg.q, input: cfg.input });
+    this.stack.onEvent = (e) => this.record(e);
+  }
+
+  get steps(): number {
+    return this.stack.guest.steps;
+  }
+
+  private record(e: VmmEvent): void {
+    this.seen++;
+    if (!this.onEvent) return;
+    const kind = this.stack.kind === 'hybrid' ? 'hybrid monitor' : 'VMM';
+    const path = [this.stack.depth > 1 ? `guest (VM ${this.stack.depth})` : 'guest (VM 1)', 'real trap'];
+    for (let k = 1; k <= e.level; k++) path.push(`dispatcher ${k}`);
+    if (e.handled === 'reflected') path.push(`reflected into VM ${e.level}'s E[0..11]`);
+    else if (e.handled === 'interpreted') path.push(`interpreter ${e.what || ''} (${kind} ${e.level})`.replace('  ', ' '));
+    else path.push('HALT: VM halts');
+    this.onEvent({
+      step: e.step,
+      level: e.level,
+      cause: e.cause,
+      detail: e.detail,
+      old: e.old,
+      new: e.new,
+      handled: e.handled === 'halt' ? 'interpreted' : e.handled,
+      path,
+      what: e.what || '(fetch)',
+    });
+  }
+
+  boot(image: Image): void {
+    this.stack.boot(image);
+    this.stack.setBreakpoints(this.bp);
+    this.errorMessage = '';
+  }
+
+  setBreakpoints(addrs: readonly number[]): void {
+    this.bp = addrs.slice();
+    this.stack.setBreakpoints(this.bp);
+  }
+
+  run(n: number, stopAtTrap: boolean, useBreakpoints: boolean): RunStop {
+    this.stack.setBreakpoints(useBreakpoints ? this.bp : []);
+    try {
+      if (!stopAtTrap) return this.map(this.stack.run(n));
+      // A trap at any level stops the run; the engine travels back to its exact step if the run overshot it.
+      const seen0 = this.seen;
+      let left = n;
+      while (left > 0) {
+        const before = this.steps;
+        const r = this.stack.run(Math.min(left, 4096), RunFlag.EXIT_ON_TRAP);
+        left -= this.steps - before;
+        if (r === Stop.HALTED || r === Stop.BREAK) return this.map(r);
+        if (this.seen !== seen0 || r === Stop.TRAP) return 'trap';
+        if (this.steps === before) return 'limit';
+      }
+      return 'limit';
+    } finally {
+      if (!useBreakpoints) this.stack.setBreakpoints(this.bp);
+    }
+  }
+
+  private map(r: number): RunStop {
+    if (r === Stop.HALTED) return 'halted';
+    if (r === Stop.BREAK) return 'break';
+    if (r === Stop.TRAP) return 'trap';
+    return 'limit';
+  }
+
+  guestPsw(): PSW {
+    return this.stack.guest.psw;
+  }
+  guestRegs(): Int32Array {
+    return this.stack.guest.regs;
+  }
+  guestMem(): Int32Array {
+    return this.stack.guest.mem;
+  }
+  console(): string {
+    return this.stack.guest.console;
+  }
+  levels(): LevelInfo[] {
+    const real = this.stack.real;
+    const st = this.stack.stats();
+    const out: LevelInfo[] = [
+      {
+        level: 0,
+        label: 'real machine',
+        psw: real.psw,
+        base: 0,
+        size: real.q,
+        stats: { traps: st.trapped, reflected: 0, interpreted: 0 },
+      },
+    ];
+    const kind = this.stack.kind === 'hybrid' ? 'HVM' : 'VMM';
+    for (const lv of this.stack.levels()) {
+      out.push({
+        level: lv.level,
+        label: lv.level === this.stack.depth ? `VM ${lv.level} (guest)` : `VM ${lv.level} (${kind} ${lv.level + 1})`,
+        psw: lv.psw,
+        base: lv.base,
+        size: lv.size,
+        stats: { traps: lv.stats.traps, reflected: lv.stats.reflected, interpreted: lv.stats.interpreted },
+      });
+    }
+    return out;
+  }
+  counters(): Counters {
+    const s = this.stack.stats();
+    return { direct: s.direct, trapped: s.trapped, interpreted: s.interpreted, levels: s.levels.map((l) => l.traps) };
+  }
+  trapCounts(): number[] {
+    return Array.from(this.stack.guest.cpu.trapCounts);
+  }
+  trapFrame(): number[] {
+    return Array.from(this.stack.guest.mem.subarray(0, 12));
+  }
+  realQ(): number {
+    return this.stack.real.q;
+  }
+  snapshot(): unknown {
+    return { s: this.stack.snapshot(), seen: this.seen };
+  }
+  restore(x: unknown): void {
+    const v = x as { s: StackSnapshot; seen: number };
+    this.stack.restore(v.s);
+    this.seen = v.seen;
+    this.errorMessage = '';
+  }
+  snapshotBytes(): number {
+    return this.stack.real.q * 4 + 1024;
+  }
 }

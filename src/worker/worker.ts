@@ -25,9 +25,9 @@ const api: WorkerApi = {
   async reset() {
     return engine.boot();
   },
-  async run() {
+  async run(maxSteps: number) {
     // Not awaited: the call returns at once and the page watches progress through frames.
-    void engine.run(false);
+    void engine.run(false, maxSteps);
   },
   async pause() {
     engine.pause();
@@ -36,7 +36,7 @@ const api: WorkerApi = {
     engine.step(n);
   },
   async stepToTrap() {
-    void engine.run(true);
+    void engine.run(true, 0);
   },
   async stepBack(n: number) {
     engine.stepBack(n);

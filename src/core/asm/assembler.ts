@@ -178,11 +178,13 @@ function parseExpr(toks: Tok[], from: number, to: number, what: string): Expr {
   const terms: Term[] = [];
   let i = from;
   let sign: 1 | -1 = 1;
-  if (toks[i].kind === 'punct' && (toks[i].text === '-' || toks[i].text === '+')) {
-    sign = toks[i].text === '-' ? -1 : 1;
-    i++;
-  }
+  const isSign = (t: Tok | undefined): boolean => !!t && t.kind === 'punct' && (t.text === '-' || t.text === '+');
   for (;;) {
+    // Unary signs: `-4`, `[r2+-1]`, `a - -b`.
+    while (i < to && isSign(toks[i])) {
+      if (toks[i].text === '-') sign = sign === 1 ? -1 : 1;
+      i++;
+    }
     const t = toks[i];
     if (!t || i >= to) {
       const prev = toks[i - 1];
@@ -198,9 +200,7 @@ function parseExpr(toks: Tok[], from: number, to: number, what: string): Expr {
     i++;
     if (i >= to) break;
     const op = toks[i];
-    if (op.kind !== 'punct' || (op.text !== '+' && op.text !== '-')) {
-      throw new AsmFail(op.start, op.end, `unexpected ${describe(op)}`);
-    }
+    if (!isSign(op)) throw new AsmFail(op.start, op.end, `unexpected ${describe(op)}`);
     sign = op.text === '-' ? -1 : 1;
     i++;
   }
@@ -356,7 +356,7 @@ export function assemble(source: string, isa: Isa = presetIsa('pg1')): AsmResult
             earlyMiss = { tok };
             return null;
           }
-          const close = nearest(tok.text, syms.keys(), false);
+          const close = nearest(tok.text, syms.keys());
           err(line, tok.start, tok.end, `undefined label '${tok.text}'${hint(close)}`);
           return null;
         }
@@ -573,7 +573,7 @@ export function assemble(source: string, isa: Isa = presetIsa('pg1')): AsmResult
   // Names used too early in .org / .zero.
   for (const p of pendingEarly) {
     const s = syms.get(p.tok.text);
-    if (!s) err(p.line, p.tok.start, p.tok.end, `undefined label '${p.tok.text}'${hint(nearest(p.tok.text, syms.keys(), false))}`);
+    if (!s) err(p.line, p.tok.start, p.tok.end, `undefined label '${p.tok.text}'${hint(nearest(p.tok.text, syms.keys()))}`);
     else if (s.line >= p.line) {
       err(p.line, p.tok.start, p.tok.end, `${p.what} needs a value known at this point, but '${p.tok.text}' is defined later (line ${s.line})`);
     } else if (s.value !== null) {
@@ -661,6 +661,15 @@ export function assemble(source: string, isa: Isa = presetIsa('pg1')): AsmResult
     addrOfLine,
     size,
   };
+}
+
+/**
+ * The preset a program says it is written for, in a first-line comment `; isa: x86` (examples use it; the CLI
+ * still takes --isa explicitly). Null when there is none.
+ */
+export function declaredIsa(source: string): string | null {
+  const m = /^[ \t]*;[ \t]*isa:[ \t]*([A-Za-z0-9_.\/-]+)/.exec(source);
+  return m ? m[1] : null;
 }
 
 /** `FILE:LINE:COL: message`, one error a line, as compilers print them. */

@@ -97,10 +97,10 @@ export class Machine implements SlowState {
   private traced!: RunFn;
 
   constructor(opts: MachineOptions = {}) {
+    const err = opts.mem ? null : checkMemorySize(opts.q ?? DEFAULT_Q);
+    if (err) throw new RangeError(err);
     this.mem = opts.mem ?? new Int32Array(opts.q ?? DEFAULT_Q);
     this.q = this.mem.length;
-    const err = opts.mem ? null : checkMemorySize(this.q);
-    if (err) throw new RangeError(err);
     this.regs = opts.regs ?? new Int32Array(16);
     this.b = this.q;
     this.dev = opts.dev ?? new ConsoleDevices();
@@ -197,7 +197,10 @@ export class Machine implements SlowState {
    * status `halted`; the caller decides when a LIMIT is the step limit of §4.
    */
   run(maxSteps: number, flags = 0): StopReason {
-    if (this.status === 'halted') return Stop.HALTED;
+    if (this.status === 'halted') {
+      this.lastSteps = 0;
+      return Stop.HALTED;
+    }
     const fn = this.onAccess ? this.traced : this.breakpoints ? this.withBreaks : this.fast;
     const r = fn(this, maxSteps, flags);
     if (r === Stop.HALTED) this.status = 'halted';

@@ -1,0 +1,147 @@
+import { expect, test, type Page } from '@playwright/test';
+
+/** Each test starts from a clean slate: no saved program or settings. */
+test.beforeEach(async ({ page }) => {
+  await page.goto('/');
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
+  await expect(page.locator('.monaco-editor').first()).toBeVisible();
+  await expect(page.getByTestId('state')).toHaveText(/idle/);
+});
+
+/** Types into Monaco the way a user does: focus, select all, type. */
+async function typeProgram(page: Page, lines: string[]): Promise<void> {
+  await page.locator('.monaco-editor .view-lines').first().click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('Delete');
+  for (const line of lines) {
+    await page.keyboard.type(line);
+    await page.keyboard.press('Enter');
+    // Monaco auto-indents the next line; the assembler does not care, but keep lines flush for readability.
+    await page.keyboard.press('Home');
+  }
+}
+
+const editorText = (page: Page) => page.evaluate(() => (window as unknown as { __pglabEditor: { getValue(): string } }).__pglabEditor.getValue());
+
+test('type a program into Monaco, run it, see the console', async ({ page }) => {
+  await typeProgram(page, ['start: LI r1, 72', 'OUT r1, 0', 'LI r1, 105', 'OUT r1, 0', 'LI r2, 42', 'OUT r2, 1', 'HALT']);
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(page.getByTestId('console')).toHaveText('Hi42');
+  await expect(page.getByTestId('state')).toHaveText('halted');
+});
+
+test('step through a trap: the PSW views and the trap flow change; step back undoes it', async ({ page }) => {
+  await page.getByLabel('Example').selectOption('kernel.s');
+  await expect(page.getByTestId('state')).toHaveText(/idle/);
+  await expect(page.getByTestId('psw-m-0')).toHaveText('s');
+  const p0 = await page.getByTestId('psw-p-0').textContent();
+
+  await page.getByRole('button', { name: 'Step to next trap' }).click();
+  await expect(page.getByTestId('traplog').locator('tbody tr')).toHaveCount(1);
+  await expect(page.getByTestId('trapflow')).toContainText('old PSW');
+  await expect(page.getByTestId('trapflow')).toContainText('E[8..11]');
+  // The kernel's process ran in user mode, inside its window, until the trap brought the kernel back.
+  await expect(page.getByTestId('trapflow').locator('.tf-psw').first()).toContainText('u');
+  await expect(page.getByTestId('psw-m-0')).toHaveText('s');
+  await expect(page.getByTestId('psw-b-0')).toHaveText('65536');
+  const trapStep = Number((await page.getByTestId('steps').textContent())!.replace(/,/g, ''));
+  expect(trapStep).toBeGreaterThan(1);
+  expect(await page.getByTestId('psw-p-0').textContent()).not.toBe(p0);
+
+  await page.getByRole('button', { name: 'Step back' }).click();
+  await expect(page.getByTestId('steps')).toHaveText(String(trapStep - 1));
+  // Just before the trap the process is in user mode in its window R = (0x1000, 0x100).
+  await expect(page.getByTestId('psw-m-0')).toHaveText('u');
+  await expect(page.getByTestId('psw-l-0')).toHaveText('4096');
+  await expect(page.getByTestId('psw-b-0')).toHaveText('256');
+
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
+  await expect(page.getByTestId('steps')).toHaveText(String(trapStep));
+  await expect(page.getByTestId('psw-m-0')).toHaveText('s');
+});
+
+test('step back 10,000+ steps and click a trap-log row to travel back to it', async ({ page }) => {
+  await page.getByLabel('Example').selectOption('kernel.s');
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(page.getByTestId('state')).toHaveText('halted');
+  await expect(page.getByTestId('console')).toContainText('process stopped');
+  const rows = page.getByTestId('traplog').locator('tbody tr');
+  const n = await rows.count();
+  expect(n).toBeGreaterThan(1);
+  const firstStep = (await rows.first().locator('td').first().textContent())!;
+  await rows.first().click();
+  await expect(page.getByTestId('steps')).toHaveText(firstStep);
+  await expect(page.getByTestId('console')).not.toContainText('process stopped');
+
+  await typeProgram(page, ['start: LUI r1, 1', 'LI r2, 0', 'loop: ADDI r2, 1', 'JLT r2, r1, loop', 'HALT']);
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(page.getByTestId('state')).toHaveText('halted');
+  const end = Number((await page.getByTestId('steps').textContent())!.replace(/,/g, ''));
+  expect(end).toBeGreaterThan(100_000);
+  for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Step back' }).click();
+  await expect(page.getByTestId('steps')).toHaveText((end - 3).toLocaleString('en'));
+  await page.evaluate(async (goal) => {
+    const w = window as unknown as { __pglab: { api: { travelTo(n: number): Promise<void> } } };
+    await w.__pglab.api.travelTo(goal);
+  }, end - 12_000);
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
+  await expect(page.getByTestId('steps')).toHaveText((end - 12_000 + 1).toLocaleString('en'));
+});
+
+test('a syntax error shows a marker and Run is refused', async ({ page }) => {
+  await typeProgram(page, ['start: LI r1, 5', 'ADDX r1, r2', 'HALT']);
+  await expect(page.locator('.monaco-editor .squiggly-error').first()).toBeVisible();
+  await expect(page.getByTestId('status')).toContainText('assembly error');
+  const before = await page.getByTestId('steps').textContent();
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(page.getByTestId('status')).toContainText('Not run');
+  await expect(page.getByTestId('status')).toContainText('line 2');
+  await expect(page.getByTestId('state')).not.toHaveText('running');
+  expect(await page.getByTestId('steps').textContent()).toBe(before);
+});
+
+test('an endless loop keeps the page responsive and Pause answers within a second', async ({ page }) => {
+  await typeProgram(page, ['start: ADDI r1, 1', 'JMP start']);
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(page.getByTestId('state')).toHaveText('running');
+  await page.waitForTimeout(700);
+  // The main thread answers at once while the worker runs flat out.
+  const t0 = Date.now();
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
+  expect(Date.now() - t0).toBeLessThan(500);
+  const s1 = Number((await page.getByTestId('steps').textContent())!.replace(/,/g, ''));
+  expect(s1).toBeGreaterThan(1_000_000);
+  const p0 = Date.now();
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await expect(page.getByTestId('state')).toHaveText('idle', { timeout: 1000 });
+  expect(Date.now() - p0).toBeLessThan(1000);
+  const s2 = await page.getByTestId('steps').textContent();
+  await page.waitForTimeout(300);
+  expect(await page.getByTestId('steps').textContent()).toBe(s2);
+});
+
+test('a reload keeps the program and the settings', async ({ page }) => {
+  await typeProgram(page, ['; kept across reloads', 'start: LI r3, 7', 'HALT']);
+  await page.getByLabel('ISA preset').selectOption('x86');
+  await page.waitForTimeout(200);
+  await page.reload();
+  await expect(page.locator('.monaco-editor').first()).toBeVisible();
+  await expect.poll(() => editorText(page)).toContain('; kept across reloads');
+  expect(await editorText(page)).toContain('LI r3, 7');
+  await expect(page.getByLabel('ISA preset')).toHaveValue('x86');
+  await page.getByRole('button', { name: 'Reset to example' }).click();
+  await expect.poll(() => editorText(page)).not.toContain('kept across reloads');
+});
+
+test('a program runs under nested monitors and every level shows its PSW', async ({ page }) => {
+  await page.getByLabel('Example').selectOption('kernel.s');
+  await page.getByLabel('Monitor').selectOption('full');
+  await page.getByLabel('Depth').selectOption('2');
+  await expect(page.getByTestId('psw').locator('tbody tr')).toHaveCount(3);
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(page.getByTestId('state')).toHaveText('halted');
+  await expect(page.getByTestId('console')).toContainText('process stopped');
+  await expect(page.getByTestId('traplog')).toContainText('reflected');
+  await expect(page.getByTestId('depthchart')).toBeVisible();
+});

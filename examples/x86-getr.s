@@ -1,0 +1,124 @@
+; isa: x86
+; x86-getr.s — GETMODE and GETR, open in user mode like x86 SMSW and SGDT (run with --isa x86).
+;
+; GETMODE reads M (mode sensitive) and GETR reads R = (l, b) (location sensitive: the answer depends on where
+; the process sits in physical memory). On the x86 preset both are open: in user mode they run without a
+; trap. They are sensitive but not privileged, so Theorem 1 fails; and since they show a user-mode program
+; the real M and R, they are user sensitive too, so Theorem 3 fails as well: under any monitor a guest would
+; read the real mode (user) and the real relocation instead of its virtual ones, and no monitor gets the
+; chance to lie, because nothing traps (Robin & Irvine 2000 on the Pentium's SMSW and SGDT).
+;
+; Under pg1 (`pglab run examples/x86-getr.s`) both trap; the kernel skips them and r1, r3 keep -1.
+
+; ------------------------------------------------------------------------------------------------ the kernel
+; The same small kernel in every preset example (kernel.s explains it line by line). It runs the process in
+; user mode in the window R = (BASE, SIZE), serves its system calls, and when the process tries a privileged
+; instruction it prints where, skips the instruction and lets the process go on, so the program runs to the
+; end under every preset and shows which instructions trapped.
+;   SVC 0 exit      SVC 1 print r1 as a character      SVC 2 print r1 in decimal      SVC 3 print the caller's M
+; Registers: the process uses r1..r9, the kernel r10..r15.
+
+        .equ BASE, 0x1000       ; l: the process's place in physical memory
+        .equ SIZE, 0x100        ; b: the size of its window
+
+start:  ST r0, [8]              ; trap vector (new PSW, E[8..11]) = (s, trap, 0, 65536)
+        LI r10, trap
+        ST r10, [9]
+        ST r0, [10]
+        LUI r10, 1
+        ST r10, [11]
+        LPSW [upsw]             ; enter the process: user mode, P = 0, R = (BASE, SIZE)
+upsw:   .word 1, 0, BASE, SIZE
+
+trap:   LD r10, [4]             ; cause (§3)
+        LI r11, 4
+        JEQ r10, r11, syscall
+        LI r11, 1
+        JEQ r10, r11, privileged
+        LI r13, m_fault         ; any other trap ends the process
+        JAL r15, puts
+        OUT r10, 1
+        LI r13, m_at
+        JAL r15, puts
+        LD r10, [1]
+        OUT r10, 1
+        LI r11, '\n'
+        OUT r11, 0
+        HALT
+privileged:
+        LI r13, m_priv          ; "kernel: PRIVILEGED trap at P = ..., skipped"
+        JAL r15, puts
+        LD r10, [1]
+        OUT r10, 1
+        LI r13, m_skip
+        JAL r15, puts
+        JMP resume
+syscall:
+        LD r10, [5]             ; the SVC number
+        JZ r10, exit
+        LI r11, 1
+        JEQ r10, r11, putc
+        LI r11, 2
+        JEQ r10, r11, putn
+        LD r12, [0]             ; SVC 3: the mode the process was in when it called, from the old PSW
+        OUT r12, 1
+        JMP resume
+putc:   OUT r1, 0
+        JMP resume
+putn:   OUT r1, 1
+resume: LD r10, [1]             ; continue after the instruction that trapped
+        ADDI r10, 1
+        ST r10, [1]
+        LPSW [0]
+exit:   HALT
+
+puts:   LD r14, [r13]           ; print the string at r13, return to r15
+        JZ r14, puts_end
+        OUT r14, 0
+        ADDI r13, 1
+        JMP puts
+puts_end:
+        JR r15
+
+m_fault: .string "kernel: the process took trap cause "
+m_at:    .string " at P = "
+m_priv:  .string "[kernel: PRIVILEGED trap at P = "
+m_skip:  .string ", skipped] "
+
+; ----------------------------------------------------------------------------------------------- the process
+; It runs at virtual address 0 = physical BASE; a label x is used as x-BASE, the address the process sees.
+; `say` prints the string at virtual r2 through SVC 1 (it uses r1) and returns to r9.
+        .org BASE
+
+user:   LI r5, -1               ; -1 stays if the instructions below trap and are skipped
+        LI r6, -1
+        LI r7, -1
+        GETMODE r5              ; x86: r5 = M = 1, no trap
+        GETR r6, r7             ; x86: r6 = l, r7 = b: the real relocation, no trap
+        LI r2, u_mode-BASE
+        JAL r9, say-BASE
+        MOV r1, r5
+        SVC 2                   ; M = 1: user mode, which a guest kernel must never see
+        LI r2, u_l-BASE
+        JAL r9, say-BASE
+        MOV r1, r6
+        SVC 2                   ; l = 4096 = BASE
+        LI r2, u_b-BASE
+        JAL r9, say-BASE
+        MOV r1, r7
+        SVC 2                   ; b = 256 = SIZE
+        LI r1, '\n'
+        SVC 1
+        SVC 0
+
+say:    LD r1, [r2]
+        JZ r1, say_end-BASE
+        SVC 1
+        ADDI r2, 1
+        JMP say-BASE
+say_end:
+        JR r9
+
+u_mode: .string "user: GETMODE says M = "
+u_l:    .string "\nuser: GETR says l = "
+u_b:    .string ", b = "

@@ -1,0 +1,160 @@
+import { useEffect, useRef, type ReactNode } from 'react';
+import { Editor } from './Editor';
+import { Controls, Settings, useShortcuts } from './Toolbar';
+import { load, startWorker, useRuntime } from './session';
+import { useSettings } from './store';
+import { NO_LEVELS } from './session';
+import { useDark } from './theme';
+import { DepthChart, RatioChart } from './views/Chart';
+import { ConsoleView, MemoryMap, PswView, Registers } from './views/Machine';
+import { MemoryTable } from './views/MemoryTable';
+import { TrapFlow, TrapLog } from './views/Traps';
+
+function Panel({ id, title, extra, children, className }: { id: string; title: string; extra?: ReactNode; children: ReactNode; className?: string }) {
+  const collapsed = useSettings((s) => !!s.collapsed[id]);
+  const toggle = useSettings((s) => s.toggleCollapsed);
+  return (
+    <section className={`panel panel-${id}${collapsed ? ' collapsed' : ''} ${className ?? ''}`} aria-label={title}>
+      <header>
+        <button type="button" className="panel-toggle" aria-expanded={!collapsed} onClick={() => toggle(id)} title={collapsed ? 'Show' : 'Hide'}>
+          <span className="chev" aria-hidden="true">
+            ▾
+          </span>
+          <h2>{title}</h2>
+        </button>
+        {extra}
+      </header>
+      {!collapsed && <div className="panel-body">{children}</div>}
+    </section>
+  );
+}
+
+function StatusBar() {
+  const notice = useRuntime((s) => s.notice);
+  const message = useRuntime((s) => s.frame?.message ?? 'Loading…');
+  const errors = useRuntime((s) => s.asm?.errors.length ?? 0);
+  return (
+    <div className="statusbar" role="status" data-testid="status">
+      {notice ? <span className={`notice ${notice.kind}`}>{notice.text}</span> : <span>{message}</span>}
+      {errors > 0 && <span className="errcount">{errors} assembly error{errors > 1 ? 's' : ''}</span>}
+    </div>
+  );
+}
+
+function Splitter() {
+  const set = useSettings((s) => s.set);
+  const dragging = useRef(false);
+  useEffect(() => {
+    const move = (e: PointerEvent) => {
+      if (!dragging.current) return;
+      const pct = Math.max(22, Math.min(70, (e.clientX / window.innerWidth) * 100));
+      set({ editorWidth: Math.round(pct * 10) / 10 });
+    };
+    const up = () => {
+      dragging.current = false;
+      document.body.classList.remove('dragging');
+    };
+    window.addEventListener('pointermove', move);
+    window.addEventListener('pointerup', up);
+    return () => {
+      window.removeEventListener('pointermove', move);
+      window.removeEventListener('pointerup', up);
+    };
+  }, [set]);
+  return (
+    <div
+      className="splitter"
+      role="separator"
+      aria-orientation="vertical"
+      onPointerDown={() => {
+        dragging.current = true;
+        document.body.classList.add('dragging');
+      }}
+    />
+  );
+}
+
+export function App() {
+  useDark();
+  useShortcuts();
+  const editorWidth = useSettings((s) => s.editorWidth);
+  const theme = useSettings((s) => s.theme);
+  const fontSize = useSettings((s) => s.fontSize);
+  const set = useSettings((s) => s.set);
+  const levels = useRuntime((s) => s.frame?.levels ?? NO_LEVELS);
+  useEffect(() => {
+    startWorker();
+    void load();
+  }, []);
+  useEffect(() => {
+    document.documentElement.style.setProperty('--ui-scale', String(fontSize / 14));
+  }, [fontSize]);
+  return (
+    <div className="app" style={{ ['--editor-w' as string]: `${editorWidth}%` }}>
+      <header className="topbar">
+        <div className="brand">
+          <span className="logo" aria-hidden="true" />
+          <div>
+            <h1>PG Lab</h1>
+            <div className="tagline">Popek &amp; Goldberg 1974 · traps, relocation, monitors</div>
+          </div>
+        </div>
+        <Settings />
+        <div className="view-opts">
+          <button type="button" className="ghost" title="Smaller text" aria-label="Smaller text" onClick={() => set({ fontSize: Math.max(11, fontSize - 1) })}>
+            A−
+          </button>
+          <button type="button" className="ghost" title="Larger text (projector)" aria-label="Larger text" onClick={() => set({ fontSize: Math.min(24, fontSize + 1) })}>
+            A+
+          </button>
+          <select aria-label="Theme" value={theme} onChange={(e) => set({ theme: e.target.value as typeof theme })}>
+            <option value="auto">auto</option>
+            <option value="dark">dark</option>
+            <option value="light">light</option>
+          </select>
+        </div>
+      </header>
+      <Controls />
+      <main className="work">
+        <div className="left">
+          <Panel id="editor" title="Program" className="panel-grow">
+            <Editor />
+          </Panel>
+          <Panel id="console" title="Console">
+            <ConsoleView />
+          </Panel>
+        </div>
+        <Splitter />
+        <div className="right">
+          <div className="col">
+            <Panel id="psw" title="PSW of every level">
+              <PswView />
+            </Panel>
+            <Panel id="regs" title="Registers">
+              <Registers />
+            </Panel>
+            <Panel id="memmap" title="Relocation bounds (physical memory map)">
+              <MemoryMap />
+            </Panel>
+            <Panel id="flow" title="Trap flow">
+              <TrapFlow />
+            </Panel>
+          </div>
+          <div className="col">
+            <Panel id="memory" title="Memory" className="panel-mem">
+              <MemoryTable />
+            </Panel>
+            <Panel id="log" title="Trap log">
+              <TrapLog />
+            </Panel>
+            <Panel id="chart" title="Native vs trapped">
+              <RatioChart />
+              <DepthChart levels={levels} />
+            </Panel>
+          </div>
+        </div>
+      </main>
+      <StatusBar />
+    </div>
+  );
+}

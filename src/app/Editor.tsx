@@ -1,0 +1,141 @@
+import { useEffect, useRef } from 'react';
+import { LANG, monaco, setupMonaco } from './monaco';
+import { actions, reassemble, useRuntime } from './session';
+import { useSettings } from './store';
+import { useDark } from './theme';
+
+/** The program editor: PG/1 highlighting, live assembler markers, gutter breakpoints and the current line. */
+export function Editor() {
+  const host = useRef<HTMLDivElement>(null);
+  const ed = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
+  const bpDeco = useRef<monaco.editor.IEditorDecorationsCollection | null>(null);
+  const pcDeco = useRef<monaco.editor.IEditorDecorationsCollection | null>(null);
+  const dark = useDark();
+  const fontSize = useSettings((s) => s.fontSize);
+
+  useEffect(() => {
+    setupMonaco();
+    const model = monaco.editor.createModel(useSettings.getState().source, LANG, monaco.Uri.parse('inmemory://pglab/program.s'));
+    const e = monaco.editor.create(host.current!, {
+      model,
+      theme: dark ? 'pg-dark' : 'pg-light',
+      glyphMargin: true,
+      fontSize: useSettings.getState().fontSize,
+      fontFamily: "'JetBrains Mono', 'Cascadia Code', 'Fira Code', Menlo, Consolas, monospace",
+      minimap: { enabled: false },
+      automaticLayout: true,
+      scrollBeyondLastLine: false,
+      lineNumbersMinChars: 3,
+      renderLineHighlight: 'line',
+      tabSize: 8,
+      insertSpaces: true,
+      fixedOverflowWidgets: true,
+      acceptSuggestionOnEnter: 'off',
+      'semanticHighlighting.enabled': false,
+    });
+    ed.current = e;
+    (window as unknown as { __pglabEditor: unknown }).__pglabEditor = e;
+    bpDeco.current = e.createDecorationsCollection();
+    pcDeco.current = e.createDecorationsCollection();
+
+    let timer = 0;
+    const mark = (): void => {
+      const asm = reassemble();
+      monaco.editor.setModelMarkers(
+        model,
+        'pg1asm',
+        asm.errors.map((er) => ({
+          severity: monaco.MarkerSeverity.Error,
+          message: er.message,
+          startLineNumber: er.line,
+          startColumn: er.col,
+          endLineNumber: er.line,
+          endColumn: Math.max(er.endCol, er.col + 1),
+        })),
+      );
+    };
+    mark();
+    const sub = model.onDidChangeContent(() => {
+      useSettings.getState().set({ source: model.getValue() });
+      clearTimeout(timer);
+      timer = window.setTimeout(mark, 120);
+    });
+    e.onMouseDown((ev) => {
+      const t = ev.target.type;
+      if (t === monaco.editor.MouseTargetType.GUTTER_GLYPH_MARGIN || t === monaco.editor.MouseTargetType.GUTTER_LINE_NUMBERS) {
+        const line = ev.target.position?.lineNumber;
+        if (line) {
+          useSettings.getState().toggleBreak(line);
+          void actions.syncBreakpoints();
+        }
+      }
+    });
+    e.addCommand(monaco.KeyCode.F9, () => {
+      const line = e.getPosition()?.lineNumber;
+      if (line) {
+        useSettings.getState().toggleBreak(line);
+        void actions.syncBreakpoints();
+      }
+    });
+    // Loading an example or a reset-to-example replaces the text from outside.
+    const unsub = useSettings.subscribe((s, prev) => {
+      if (s.source !== prev.source && s.source !== model.getValue()) {
+        model.setValue(s.source);
+        mark();
+      }
+    });
+    return () => {
+      sub.dispose();
+      unsub();
+      e.dispose();
+      model.dispose();
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  useEffect(() => {
+    monaco.editor.setTheme(dark ? 'pg-dark' : 'pg-light');
+  }, [dark]);
+  useEffect(() => {
+    ed.current?.updateOptions({ fontSize });
+  }, [fontSize]);
+
+  // Breakpoint glyphs.
+  const breakLines = useSettings((s) => s.breakLines);
+  const asm = useRuntime((s) => s.asm);
+  useEffect(() => {
+    bpDeco.current?.set(
+      breakLines.map((line) => ({
+        range: new monaco.Range(line, 1, line, 1),
+        options: {
+          glyphMarginClassName: asm?.addrOfLine.has(line) ? 'bp-glyph' : 'bp-glyph bp-off',
+          glyphMarginHoverMessage: { value: asm?.addrOfLine.has(line) ? `Breakpoint at address ${asm.addrOfLine.get(line)}` : 'Breakpoint on a line with no instruction' },
+          stickiness: monaco.editor.TrackedRangeStickiness.NeverGrowsWhenTypingAtEdges,
+        },
+      })),
+    );
+  }, [breakLines, asm]);
+
+  // The instruction at P (+ l), through the assembler's source map.
+  const pcPhysical = useRuntime((s) => s.frame?.pcPhysical ?? -1);
+  const state = useRuntime((s) => s.frame?.state);
+  const stale = useRuntime((s) => s.loadedKey === '' || s.asm === null);
+  useEffect(() => {
+    const e = ed.current;
+    if (!e || !asm) return;
+    const line = asm.lineOfAddr.get(pcPhysical);
+    if (line === undefined || stale) {
+      pcDeco.current?.clear();
+      return;
+    }
+    pcDeco.current?.set([
+      {
+        range: new monaco.Range(line, 1, line, 1),
+        options: { isWholeLine: true, className: state === 'running' ? 'pc-line running' : 'pc-line', glyphMarginClassName: 'pc-glyph', stickiness: 1 },
+      },
+    ]);
+    if (state !== 'running') e.revealLineInCenterIfOutsideViewport(line, monaco.editor.ScrollType.Smooth);
+  }, [pcPhysical, asm, state, stale]);
+
+  return <div className="editor-host" ref={host} data-testid="editor" />;
+}

@@ -1,0 +1,207 @@
+import { useEffect } from 'react';
+import { PRESETS, PRESET_NAMES, isPresetName } from '../core/isa/isa';
+import { MAX_Q, MIN_Q } from '../core/machine/machine';
+import { examples, exampleTitle } from './examples';
+import { fmtInt, fmtRate } from './format';
+import { actions, load, useRuntime } from './session';
+import { useSettings } from './store';
+
+interface Ctl {
+  name: string;
+  keys: string;
+  icon: string;
+  match: (e: KeyboardEvent) => boolean;
+  act: () => void;
+}
+
+const F = (key: string, mods: { shift?: boolean; ctrl?: boolean } = {}) => (e: KeyboardEvent) =>
+  e.key === key && e.shiftKey === !!mods.shift && (e.ctrlKey || e.metaKey) === !!mods.ctrl && !e.altKey;
+
+export const CONTROLS: Ctl[] = [
+  { name: 'Run', keys: 'F5', icon: '▶', match: F('F5'), act: () => void actions.run() },
+  { name: 'Pause', keys: 'Shift+F5', icon: '⏸', match: F('F5', { shift: true }), act: () => void actions.pause() },
+  { name: 'Step', keys: 'F10', icon: '↷', match: F('F10'), act: () => void actions.step(1) },
+  { name: 'Step to next trap', keys: 'Ctrl+F10', icon: '⤼', match: F('F10', { ctrl: true }), act: () => void actions.stepToTrap() },
+  { name: 'Step back', keys: 'Shift+F10', icon: '↶', match: F('F10', { shift: true }), act: () => void actions.stepBack(1) },
+  { name: 'Reset', keys: 'Ctrl+Shift+F5', icon: '⟲', match: F('F5', { shift: true, ctrl: true }), act: () => void actions.reset() },
+];
+
+/** Keyboard shortcuts work everywhere, the editor included (captured before Monaco sees them). */
+export function useShortcuts(): void {
+  useEffect(() => {
+    const on = (e: KeyboardEvent) => {
+      const c = CONTROLS.find((x) => x.match(e));
+      if (c) {
+        e.preventDefault();
+        e.stopPropagation();
+        c.act();
+      } else if (e.key === 'F10' && e.altKey) {
+        e.preventDefault();
+        void actions.backToTrap();
+      }
+    };
+    window.addEventListener('keydown', on, true);
+    return () => window.removeEventListener('keydown', on, true);
+  }, []);
+}
+
+export function Controls() {
+  const state = useRuntime((s) => s.frame?.state ?? 'empty');
+  const steps = useRuntime((s) => s.frame?.steps ?? 0);
+  const maxSteps = useRuntime((s) => s.frame?.maxSteps ?? 0);
+  const ips = useRuntime((s) => s.frame?.ips ?? 0);
+  const running = state === 'running';
+  const disabled: Record<string, boolean> = {
+    Run: running,
+    Pause: !running,
+    Step: running,
+    'Step to next trap': running,
+    'Step back': steps === 0 && !running,
+    Reset: false,
+  };
+  return (
+    <div className="controls" role="toolbar" aria-label="Machine controls">
+      {CONTROLS.map((c) => (
+        <button
+          key={c.name}
+          type="button"
+          className={`ctl ctl-${c.name.replace(/\s+/g, '-').toLowerCase()}`}
+          title={`${c.name} (${c.keys})`}
+          aria-keyshortcuts={c.keys.replace(/\+/g, '+')}
+          disabled={disabled[c.name]}
+          onClick={c.act}
+        >
+          <span className="ctl-icon" aria-hidden="true">
+            {c.icon}
+          </span>
+          <span className="ctl-label">{c.name}</span>
+        </button>
+      ))}
+      <button type="button" className="ctl ctl-minor" title="Back to the previous trap (Alt+F10)" aria-label="Back to previous trap" disabled={running} onClick={() => void actions.backToTrap()}>
+        <span aria-hidden="true">⇤</span> trap
+      </button>
+      <div className="timeline" title="Travel in time: drag to any step reached so far">
+        <input
+          type="range"
+          aria-label="Timeline"
+          min={0}
+          max={Math.max(1, maxSteps)}
+          value={steps}
+          disabled={running || maxSteps === 0}
+          onChange={(e) => void actions.travelTo(Number(e.target.value))}
+        />
+      </div>
+      <div className="counter" aria-live="off">
+        <span className="counter-label">step</span> <b data-testid="steps">{fmtInt(steps)}</b>
+        {running && <span className="ips"> · {fmtRate(ips)}</span>}
+      </div>
+      <span className={`state state-${state}`} data-testid="state">
+        {state}
+      </span>
+    </div>
+  );
+}
+
+const SIZES = [64, 256, 1024, 4096, 16384, 65536, 262144, 1048576];
+const LIMITS = [0, 10_000_000, 100_000_000, 1_000_000_000];
+
+export function Settings() {
+  const s = useSettings();
+  const names = Object.keys(examples);
+  const change = (p: Parameters<typeof s.set>[0]) => {
+    s.set(p);
+    void load();
+  };
+  return (
+    <div className="settings">
+      <label title="Example programs of the repository">
+        <span>Example</span>
+        <select
+          aria-label="Example"
+          value={names.includes(s.example) ? s.example : ''}
+          onChange={(e) => {
+            s.loadExample(e.target.value);
+            void load();
+          }}
+        >
+          {!names.includes(s.example) && <option value="">(your program)</option>}
+          {names.map((n) => (
+            <option key={n} value={n} title={exampleTitle(examples[n])}>
+              {n}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button
+        type="button"
+        className="ghost"
+        title="Put the example's original text back into the editor"
+        onClick={() => {
+          s.loadExample(s.example && examples[s.example] !== undefined ? s.example : names[0]);
+          void load();
+        }}
+      >
+        Reset to example
+      </button>
+      <label title={isPresetName(s.isa) ? PRESETS[s.isa].teaches : ''}>
+        <span>ISA</span>
+        <select aria-label="ISA preset" value={s.isa} onChange={(e) => change({ isa: e.target.value })}>
+          {PRESET_NAMES.map((n) => (
+            <option key={n} value={n}>
+              {n}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label title="none: the bare machine. full: the VMM of Theorem 1. hybrid: the HVM of Theorem 3.">
+        <span>Monitor</span>
+        <select
+          aria-label="Monitor"
+          value={s.monitor}
+          onChange={(e) => {
+            const monitor = e.target.value as typeof s.monitor;
+            change({ monitor, depth: monitor === 'none' ? 0 : Math.max(1, s.depth) });
+          }}
+        >
+          <option value="none">none</option>
+          <option value="full">full VMM</option>
+          <option value="hybrid">hybrid</option>
+        </select>
+      </label>
+      <label title="Number of nested monitors (0 = bare machine)">
+        <span>Depth</span>
+        <select aria-label="Depth" value={s.monitor === 'none' ? 0 : s.depth} onChange={(e) => change({ depth: Number(e.target.value), monitor: Number(e.target.value) === 0 ? 'none' : s.monitor === 'none' ? 'full' : s.monitor })}>
+          {[0, 1, 2, 3, 4, 5, 6, 7, 8].map((d) => (
+            <option key={d} value={d}>
+              {d}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label title={`Memory size in words (${MIN_Q}..${MAX_Q}); the VM size w when a monitor runs`}>
+        <span>Memory</span>
+        <select aria-label="Memory size" value={s.q} onChange={(e) => change({ q: Number(e.target.value) })}>
+          {(SIZES.includes(s.q) ? SIZES : [...SIZES, s.q].sort((a, b) => a - b)).map((q) => (
+            <option key={q} value={q}>
+              {q >= 1024 ? `${q / 1024}K` : q} words
+            </option>
+          ))}
+        </select>
+      </label>
+      <label title="Step limit for each Run (§4 uses 10M for the command line)">
+        <span>Limit</span>
+        <select aria-label="Step limit" value={s.maxSteps} onChange={(e) => s.set({ maxSteps: Number(e.target.value) })}>
+          {LIMITS.map((n) => (
+            <option key={n} value={n}>
+              {n === 0 ? 'none' : n >= 1e9 ? `${n / 1e9}G` : `${n / 1e6}M`}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="grow" title="Text read by IN (port 0: characters, port 1: decimal numbers)">
+        <span>Input</span>
+        <input aria-label="Console input" type="text" value={s.input} placeholder="console input for IN" onChange={(e) => s.set({ input: e.target.value })} onBlur={() => void load()} />
+      </label>
+    </div>
+  );
+}

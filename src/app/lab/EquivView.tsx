@@ -1,0 +1,212 @@
+/**
+ * Equivalence: the program bare (q = w) and under the chosen monitor, side by side, stepping in lockstep; the
+ * first divergence is highlighted on both sides with its field, values and source line. One click loads a
+ * counterexample for the current ISA.
+ */
+import { useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { assemble } from '../../core/asm/assembler';
+import { parseIsaFile } from '../../core/isa/isafile';
+import { useSettings } from '../store';
+import { counterexampleFor } from './counterexample';
+import { useClassification } from './IsaLab';
+import { Lockstep, type SideState } from './lockstep';
+import { ASM_LANG, MonacoBox, type Marker } from './MonacoBox';
+import { useLab } from './store';
+
+const RUN_LIMIT = 200_000;
+
+function regIndex(field: string | undefined): number {
+  const m = /^regs\[(\d+)\]$/.exec(field ?? '');
+  return m ? Number(m[1]) : -1;
+}
+
+function Side({ title, s, field, value, line, testId }: { title: string; s: SideState; field?: string; value?: unknown; line: number | null; testId: string }) {
+  const r = regIndex(field);
+  const cls = (f: string) => (field === f ? 'diff' : '');
+  return (
+    <div className="eq-side" data-testid={testId}>
+      <h4>{title}</h4>
+      <table className="kv">
+        <tbody>
+          <tr className={cls('status')}>
+            <th>status</th>
+            <td>{s.status}</td>
+          </tr>
+          <tr>
+            <th>steps</th>
+            <td>{s.steps.toLocaleString('en')}</td>
+          </tr>
+          <tr className={cls('psw.mode')}>
+            <th>M</th>
+            <td>{s.psw.mode === 0 ? 's' : 'u'}</td>
+          </tr>
+          <tr className={cls('psw.pc')}>
+            <th>P</th>
+            <td>
+              {s.psw.pc}
+              {s.line ? ` (line ${s.line})` : ''}
+            </td>
+          </tr>
+          <tr className={cls('psw.l') || cls('psw.b')}>
+            <th>R</th>
+            <td>
+              ({s.psw.l}, {s.psw.b})
+            </td>
+          </tr>
+          <tr className={cls('console')}>
+            <th>console</th>
+            <td className="mono">{JSON.stringify(s.console)}</td>
+          </tr>
+          {field?.startsWith('mem[') && (
+            <tr className="diff">
+              <th>{field}</th>
+              <td>{String(value)}</td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+      <div className="regs">
+        {s.regs.map((v, i) => (
+          <span key={i} className={`reg${i === r ? ' diff' : ''}`}>
+            r{i}={v}
+          </span>
+        ))}
+      </div>
+      {line !== null && field && <div className="eq-line">diverging instruction: line {line}</div>}
+    </div>
+  );
+}
+
+export function EquivView() {
+  const source = useSettings((s) => s.source);
+  const monitor = useSettings((s) => s.monitor);
+  const depth = useSettings((s) => s.depth);
+  const w = useSettings((s) => s.q);
+  const input = useSettings((s) => s.input);
+  const setS = useSettings((s) => s.set);
+  const isaText = useLab((s) => s.isaText);
+  const classification = useClassification((s) => s.result);
+  const classifiedText = useClassification((s) => s.text);
+  const parsed = useMemo(() => parseIsaFile(isaText), [isaText]);
+  const kind = monitor === 'hybrid' ? 'hybrid' : 'full';
+  const d = Math.max(1, Math.min(8, depth || 1));
+  const asm = useMemo(() => (parsed.ok ? assemble(source, parsed.isa) : null), [source, parsed]);
+  const ls = useRef<Lockstep | null>(null);
+  const [err, setErr] = useState<string | null>(null);
+  const [, tick] = useReducer((x: number) => x + 1, 0);
+  const [note, setNote] = useState<string | null>(null);
+
+  useEffect(() => {
+    ls.current = null;
+    setErr(null);
+    setNote(null);
+    if (!parsed.ok) setErr('The ISA file has errors (see the ISA lab).');
+    else if (!asm?.ok) setErr(`The program does not assemble: ${asm?.errors.slice(0, 3).map((e) => `line ${e.line}: ${e.message}`).join('; ')}`);
+    else {
+      try {
+        ls.current = new Lockstep(asm, { isa: parsed.isa, kind, depth: d, w, input });
+      } catch (e) {
+        setErr(String((e as Error).message ?? e));
+      }
+    }
+    tick();
+  }, [asm, parsed, kind, d, w, input]);
+
+  const l = ls.current;
+  const dv = l?.divergence ?? null;
+  const step = (n: number) => {
+    if (!l) return;
+    l.step(n);
+    if (!l.divergence && !l.done && n >= RUN_LIMIT) setNote(`No divergence in ${l.steps.toLocaleString('en')} steps; stopped there (the program may loop).`);
+    else if (l.done && !l.divergence) setNote('Both halted in the same state: equivalent.');
+    tick();
+  };
+  const reset = () => {
+    if (asm?.ok && parsed.ok) ls.current = new Lockstep(asm, { isa: parsed.isa, kind, depth: d, w, input });
+    setNote(null);
+    tick();
+  };
+  const cx = parsed.ok && classification && classifiedText === isaText ? counterexampleFor(parsed.isa, classification) : null;
+  const lines = useMemo(() => {
+    const m = new Map<number, string>();
+    if (dv?.nativeLine) m.set(dv.nativeLine, 'diverge-line');
+    if (dv?.virtualLine && dv.virtualLine !== dv.nativeLine) m.set(dv.virtualLine, 'diverge-line');
+    if (!dv && l) {
+      const ln = l.side('native').line;
+      if (ln) m.set(ln, 'pc-line');
+    }
+    return m;
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [dv, l, l?.steps]);
+  const markers: Marker[] = asm && !asm.ok ? asm.errors.map((e) => ({ line: e.line, col: e.col, endCol: e.endCol, message: e.message })) : [];
+
+  return (
+    <div className="lab-equiv" data-testid="equiv-view">
+      <div className="lab-col">
+        <section className="card">
+          <h3>Program</h3>
+          <div className="form-row">
+            <label>
+              monitor{' '}
+              <select data-testid="eq-monitor" value={kind} onChange={(e) => setS({ monitor: e.target.value as 'full' | 'hybrid', depth: d })}>
+                <option value="full">full (Theorem 1)</option>
+                <option value="hybrid">hybrid (Theorem 3)</option>
+              </select>
+            </label>
+            <label>
+              depth{' '}
+              <input data-testid="eq-depth" type="number" min={1} max={8} value={d} onChange={(e) => setS({ depth: Math.max(1, Math.min(8, Number(e.target.value) || 1)), monitor: kind })} style={{ width: '4em' }} />
+            </label>
+            <span className="muted">
+              ISA <code>{parsed.ok ? parsed.isa.name : '(errors)'}</code>, w = {w}
+            </span>
+          </div>
+          <MonacoBox value={source} onChange={(t) => setS({ source: t })} language={ASM_LANG} markers={markers} lines={lines} height={340} testId="eq-editor" ariaLabel="Program" />
+          <div className="form-row">
+            <button type="button" data-testid="eq-counterexample" disabled={!cx} title={cx ? 'Replace the program with one that diverges on this ISA' : 'Theorem 1 holds for this ISA (or it is still being classified)'} onClick={() => cx && setS({ source: cx })}>
+              Load counterexample
+            </button>
+            {parsed.ok && classification && classifiedText === isaText && classification.theorem1.holds && <span className="muted">Theorem 1 holds for this ISA: no counterexample.</span>}
+          </div>
+        </section>
+      </div>
+      <div className="lab-col">
+        <section className="card">
+          <h3>Bare machine vs. {kind} monitor{d > 1 ? ` (depth ${d})` : ''}</h3>
+          <div className="form-row">
+            <button type="button" data-testid="eq-step" disabled={!l || !!dv || l.done} onClick={() => step(1)}>
+              Step
+            </button>
+            <button type="button" data-testid="eq-run" disabled={!l || !!dv || l.done} onClick={() => step(RUN_LIMIT)}>
+              Run to divergence
+            </button>
+            <button type="button" data-testid="eq-reset" onClick={reset}>
+              Reset
+            </button>
+            <span className="muted">{l ? `${l.steps.toLocaleString('en')} steps compared` : ''}</span>
+          </div>
+          {err && <div className="err" data-testid="eq-error">{err}</div>}
+          {dv && (
+            <div className="banner bad" data-testid="eq-divergence">
+              Diverged after step {dv.step}: <b>{dv.field}</b> is {JSON.stringify(dv.native)} on the bare machine but {JSON.stringify(dv.virtual)} under the monitor.
+              {dv.nativeLine ? ` The instruction on line ${dv.nativeLine}` : ''}
+              {dv.virtualLine && dv.virtualLine !== dv.nativeLine ? ` (line ${dv.virtualLine} in the VM)` : ''}
+              {dv.nativeLine ? ' caused it.' : ''}
+            </div>
+          )}
+          {note && !dv && (
+            <div className="banner good" data-testid="eq-note">
+              {note}
+            </div>
+          )}
+          {l && (
+            <div className="eq-sides">
+              <Side title="Bare machine (q = w)" s={l.side('native')} field={dv?.field} value={dv?.native} line={dv?.nativeLine ?? null} testId="eq-native" />
+              <Side title={`Under the ${kind} monitor`} s={l.side('virtual')} field={dv?.field} value={dv?.virtual} line={dv?.virtualLine ?? null} testId="eq-virtual" />
+            </div>
+          )}
+        </section>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,396 @@
+/**
+ * The ISA lab: choose or write an ISA (preset, variant toggles, an ISA file, a new instruction), and see live
+ * what the classifier finds — the classes with their witnesses, the Venn diagram, and Theorems 1–3 as
+ * sufficient conditions. A broken ISA file shows its errors in place and keeps the last good result on screen.
+ */
+import { useEffect, useMemo, useState } from 'react';
+import { create } from 'zustand';
+import type { Classification, InstructionClass, Witness } from '../../core/classify/classify';
+import { PRESET_NAMES, PRESETS, isPresetName, type PresetName } from '../../core/isa/isa';
+import { parseEffect } from '../../core/isa/effect';
+import { OPERAND_SHAPES, parseIsaFile, type IsaFileError } from '../../core/isa/isafile';
+import { BASE_INSTRUCTIONS, type Variant } from '../../core/isa/table';
+import { useSettings } from '../store';
+import { classifyText } from './classifyClient';
+import { freeOpcode, presetText, readDoc, removeInstruction, setVariant, upsertInstruction, variantIn } from './isadoc';
+import { EFFECT_LANG, ISA_LANG, MonacoBox, type Marker } from './MonacoBox';
+import { useLab } from './store';
+import { Venn } from './Venn';
+import { WitnessView } from './Witness';
+
+interface ClassState {
+  result: Classification | null;
+  /** The ISA file text the result belongs to. */
+  text: string;
+  busy: boolean;
+  error: string | null;
+}
+export const useClassification = create<ClassState>()(() => ({ result: null, text: '', busy: false, error: null }));
+
+/** Keeps the classification in step with the ISA file, off the page's thread, debounced. */
+export function useLiveClassification(): void {
+  const text = useLab((s) => s.isaText);
+  useEffect(() => {
+    if (!parseIsaFile(text).ok) return;
+    if (useClassification.getState().text === text && useClassification.getState().result) return;
+    useClassification.setState({ busy: true });
+    const t = window.setTimeout(() => {
+      void classifyText(text).then((r) => {
+        if (!r) return;
+        if (r.ok) useClassification.setState({ result: r.classification, text, busy: false, error: null });
+        else useClassification.setState({ busy: false, error: r.message });
+      });
+    }, 250);
+    return () => window.clearTimeout(t);
+  }, [text]);
+}
+
+export const THEOREMS = [
+  { key: 'theorem1', name: 'Theorem 1', cond: 'sensitive ⊆ privileged', concl: 'a VMM can be built' },
+  { key: 'theorem2', name: 'Theorem 2', cond: 'Theorem 1’s condition, and a monitor without timing dependence', concl: 'the machine is recursively virtualizable' },
+  { key: 'theorem3', name: 'Theorem 3', cond: 'user sensitive ⊆ privileged', concl: 'a hybrid VMM can be built' },
+] as const;
+
+export function Theorems({ c, stale }: { c: Classification; stale: boolean }) {
+  return (
+    <div className={`theorems${stale ? ' stale' : ''}`} data-testid="theorems">
+      {THEOREMS.map((t) => {
+        const v = c[t.key];
+        return (
+          <div key={t.key} className={`theorem ${v.holds ? 'holds' : 'fails'}`} data-testid={t.key} data-holds={String(v.holds)}>
+            <div className="theorem-head">
+              <span className="badge">{v.holds ? 'condition holds' : 'condition fails'}</span> <strong>{t.name}</strong>: {t.cond} ⇒ {t.concl}.
+            </div>
+            <div className="theorem-body">
+              {v.holds ? (
+                <>So for this ISA: {t.concl}.</>
+              ) : (
+                <>
+                  Violators: <b>{v.violators.join(', ')}</b>. The theorem then promises nothing for this ISA; a sufficient condition that fails does not
+                  prove the opposite. The Equivalence view shows what goes wrong.
+                </>
+              )}
+            </div>
+          </div>
+        );
+      })}
+      <div className="theorem-note">All three are sufficient conditions, not “if and only if”.</div>
+    </div>
+  );
+}
+
+const COLS: [keyof InstructionClass, string][] = [
+  ['privileged', 'privileged'],
+  ['controlSensitive', 'control'],
+  ['modeSensitive', 'mode'],
+  ['locationSensitive', 'location'],
+  ['userSensitive', 'user sens.'],
+  ['sensitive', 'sensitive'],
+];
+
+const WITNESS_NAMES: [keyof InstructionClass['witnesses'], string][] = [
+  ['privileged', 'Privilege'],
+  ['controlSensitive', 'Control sensitive'],
+  ['controlSensitiveUser', 'Control sensitive from user mode'],
+  ['modeSensitive', 'Mode sensitive'],
+  ['locationSensitive', 'Location sensitive'],
+  ['locationSensitiveUser', 'Location sensitive in user mode'],
+  ['innocuous', 'Innocuous'],
+];
+
+function ClassTable({ c, selected, onSelect }: { c: Classification; selected: string | null; onSelect(m: string): void }) {
+  const [all, setAll] = useState(false);
+  const rows = c.instructions.filter((i) => all || i.sensitive || i.privileged || selected === i.mnemonic);
+  const sel = c.instructions.find((i) => i.mnemonic === selected) ?? null;
+  const v1 = new Set(c.theorem1.violators);
+  const v3 = new Set(c.theorem3.violators);
+  return (
+    <div className="classtable">
+      <label className="inline">
+        <input type="checkbox" checked={all} onChange={(e) => setAll(e.target.checked)} /> show the innocuous, unprivileged instructions too
+      </label>
+      <table data-testid="class-table">
+        <thead>
+          <tr>
+            <th>instruction</th>
+            {COLS.map(([, h]) => (
+              <th key={h}>{h}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((i) => (
+            <tr
+              key={i.mnemonic}
+              data-testid={`class-${i.mnemonic}`}
+              className={`${selected === i.mnemonic ? 'selected' : ''}${v1.has(i.mnemonic) || v3.has(i.mnemonic) ? ' violator' : ''}`}
+              onClick={() => onSelect(i.mnemonic)}
+            >
+              <th>{i.mnemonic}</th>
+              {COLS.map(([k]) => (
+                <td key={k} data-col={k} className={i[k] ? 'yes' : 'no'}>
+                  {i[k] ? '●' : '·'}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {sel && (
+        <div className="witnesses" data-testid="witnesses">
+          <h4>
+            Witnesses for {sel.mnemonic} <small>({sel.runs.toLocaleString('en')} executions run)</small>
+          </h4>
+          {WITNESS_NAMES.map(([k, label]) => {
+            const w = sel.witnesses[k] as Witness | undefined;
+            if (!w) return null;
+            if (k === 'controlSensitiveUser' && sel.witnesses.controlSensitive === w) return null;
+            if (k === 'locationSensitiveUser' && sel.witnesses.locationSensitive === w) return null;
+            return <WitnessView key={k} w={w} title={k === 'privileged' ? `Privilege: ${sel.privileged ? 'yes' : 'no'}` : label} />;
+          })}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function isaMarkers(errors: readonly IsaFileError[]): Marker[] {
+  return errors.map((e) => ({ line: e.line ?? 1, col: e.col ?? 1, message: e.message }));
+}
+
+function DefineInstruction({ text, onText }: { text: string; onText(t: string): void }) {
+  const doc = readDoc(text);
+  const [mn, setMn] = useState('SMSW');
+  const [opcode, setOpcode] = useState(() => (typeof doc === 'string' ? 0x30 : freeOpcode(doc)));
+  const [operands, setOperands] = useState('ra');
+  const [priv, setPriv] = useState(false);
+  const [effect, setEffect] = useState('ra = M;');
+  const [msg, setMsg] = useState<string | null>(null);
+  const parsed = useMemo(() => parseEffect(effect), [effect]);
+  const markers: Marker[] = parsed.ok ? [] : [{ line: parsed.error.line, col: parsed.error.col, message: parsed.error.message }];
+  const add = () => {
+    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(mn)) return setMsg('The mnemonic must be a letter followed by letters, digits or _.');
+    if (!parsed.ok) return setMsg(`The effect has an error: line ${parsed.error.line}, column ${parsed.error.col}: ${parsed.error.message}`);
+    const t = upsertInstruction(text, { mnemonic: mn, opcode, operands, privileged: priv, effect });
+    if (typeof t !== 'string') return setMsg(t.error);
+    const check = parseIsaFile(t);
+    if (!check.ok) return setMsg(check.errors.map((e) => e.message).join('; '));
+    setMsg(null);
+    onText(t);
+  };
+  const users = typeof doc === 'string' ? [] : doc.instructions;
+  return (
+    <div className="define" data-testid="define-form">
+      <div className="form-row">
+        <label>
+          mnemonic <input data-testid="def-mnemonic" value={mn} onChange={(e) => setMn(e.target.value.toUpperCase())} size={8} />
+        </label>
+        <label>
+          opcode <input data-testid="def-opcode" type="number" min={0} max={255} value={opcode} onChange={(e) => setOpcode(Number(e.target.value))} style={{ width: '5em' }} />
+        </label>
+        <label>
+          operands{' '}
+          <select data-testid="def-operands" value={operands} onChange={(e) => setOperands(e.target.value)}>
+            {Object.keys(OPERAND_SHAPES).map((k) => (
+              <option key={k} value={k}>
+                {k === '' ? '(none)' : k}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <input data-testid="def-privileged" type="checkbox" checked={priv} onChange={(e) => setPriv(e.target.checked)} /> privileged
+        </label>
+      </div>
+      <div className="effect-label">effect (hover a word for help)</div>
+      <MonacoBox value={effect} onChange={setEffect} language={EFFECT_LANG} markers={markers} height={90} testId="effect-editor" ariaLabel="Effect of the new instruction" />
+      {!parsed.ok && (
+        <div className="err" data-testid="effect-error">
+          line {parsed.error.line}, column {parsed.error.col}: {parsed.error.message}
+        </div>
+      )}
+      <button type="button" data-testid="def-add" onClick={add}>
+        Add to the ISA
+      </button>
+      {msg && (
+        <div className="err" data-testid="def-message">
+          {msg}
+        </div>
+      )}
+      {users.length > 0 && (
+        <ul className="user-instrs">
+          {users.map((u) => (
+            <li key={String(u.mnemonic)}>
+              <code>
+                {String(u.mnemonic)} ({String(u.operands)}) 0x{Number(u.opcode).toString(16)} {u.privileged ? 'privileged' : ''}: {String(u.effect)}
+              </code>{' '}
+              <button
+                type="button"
+                className="ghost"
+                onClick={() => {
+                  const t = removeInstruction(text, String(u.mnemonic));
+                  if (typeof t === 'string') onText(t);
+                }}
+              >
+                remove
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function VariantToggles({ text, onText }: { text: string; onText(t: string): void }) {
+  const doc = readDoc(text);
+  const [msg, setMsg] = useState<string | null>(null);
+  if (typeof doc === 'string') return <div className="muted">{doc}</div>;
+  const sensitive = BASE_INSTRUCTIONS.filter((d) => d.variants);
+  return (
+    <table className="variants" data-testid="variants">
+      <tbody>
+        {sensitive.map((d) => {
+          const cur = variantIn(doc, d.mnemonic);
+          return (
+            <tr key={d.mnemonic}>
+              <th title={d.doc}>{d.mnemonic}</th>
+              <td>
+                {d.variants!.map((v) => (
+                  <label key={v} className={`variant-opt${cur === v ? ' on' : ''}`} title={v === 'open' ? d.openDoc : undefined}>
+                    <input
+                      type="radio"
+                      name={`variant-${d.mnemonic}`}
+                      data-testid={`variant-${d.mnemonic}-${v}`}
+                      checked={cur === v}
+                      onChange={() => {
+                        const t = setVariant(text, d.mnemonic, v as Variant);
+                        if (typeof t === 'string') {
+                          setMsg(null);
+                          onText(t);
+                        } else setMsg(t.error);
+                      }}
+                    />
+                    {v}
+                  </label>
+                ))}
+              </td>
+            </tr>
+          );
+        })}
+        {msg && (
+          <tr>
+            <td colSpan={2} className="err">
+              {msg}
+            </td>
+          </tr>
+        )}
+      </tbody>
+    </table>
+  );
+}
+
+export function IsaLab() {
+  useLiveClassification();
+  const text = useLab((s) => s.isaText);
+  const setLab = useLab((s) => s.set);
+  const { result, busy, text: classifiedText, error } = useClassification();
+  const parsed = useMemo(() => parseIsaFile(text), [text]);
+  const [selected, setSelected] = useState<string | null>('GETMODE');
+  const doc = readDoc(text);
+  const base = typeof doc === 'string' ? null : doc.base;
+  const setText = (t: string) => {
+    setLab({ isaText: t });
+    // The workbench runs presets: keep its ISA on the file's base so the two never disagree on the basics.
+    const d = readDoc(t);
+    if (typeof d !== 'string' && isPresetName(d.base)) useSettings.getState().set({ isa: d.base });
+  };
+  const stale = !parsed.ok || classifiedText !== text;
+  const openFile = async (f: File | undefined) => {
+    if (!f) return;
+    setText(await f.text());
+  };
+  return (
+    <div className="lab-isa" data-testid="isa-lab">
+      <div className="lab-col">
+        <section className="card">
+          <h3>ISA</h3>
+          <div className="form-row">
+            <label>
+              preset{' '}
+              <select
+                data-testid="preset"
+                value={base && typeof doc !== 'string' && text === presetText(base) ? base : ''}
+                onChange={(e) => isPresetName(e.target.value) && setText(presetText(e.target.value as PresetName))}
+              >
+                <option value="">(modified)</option>
+                {PRESET_NAMES.map((p) => (
+                  <option key={p} value={p}>
+                    {p}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="file-btn">
+              Open ISA file… <input type="file" accept=".json,application/json" data-testid="isa-file-input" onChange={(e) => void openFile(e.target.files?.[0])} />
+            </label>
+          </div>
+          {base && <p className="muted">{PRESETS[base].teaches}</p>}
+        </section>
+        <section className="card">
+          <h3>User-mode variant of each sensitive instruction</h3>
+          <VariantToggles text={text} onText={setText} />
+        </section>
+        <section className="card">
+          <h3>Define an instruction</h3>
+          <DefineInstruction text={text} onText={setText} />
+        </section>
+        <section className="card">
+          <h3>ISA file</h3>
+          <MonacoBox value={text} onChange={(t) => setText(t)} language={ISA_LANG} markers={parsed.ok ? [] : isaMarkers(parsed.errors)} height={220} testId="isa-editor" ariaLabel="ISA file" />
+          {!parsed.ok && (
+            <ul className="errors" data-testid="isa-errors">
+              {parsed.errors.map((e, i) => (
+                <li key={i}>
+                  {e.line ? `line ${e.line}, column ${e.col}: ` : ''}
+                  {e.path ? <code>{e.path}</code> : null} {e.message}
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      </div>
+      <div className="lab-col">
+        {(busy || stale) && (
+          <div className="banner" data-testid="class-status">
+            {!parsed.ok
+              ? 'The ISA file has errors: showing the classification of the last good ISA.'
+              : busy
+                ? 'Classifying… (running every instruction from many states)'
+                : error ?? ''}
+          </div>
+        )}
+        {result ? (
+          <>
+            <section className="card">
+              <h3>
+                Theorems for <code data-testid="classified-isa">{result.isa}</code>
+              </h3>
+              <Theorems c={result} stale={stale} />
+            </section>
+            <section className="card">
+              <h3>Privileged, sensitive, user sensitive</h3>
+              <Venn classes={result.instructions} onPick={setSelected} />
+            </section>
+            <section className="card">
+              <h3>Classification (click a row for its witnesses)</h3>
+              <ClassTable c={result} selected={selected} onSelect={setSelected} />
+            </section>
+          </>
+        ) : (
+          <div className="muted">Classifying…</div>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { LESSONS, lessonById } from './lessons';
+import { LOOPING, SOLUTIONS } from './solutions';
+
+describe('lessons', () => {
+  it('has at least six lessons, each with a right and a wrong answer', () => {
+    expect(LESSONS.length).toBeGreaterThanOrEqual(6);
+    for (const l of LESSONS) expect(SOLUTIONS[l.id], l.id).toBeDefined();
+  });
+
+  for (const l of LESSONS) {
+    describe(l.title, () => {
+      it('passes on a correct solution', () => {
+        const r = l.check(SOLUTIONS[l.id].right);
+        expect(r.items.filter((i) => !i.ok).map((i) => i.text)).toEqual([]);
+        expect(r.passed).toBe(true);
+      });
+      it('fails on a wrong solution, saying which condition failed', () => {
+        const r = l.check(SOLUTIONS[l.id].wrong);
+        expect(r.passed).toBe(false);
+        expect(r.stopped).toBeUndefined();
+        expect(r.items.some((i) => !i.ok)).toBe(true);
+      });
+      it('fails on the starter program', () => {
+        expect(l.check(l.starter).passed).toBe(false);
+      });
+      it('stops a looping answer and explains it', () => {
+        const r = l.check(LOOPING);
+        expect(r.passed).toBe(false);
+        expect(r.stopped).toBe('loop');
+        expect(r.items[0].text).toMatch(/loops/);
+      });
+      it('reports assembler errors with their line', () => {
+        const r = l.check('start: FROB r1\n');
+        expect(r.passed).toBe(false);
+        expect(r.stopped).toBe('asm');
+        expect(r.items[0].text).toMatch(/^Line 1/);
+      });
+    });
+  }
+
+  it('judges by running, not by text: a right answer with renamed labels and comments still passes', () => {
+    const src = SOLUTIONS.machine.right.replace(/handler/g, 'catcher').replace(/user/g, 'there') + '; HALT RETU LD r1, [4]\n';
+    expect(lessonById('machine')!.check(src).passed).toBe(true);
+    // ...and text that mentions every expected instruction but never runs them fails.
+    const dead = SOLUTIONS.machine.wrong + 'never:  RETU never\n';
+    expect(lessonById('machine')!.check(dead).passed).toBe(false);
+  });
+});

@@ -1,0 +1,75 @@
+/**
+ * The theorem lab's slice of the page state: the open view, the ISA file text, lesson progress, and the
+ * workspace a shared link replaced (so opening a link loses nothing). Persisted apart from the workbench's
+ * settings; the program, monitor, depth, memory size and input stay in the workbench store (one program).
+ */
+import { create } from 'zustand';
+import { persist } from 'zustand/middleware';
+import { presetText } from './isadoc';
+import { SHARE_VERSION, type LabView, type Workspace } from './share';
+import { useSettings } from '../store';
+import type { MonitorKind } from '../../worker/protocol';
+
+export interface LessonState {
+  solved: boolean;
+  source: string;
+  /** Index of the last hint shown (-1: none). */
+  hints: number;
+}
+
+export interface LabState {
+  view: LabView;
+  isaText: string;
+  lesson: string;
+  lessons: Record<string, LessonState>;
+  /** What the last opened link replaced, for "back to my workspace". */
+  previous: Workspace | null;
+  /** A refused link's message, or a note about an applied one (not persisted). */
+  linkNotice: { kind: 'error' | 'info'; text: string } | null;
+  set(p: Partial<LabState>): void;
+  setLesson(id: string, p: Partial<LessonState>): void;
+}
+
+export const useLab = create<LabState>()(
+  persist(
+    (set, get) => ({
+      view: 'workbench',
+      isaText: presetText('pg1'),
+      lesson: 'machine',
+      lessons: {},
+      previous: null,
+      linkNotice: null,
+      set: (p) => set(p),
+      setLesson: (id, p) => {
+        const cur = get().lessons[id] ?? { solved: false, source: '', hints: -1 };
+        set({ lessons: { ...get().lessons, [id]: { ...cur, ...p } } });
+      },
+    }),
+    {
+      name: 'pglab.lab.v1',
+      partialize: (s) => ({ view: s.view, isaText: s.isaText, lesson: s.lesson, lessons: s.lessons, previous: s.previous }),
+    },
+  ),
+);
+
+/** The workspace as it is now, from both stores. */
+export function currentWorkspace(): Workspace {
+  const s = useSettings.getState();
+  const l = useLab.getState();
+  return {
+    v: SHARE_VERSION,
+    program: s.source,
+    isaFile: l.isaText,
+    monitor: s.monitor,
+    depth: s.depth,
+    w: s.q,
+    input: s.input,
+    view: l.view,
+  };
+}
+
+/** Puts a workspace into both stores (the caller has already decided it is valid). */
+export function applyWorkspace(ws: Workspace): void {
+  useSettings.getState().set({ source: ws.program, monitor: ws.monitor as MonitorKind, depth: ws.depth, q: ws.w, input: ws.input });
+  useLab.getState().set({ isaText: ws.isaFile, view: ws.view });
+}

@@ -1,0 +1,255 @@
+/**
+ * The page's side of the worker protocol: one Comlink proxy, a pull loop that asks for at most one Frame per
+ * animation frame while the machine runs (and one after each command), and the runtime store the views read.
+ */
+import * as Comlink from 'comlink';
+import { create } from 'zustand';
+import { assemble, type AsmResult } from '../core/asm/assembler';
+import { isPresetName, presetIsa } from '../core/isa/isa';
+import type { Frame, LevelInfo, MemView, Sample, SessionConfig, TrapEvent, WorkerApi } from '../worker/protocol';
+import { useSettings } from './store';
+
+const MAX_UI_EVENTS = 2000;
+/** Stable empty value for selectors (a fresh [] each time would re-render forever). */
+export const NO_LEVELS: LevelInfo[] = [];
+
+export interface Runtime {
+  frame: Frame | null;
+  console: string;
+  events: TrapEvent[];
+  eventsTotal: number;
+  samples: Sample[];
+  changedRegs: boolean[];
+  /** Addresses of the memory window whose value changed with the last frame, and a counter to replay the flash. */
+  changedMem: Set<number>;
+  flashTick: number;
+  asm: AsmResult | null;
+  /** Config key of what the worker has loaded; the editor differs from it after an edit. */
+  loadedKey: string;
+  notice: { text: string; kind: 'info' | 'error' } | null;
+  /** The trap shown in the trap-flow view; null means the latest. */
+  selectedEvent: TrapEvent | null;
+  /** Increments on each single-step trap, to animate the flow. */
+  animTick: number;
+}
+
+export const useRuntime = create<Runtime>()(() => ({
+  frame: null,
+  console: '',
+  events: [],
+  eventsTotal: 0,
+  samples: [],
+  changedRegs: new Array(16).fill(false),
+  changedMem: new Set(),
+  flashTick: 0,
+  asm: null,
+  loadedKey: '',
+  notice: null,
+  selectedEvent: null,
+  animTick: 0,
+}));
+
+/** The memory table's scroll position; read at each pull. */
+export const memView: MemView = { space: 'virtual', start: 0, count: 48, follow: true };
+
+let api: Comlink.Remote<WorkerApi> | null = null;
+let pulling = false;
+let wantPull = false;
+
+export function isaOf(name: string) {
+  return presetIsa(isPresetName(name) ? name : 'pg1');
+}
+
+export function currentConfig(): SessionConfig {
+  const s = useSettings.getState();
+  return { source: s.source, isa: s.isa, monitor: s.monitor, depth: s.monitor === 'none' ? 0 : s.depth, q: s.q, input: s.input, maxSteps: s.maxSteps };
+}
+
+export function configKey(c: SessionConfig): string {
+  return JSON.stringify([c.source, c.isa, c.monitor, c.depth, c.q, c.input]);
+}
+
+/** Assembles on the page too, for markers, the current line and breakpoints (cheap: microseconds per line). */
+export function reassemble(): AsmResult {
+  const s = useSettings.getState();
+  const asm = assemble(s.source, isaOf(s.isa));
+  useRuntime.setState({ asm });
+  return asm;
+}
+
+export function startWorker(): void {
+  if (api) return;
+  const w = new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module', name: 'pglab-machine' });
+  api = Comlink.wrap<WorkerApi>(w);
+  (window as unknown as { __pglab: unknown }).__pglab = { api, pull: () => pull() };
+  const loop = (): void => {
+    const st = useRuntime.getState().frame?.state;
+    if ((st === 'running' || wantPull) && !pulling) void pull();
+    requestAnimationFrame(loop);
+  };
+  requestAnimationFrame(loop);
+}
+
+function breakAddrs(): number[] {
+  const asm = useRuntime.getState().asm;
+  if (!asm) return [];
+  const out: number[] = [];
+  for (const line of useSettings.getState().breakLines) {
+    const a = asm.addrOfLine.get(line);
+    if (a !== undefined) out.push(a);
+  }
+  return out;
+}
+
+export async function pull(): Promise<void> {
+  if (!api) return;
+  pulling = true;
+  wantPull = false;
+  try {
+    const r = useRuntime.getState();
+    const f = await api.frame({
+      view: { ...memView },
+      epoch: r.frame?.epoch ?? -1,
+      consoleLen: r.console.length,
+      eventsTotal: r.eventsTotal,
+      samplesTotal: r.samples.length,
+    });
+    applyFrame(f);
+  } finally {
+    pulling = false;
+  }
+}
+
+function applyFrame(f: Frame): void {
+  const r = useRuntime.getState();
+  const prev = r.frame;
+  const same = prev !== null && prev.epoch === f.epoch;
+  const console = same ? r.console.slice(0, f.consoleFrom) + f.consoleText : f.consoleText;
+  let events = same ? r.events.concat(f.events) : f.events.slice();
+  if (events.length > MAX_UI_EVENTS) events = events.slice(events.length - MAX_UI_EVENTS);
+  const samples = same ? r.samples.slice(0, f.samplesFrom).concat(f.samples) : f.samples.slice();
+  const changedRegs = prev ? f.regs.map((v, i) => v !== prev.regs[i]) : new Array(16).fill(false);
+  const changedMem = new Set<number>();
+  if (prev && prev.mem.space === f.mem.space && prev.steps !== f.steps) {
+    for (let i = 0; i < f.mem.words.length; i++) {
+      const a = f.mem.start + i;
+      const j = a - prev.mem.start;
+      if (j >= 0 && j < prev.mem.words.length && prev.mem.words[j] !== f.mem.words[i]) changedMem.add(a);
+    }
+  }
+  const anyRegChanged = changedRegs.some(Boolean);
+  const newTrap = same && f.events.length > 0 && f.state !== 'running';
+  useRuntime.setState({
+    frame: f,
+    console,
+    events,
+    eventsTotal: f.eventsTotal,
+    samples,
+    changedRegs: prev && prev.steps === f.steps && same ? r.changedRegs : changedRegs,
+    changedMem: changedMem.size || !prev || prev.steps !== f.steps ? changedMem : r.changedMem,
+    flashTick: changedMem.size || anyRegChanged ? r.flashTick + 1 : r.flashTick,
+    animTick: newTrap ? r.animTick + 1 : r.animTick,
+    selectedEvent: newTrap || !same ? null : r.selectedEvent,
+  });
+  if (memView.follow && f.mem.start !== memView.start) memView.start = f.mem.start;
+}
+
+function notify(text: string, kind: 'info' | 'error' = 'info'): void {
+  useRuntime.setState({ notice: { text, kind } });
+}
+
+/** Loads the editor's program and settings into the worker (boots the machine). */
+export async function load(): Promise<boolean> {
+  if (!api) return false;
+  const asm = reassemble();
+  const cfg = currentConfig();
+  if (!asm.ok) {
+    const e = asm.errors[0];
+    notify(`Not run: the program has ${asm.errors.length} assembly error${asm.errors.length > 1 ? 's' : ''} (line ${e.line}, col ${e.col}: ${e.message}). Fix it first.`, 'error');
+    return false;
+  }
+  const res = await api.load(cfg);
+  await api.setBreakpoints(breakAddrs());
+  useRuntime.setState({ loadedKey: res.ok ? configKey(cfg) : '', selectedEvent: null });
+  if (!res.ok) notify(res.message, 'error');
+  else useRuntime.setState({ notice: null });
+  await pull();
+  return res.ok;
+}
+
+/** Run, Step and Step to next trap never use a stale program: an edit reloads it, and an error refuses. */
+async function ensureLoaded(): Promise<boolean> {
+  const key = configKey(currentConfig());
+  if (useRuntime.getState().loadedKey === key) return true;
+  const ok = await load();
+  if (ok && useRuntime.getState().asm?.ok) notify('Program reassembled and the machine rebooted.');
+  return ok;
+}
+
+function busy(): boolean {
+  return useRuntime.getState().frame?.state === 'running';
+}
+
+export const actions = {
+  async run() {
+    if (!api || busy()) return;
+    if (!(await ensureLoaded())) return;
+    const st = useRuntime.getState().frame?.state;
+    if (st === 'halted') {
+      notify('The machine has halted: Reset to run it again, or Step back.', 'info');
+      return;
+    }
+    useRuntime.setState({ notice: null });
+    await api.run(useSettings.getState().maxSteps);
+    await pull();
+  },
+  async pause() {
+    if (!api) return;
+    await api.pause();
+    await pull();
+  },
+  async step(n = 1) {
+    if (!api || busy()) return;
+    if (!(await ensureLoaded())) return;
+    await api.step(n);
+    await pull();
+  },
+  async stepToTrap() {
+    if (!api || busy()) return;
+    if (!(await ensureLoaded())) return;
+    await api.stepToTrap();
+    await pull();
+  },
+  async stepBack(n = 1) {
+    if (!api) return;
+    if (busy()) await api.pause();
+    await api.stepBack(n);
+    await pull();
+  },
+  async backToTrap() {
+    if (!api) return;
+    if (busy()) await api.pause();
+    await api.backToTrap();
+    await pull();
+  },
+  async travelTo(step: number, ev?: TrapEvent) {
+    if (!api) return;
+    if (busy()) await api.pause();
+    await api.travelTo(step);
+    await pull();
+    if (ev) useRuntime.setState({ selectedEvent: ev, animTick: useRuntime.getState().animTick + 1 });
+  },
+  async reset() {
+    if (!api) return;
+    if (busy()) await api.pause();
+    await load();
+  },
+  async syncBreakpoints() {
+    if (!api) return;
+    reassemble();
+    await api.setBreakpoints(breakAddrs());
+  },
+  requestPull() {
+    wantPull = true;
+  },
+};

@@ -1,0 +1,77 @@
+import { create } from 'zustand';
+import { persist } from 'zustand/middleware';
+import type { MonitorKind } from '../worker/protocol';
+import { defaultExample, examples, exampleIsa } from './examples';
+
+export type Radix = 'dec' | 'hex';
+
+/** What survives a reload: the program, the settings and the layout. */
+export interface Settings {
+  source: string;
+  example: string;
+  isa: string;
+  monitor: MonitorKind;
+  depth: number;
+  q: number;
+  input: string;
+  maxSteps: number;
+  /** Breakpoints as source lines (1-based). */
+  breakLines: number[];
+  memSpace: 'virtual' | 'physical';
+  memFollow: boolean;
+  theme: 'auto' | 'dark' | 'light';
+  editorWidth: number;
+  collapsed: Record<string, boolean>;
+  fontSize: number;
+}
+
+export interface SettingsStore extends Settings {
+  set(p: Partial<Settings>): void;
+  loadExample(name: string): void;
+  toggleBreak(line: number): void;
+  toggleCollapsed(id: string): void;
+}
+
+const first = defaultExample();
+
+export const useSettings = create<SettingsStore>()(
+  persist(
+    (set, get) => ({
+      source: first ? examples[first] : '',
+      example: first ?? '',
+      isa: first ? exampleIsa(examples[first]) ?? 'pg1' : 'pg1',
+      monitor: 'none',
+      depth: 0,
+      q: 65536,
+      input: '',
+      maxSteps: 0,
+      breakLines: [],
+      memSpace: 'virtual',
+      memFollow: true,
+      theme: 'auto',
+      editorWidth: 44,
+      collapsed: {},
+      fontSize: 14,
+      set: (p) => set(p),
+      loadExample: (name) => {
+        const src = examples[name];
+        if (src === undefined) return;
+        set({ example: name, source: src, isa: exampleIsa(src) ?? get().isa, breakLines: [] });
+      },
+      toggleBreak: (line) => {
+        const s = new Set(get().breakLines);
+        if (s.has(line)) s.delete(line);
+        else s.add(line);
+        set({ breakLines: [...s].sort((a, b) => a - b) });
+      },
+      toggleCollapsed: (id) => set({ collapsed: { ...get().collapsed, [id]: !get().collapsed[id] } }),
+    }),
+    {
+      name: 'pglab.workbench.v1',
+      partialize: (s) => {
+        const { set: _s, loadExample: _l, toggleBreak: _t, toggleCollapsed: _c, ...rest } = s;
+        return rest;
+      },
+    },
+  ),
+);

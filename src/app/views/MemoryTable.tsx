@@ -1,0 +1,132 @@
+import { useEffect, useRef, useState } from 'react';
+import { disassembleWord } from '../../core/asm/disassembler';
+import { hex } from '../format';
+import { actions, isaOf, memView, useRuntime } from '../session';
+import { useSettings } from '../store';
+
+const ROW = 24;
+
+/**
+ * Memory as a virtualized table (q can be a million words): only the rows in view are asked of the worker.
+ * Virtual addresses go through the guest's R = (l, b); physical ones are guest-physical. Follows P.
+ */
+export function MemoryTable() {
+  const frame = useRuntime((s) => s.frame);
+  const changed = useRuntime((s) => s.changedMem);
+  const tick = useRuntime((s) => s.flashTick);
+  const asm = useRuntime((s) => s.asm);
+  const space = useSettings((s) => s.memSpace);
+  const follow = useSettings((s) => s.memFollow);
+  const isaName = useSettings((s) => s.isa);
+  const breakLines = useSettings((s) => s.breakLines);
+  const set = useSettings((s) => s.set);
+  const box = useRef<HTMLDivElement>(null);
+  const [height, setHeight] = useState(400);
+  const programmatic = useRef(false);
+  const psw = frame?.psw;
+  const rows = frame ? (space === 'virtual' ? Math.max(0, Math.min(psw!.b, frame.q - Math.max(0, psw!.l))) : frame.q) : 0;
+  const total = Math.max(rows, 1);
+
+  memView.space = space;
+  memView.follow = follow;
+
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => {
+      setHeight(el.clientHeight);
+      memView.count = Math.ceil(el.clientHeight / ROW) + 2;
+      actions.requestPull();
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  // Follow P: the worker recentres the window; scroll to where it put it.
+  useEffect(() => {
+    const el = box.current;
+    if (!el || !frame || !follow) return;
+    const top = frame.mem.start * ROW;
+    if (Math.abs(el.scrollTop - top) > ROW / 2) {
+      programmatic.current = true;
+      el.scrollTop = top;
+    }
+  }, [frame, follow]);
+
+  const onScroll = () => {
+    const el = box.current!;
+    if (programmatic.current) {
+      programmatic.current = false;
+      return;
+    }
+    memView.start = Math.floor(el.scrollTop / ROW);
+    if (follow) set({ memFollow: false });
+    memView.follow = false;
+    actions.requestPull();
+  };
+
+  const isa = isaOf(isaName);
+  const bpAddrs = new Set(breakLines.map((l) => asm?.addrOfLine.get(l)).filter((a) => a !== undefined));
+  const pcAddr = psw ? (space === 'virtual' ? psw.pc : psw.pc + psw.l) : -1;
+  const start = frame?.mem.start ?? 0;
+  const words = frame?.mem.words ?? [];
+  const lOff = space === 'virtual' && psw ? psw.l : 0;
+
+  return (
+    <div className="memtable-wrap">
+      <div className="memtable-bar">
+        <div className="seg" role="group" aria-label="Address space">
+          <button type="button" className={space === 'virtual' ? 'on' : ''} onClick={() => { set({ memSpace: 'virtual' }); actions.requestPull(); }} title="Addresses as the program sees them, through R = (l, b)">
+            virtual
+          </button>
+          <button type="button" className={space === 'physical' ? 'on' : ''} onClick={() => { set({ memSpace: 'physical' }); actions.requestPull(); }} title="Physical addresses of the guest's memory">
+            physical
+          </button>
+        </div>
+        <label className="check">
+          <input type="checkbox" checked={follow} onChange={(e) => { set({ memFollow: e.target.checked }); actions.requestPull(); }} /> follow P
+        </label>
+        <form
+          className="goto"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const v = Number((e.currentTarget.elements.namedItem('addr') as HTMLInputElement).value);
+            if (Number.isFinite(v) && box.current) {
+              set({ memFollow: false });
+              memView.follow = false;
+              box.current.scrollTop = v * ROW;
+            }
+          }}
+        >
+          <input name="addr" placeholder="go to address" aria-label="Go to address" />
+        </form>
+        <span className="muted small">{rows.toLocaleString('en')} words</span>
+      </div>
+      <div className="memtable" ref={box} onScroll={onScroll} data-testid="memtable">
+        <div style={{ height: total * ROW, position: 'relative' }}>
+          <table style={{ position: 'absolute', top: start * ROW, left: 0, right: 0 }}>
+            <tbody>
+              {words.map((w, i) => {
+                const a = start + i;
+                if (a >= rows || (frame && !frame.mem.valid[i])) return null;
+                const phys = a + lOff;
+                const flash = changed.has(a);
+                const line = asm?.lineOfAddr.get(phys);
+                return (
+                  <tr key={flash ? `${a}-${tick}` : a} className={`${a === pcAddr ? 'pc' : ''}${flash ? ' flash' : ''}${bpAddrs.has(phys) ? ' bp' : ''}`} style={{ height: ROW }}>
+                    <td className="addr">{a === pcAddr ? '▶ ' : ''}{a}</td>
+                    <td className="num">{w}</td>
+                    <td className="hexv">{hex(w)}</td>
+                    <td className="dis">{w === 0 && line === undefined ? <span className="muted">0</span> : disassembleWord(w, isa, asm?.symbols)}</td>
+                    <td className="src muted">{line !== undefined ? `:${line}` : ''}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      </div>
+      <div className="memtable-foot muted small">{height > 0 ? '' : ''}</div>
+    </div>
+  );
+}

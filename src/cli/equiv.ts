@@ -1,0 +1,104 @@
+import type { AsmResult } from '../core/asm/assembler';
+import { fitsMemory } from '../core/run';
+import { checkStack, DEFAULT_VM_SIZE, runVirtual, type RunResult } from '../core/vmm/stack';
+import { equiv, equivLockstep } from '../core/vmm/equiv';
+import { assembleFile, CliError, EXIT, parseRunOptions, type Command, type Io, type RunOptions } from './options';
+
+/**
+ * `pglab equiv FILE.s`: runs the program bare (q = Q) and in a VM of size Q under N nested monitors, and compares
+ * the end states under f (PG1.md §8, §10). Exit 0 equivalent, 1 not, 2 bad input. `--lockstep` runs both side
+ * by side and names the first instruction after which they differ. Also `runInMonitor`, the `--vmm` half of
+ * `pglab run`.
+ */
+
+/** The §10 run object (without memory). */
+export function runJsonOf(r: RunResult) {
+  return { status: r.status, steps: r.steps, console: r.console, psw: r.psw, regs: r.regs, stats: r.stats };
+}
+
+/** Checks the VM size against the depth and the program against the VM; returns w. */
+function vmSize(o: RunOptions, asm: AsmResult): number {
+  const w = o.mem ?? DEFAULT_VM_SIZE;
+  const err = checkStack(w, o.depth);
+  if (err) throw new CliError(err);
+  const tooBig = fitsMemory(asm.size, w);
+  if (tooBig) throw new CliError(`${o.file}: ${tooBig} (the VM's size, --mem)`);
+  return w;
+}
+
+/** `pglab run --vmm …`: the guest's console on stdout, a summary on stderr, or the §10 object with --json. */
+export function runInMonitor(o: RunOptions, asm: AsmResult, io: Io): number {
+  const w = vmSize(o, asm);
+  const r = runVirtual(asm.image, { isa: o.isa, kind: o.vmm!, depth: o.depth, w, input: o.input, maxSteps: o.maxSteps });
+  if (o.json) {
+    io.stdout(JSON.stringify(runJsonOf(r)) + '\n');
+  } else {
+    io.stdout(r.console);
+    if (io.stdoutIsTTY && r.console !== '' && !r.console.endsWith('\n')) io.stdout('\n');
+    const s = r.steps === 1 ? 'step' : 'steps';
+    const where = `in a ${o.vmm} VM of ${w} words at depth ${o.depth}`;
+    const st = r.stats;
+    io.stderr(
+      (r.status === 'halted' ? `halted after ${r.steps} ${s} ${where}` : `step limit reached after ${r.steps} ${s} ${where} (--max-steps ${o.maxSteps})`) +
+        `: ${st.direct} direct, ${st.trapped} trapped, ${st.interpreted} interpreted\n`,
+    );
+  }
+  return r.status === 'halted' ? EXIT.OK : EXIT.LIMIT;
+}
+
+function show(v: unknown): string {
+  return typeof v === 'string' ? JSON.stringify(v) : String(v);
+}
+
+export const command: Command = {
+  usage: 'pglab equiv FILE.s [--isa P|F.json] [--vmm full|hybrid] [--depth N] [--mem Q] [--input TEXT] [--max-steps N] [--json] [--lockstep]',
+  summary: 'run a program bare and in a VM and compare the end states under f (exit 0 equivalent, 1 not, 2 bad input)',
+  run(args, io) {
+    // equiv always virtualizes: the full monitor unless --vmm says otherwise; --lockstep is equiv's own flag.
+    const lockstep = args.includes('--lockstep');
+    const rest = args.filter((a) => a !== '--lockstep');
+    if (!rest.some((a) => a === '--vmm' || a.startsWith('--vmm='))) rest.push('--vmm', 'full');
+    const o = parseRunOptions('equiv', rest, io);
+    if (o.help) {
+      io.stdout(`usage: ${command.usage}\n`);
+      return EXIT.OK;
+    }
+    const { asm } = assembleFile(o.file, o.isa, io);
+    const w = vmSize(o, asm);
+    const opts = { isa: o.isa, kind: o.vmm!, depth: o.depth, w, input: o.input, maxSteps: o.maxSteps };
+    const r = equiv(asm.image, opts);
+    const ls = lockstep ? equivLockstep(asm.image, opts) : null;
+    const at = ls && ls.address !== null ? { step: ls.step, pc: ls.pc, address: ls.address, line: asm.lineOfAddr.get(ls.address) ?? null } : null;
+    if (o.json) {
+      const out: Record<string, unknown> = {
+        equivalent: r.equivalent,
+        divergence: r.divergence,
+        native: runJsonOf(r.native),
+        virtual: runJsonOf(r.virtual),
+      };
+      if (lockstep) out.lockstep = at ? { ...at, field: ls!.divergence!.field } : null;
+      io.stdout(JSON.stringify(out) + '\n');
+    } else {
+      const where = `a ${o.vmm} VM of ${w} words at depth ${o.depth} (ISA ${o.isa.name})`;
+      if (r.equivalent) {
+        io.stdout(`equivalent: bare and ${where} end in the same state (${r.native.status} after ${r.native.steps} steps)\n`);
+      } else {
+        const d = r.divergence!;
+        io.stdout(`not equivalent: bare and ${where} differ first in ${d.field}: native ${show(d.native)}, virtual ${show(d.virtual)}\n`);
+      }
+      if (at) {
+        const d = ls!.divergence!;
+        io.stdout(
+          `lockstep: the states first differ after step ${at.step}, the instruction at P = ${at.pc} (address ${at.address}` +
+            `${at.line !== null ? `, ${o.file}:${at.line}` : ''}): ${d.field} native ${show(d.native)}, virtual ${show(d.virtual)}\n`,
+        );
+      } else if (lockstep) {
+        io.stdout(`lockstep: no difference after any of ${ls!.steps} steps\n`);
+      }
+      const st = r.virtual.stats;
+      const lv = st.levels.map((l, k) => `level ${k + 1}: ${l.traps} traps, ${l.reflected} reflected, ${l.interpreted} interpreted`).join('; ');
+      io.stderr(`virtual: ${st.direct} direct, ${st.trapped} trapped, ${st.interpreted} interpreted; ${lv}\n`);
+    }
+    return r.equivalent ? EXIT.OK : EXIT.NOT_EQUIVALENT;
+  },
+};

@@ -1,0 +1,19 @@
+import { readFileSync } from 'node:fs';
+import type { Io } from './options';
+
+/** An Io that records what a command prints, for tests. */
+export function captureIo(): Io & { out: string; err: string } {
+  const io = {
+    out: '',
+    err: '',
+    stdout(t: string) {
+      io.out += t;
+    },
+    stderr(t: string) {
+      io.err += t;
+    },
+    readFile: (p: string) => readFileSync(p, 'utf8'),
+    stdoutIsTTY: false,
+  };
+  return io;
+}

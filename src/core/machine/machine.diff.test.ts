@@ -1,0 +1,503 @@
+/**
+ * Differential test of the generated interpreter against a reference written straight from PG1.md §1–5:
+ * a plain switch over mnemonics, BigInt arithmetic, no locals-caching, no unsigned-compare tricks. Random
+ * memories (instructions, data, random and undefined opcodes), random R, both modes, every preset and random
+ * variant mixes; the two must agree after every run call, with every code-generation option (plain,
+ * breakpoints, access tracing) and both run flags.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { makeIsa, presetIsa, PRESET_NAMES, type Isa } from '../isa/isa';
+import { encode, usesField } from '../isa/table';
+import { ConsoleDevices } from './devices';
+import { Machine, RunFlag, Stop } from './machine';
+import { PG1, SENSITIVE, wrap32 } from './testkit';
+
+const MIN32 = -0x80000000;
+const MAX32 = 0x7fffffff;
+
+// ---------------------------------------------------------------------------------------------------------
+// The reference machine.
+
+interface Ref {
+  mem: Int32Array;
+  regs: Int32Array;
+  M: number;
+  P: number;
+  l: number;
+  b: number;
+  halted: boolean;
+  steps: number;
+  lastSteps: number;
+  counts: number[];
+  dev: ConsoleDevices;
+  access: [number, number][] | null;
+  traps: [number, number, number][];
+}
+
+class Trap {
+  constructor(
+    readonly cause: number,
+    readonly detail: number,
+  ) {}
+}
+
+/** The user-mode variant of an instruction: only the sensitive group of §5 has one. */
+function variantIn(isa: Isa, mnemonic: string): string | null {
+  if (!(SENSITIVE as readonly string[]).includes(mnemonic)) return null;
+  return isa.variants[mnemonic] ?? 'privileged';
+}
+
+/** One instruction. Returns 'halt', 'trap' or 'ok'. */
+function refStep(s: Ref, isa: Isa): 'halt' | 'trap' | 'ok' {
+  const q = s.mem.length;
+  // §2: a virtual address a is fine unless a < 0 || a >= b || a + l < 0 || a + l >= q.
+  const fine = (a: number) => !(a < 0 || a >= s.b || a + s.l < 0 || a + s.l >= q);
+  const log = (kind: number, pa: number) => s.access?.push([kind, pa]);
+  const read = (a: number): number => {
+    if (!fine(a)) throw new Trap(2, a);
+    log(1, a + s.l);
+    return s.mem[a + s.l];
+  };
+  const get = (r: number) => (r === 0 ? 0 : s.regs[r]);
+  const set = (r: number, v: number | bigint) => {
+    if (r !== 0) s.regs[r] = wrap32(v);
+  };
+  try {
+    if (!fine(s.P)) throw new Trap(2, s.P);
+    log(0, s.P + s.l);
+    const w = s.mem[s.P + s.l];
+    const d = isa.byOp[w >>> 24];
+    if (!d) throw new Trap(3, w);
+    const ra = (w >>> 20) & 15;
+    const rb = (w >>> 16) & 15;
+    const uimm = w & 0xffff;
+    const simm = uimm >= 0x8000 ? uimm - 0x10000 : uimm;
+    const x = BigInt(get(ra));
+    const y = BigInt(get(rb));
+    const ea = wrap32(get(rb) + simm);
+    const v = variantIn(isa, d.mnemonic);
+    if (s.M === 1 && v === 'privileged') throw new Trap(1, w);
+    if (s.M === 1 && v === 'user-nop') {
+      s.P = s.P + 1;
+      return 'ok';
+    }
+    let next = s.P + 1;
+    switch (d.mnemonic) {
+      case 'NOP':
+        break;
+      case 'HALT':
+        s.halted = true;
+        s.P = next;
+        return 'halt';
+      case 'LI': set(ra, simm); break;
+      case 'LUI': set(ra, uimm * 65536); break;
+      case 'ORI': set(ra, x | BigInt(uimm)); break;
+      case 'MOV': set(ra, y); break;
+      case 'ADD': set(ra, x + y); break;
+      case 'SUB': set(ra, x - y); break;
+      case 'MUL': set(ra, x * y); break;
+      case 'DIV':
+        if (y === 0n) throw new Trap(5, 0);
+        set(ra, x / y); // BigInt division truncates toward zero
+        break;
+      case 'MOD':
+        if (y === 0n) throw new Trap(5, 0);
+        set(ra, x % y); // BigInt remainder takes the dividend's sign
+        break;
+      case 'AND': set(ra, x & y); break;
+      case 'OR': set(ra, x | y); break;
+      case 'XOR': set(ra, x ^ y); break;
+      case 'SHL': set(ra, x << (y & 31n)); break;
+      case 'SHR': set(ra, BigInt.asUintN(32, x) >> (y & 31n)); break;
+      case 'ADDI': set(ra, x + BigInt(simm)); break;
+      case 'LD': set(ra, read(ea)); break;
+      case 'ST':
+        if (!fine(ea)) throw new Trap(2, ea);
+        log(2, ea + s.l);
+        s.mem[ea + s.l] = get(ra);
+        break;
+      case 'JMP': next = uimm; break;
+      case 'JZ': if (get(ra) === 0) next = uimm; break;
+      case 'JNZ': if (get(ra) !== 0) next = uimm; break;
+      case 'JEQ': if (get(ra) === get(rb)) next = uimm; break;
+      case 'JLT': if (get(ra) < get(rb)) next = uimm; break;
+      case 'JAL': set(ra, s.P + 1); next = uimm; break;
+      case 'JR': next = get(ra); break;
+      case 'SVC': throw new Trap(4, uimm);
+      case 'LPSW': {
+        const m = read(ea), p = read(wrap32(ea + 1)), l = read(wrap32(ea + 2)), b = read(wrap32(ea + 3));
+        s.M = m === 0 ? 0 : 1;
+        s.l = l;
+        s.b = b;
+        next = p;
+        break;
+      }
+      case 'SETR': {
+        const l = get(ra), b = get(rb);
+        s.l = l;
+        s.b = b;
+        break;
+      }
+      case 'GETMODE': set(ra, s.M); break;
+      case 'GETR': set(ra, s.l); set(rb, s.b); break;
+      case 'LRA':
+        if (!fine(ea)) throw new Trap(2, ea);
+        set(ra, ea + s.l);
+        break;
+      case 'RETU':
+        s.M = 1; // in user mode (the open variant) M is u already, so only P changes
+        next = uimm;
+        break;
+      case 'IN': set(ra, s.dev.read(uimm)); break;
+      case 'OUT': s.dev.write(uimm, get(ra)); break;
+      default:
+        throw new Error(`the reference does not know ${d.mnemonic}`);
+    }
+    s.P = next;
+    return 'ok';
+  } catch (e) {
+    if (!(e instanceof Trap)) throw e;
+    // §3: old PSW (P of the trapping instruction), cause, detail into physical E[0..5]; new PSW from E[8..11].
+    for (let i = 0; i < 6; i++) log(3, i);
+    s.mem[0] = s.M;
+    s.mem[1] = s.P;
+    s.mem[2] = s.l;
+    s.mem[3] = s.b;
+    s.mem[4] = e.cause;
+    s.mem[5] = e.detail;
+    s.M = s.mem[8] === 0 ? 0 : 1;
+    s.P = s.mem[9];
+    s.l = s.mem[10];
+    s.b = s.mem[11];
+    s.counts[e.cause]++;
+    s.traps.push([e.cause, e.detail, s.P]);
+    return 'trap';
+  }
+}
+
+/** The run loop: step limit, breakpoints (not at the first instruction), EXIT_ON_TRAP, EXIT_ON_MODE. */
+function refRun(s: Ref, isa: Isa, maxSteps: number, flags: number, bp: Uint8Array | null): number {
+  if (s.halted) {
+    s.lastSteps = 0;
+    return Stop.HALTED;
+  }
+  const M0 = s.M;
+  let n = 0;
+  let reason: number = Stop.LIMIT;
+  for (;;) {
+    if (n >= maxSteps) break;
+    const q = s.mem.length;
+    const pa = s.P + s.l;
+    if (bp && n > 0 && s.P >= 0 && s.P < s.b && pa >= 0 && pa < q && bp[pa]) {
+      reason = Stop.BREAK;
+      break;
+    }
+    n++;
+    const r = refStep(s, isa);
+    if (r === 'halt') {
+      reason = Stop.HALTED;
+      break;
+    }
+    if (r === 'trap' && flags & RunFlag.EXIT_ON_TRAP) {
+      reason = Stop.TRAP;
+      break;
+    }
+    if (flags & RunFlag.EXIT_ON_MODE && s.M !== M0) {
+      reason = Stop.MODE;
+      break;
+    }
+  }
+  s.steps += n;
+  s.lastSteps = n;
+  return reason;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Random cases.
+
+const DEFINED = PG1.instructions.map((d) => d.op);
+const int32 = fc.integer({ min: MIN32, max: MAX32 });
+
+function small(q: number) {
+  return fc.integer({ min: -6, max: q + 6 });
+}
+
+function wordArb(q: number) {
+  const reg = fc.oneof(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 15 }));
+  const imm = fc.oneof(small(q), fc.integer({ min: 0, max: 0xffff }), fc.integer({ min: -0x8000, max: -1 }));
+  return fc.oneof(
+    { weight: 12, arbitrary: fc.tuple(fc.constantFrom(...DEFINED), reg, reg, imm).map(([o, a, b, i]) => encode(o, a, b, i)) },
+    { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 0, max: 255 }), reg, reg, imm).map(([o, a, b, i]) => encode(o, a, b, i)) },
+    { weight: 1, arbitrary: int32 },
+    { weight: 3, arbitrary: small(q) },
+  );
+}
+
+const variantsArb = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(...PRESET_NAMES).map((p) => presetIsa(p)) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .record({
+        base: fc.constantFrom(...PRESET_NAMES),
+        SETR: fc.constantFrom('privileged', 'open', 'user-nop'),
+        GETMODE: fc.constantFrom('privileged', 'open'),
+        GETR: fc.constantFrom('privileged', 'open'),
+        LRA: fc.constantFrom('privileged', 'open'),
+        RETU: fc.constantFrom('privileged', 'open'),
+      })
+      .map(({ base, ...v }) => makeIsa({ base, variants: v })),
+  },
+);
+
+export const caseArb = fc.constantFrom(64, 96, 128).chain((q) =>
+  fc.record({
+    q: fc.constant(q),
+    isa: variantsArb,
+    mem: fc.array(wordArb(q), { minLength: q, maxLength: q }),
+    // A usable new PSW at E[8..11] most of the time, so that runs go on after traps.
+    newPsw: fc.option(
+      fc.tuple(fc.integer({ min: 0, max: 1 }), fc.integer({ min: 0, max: q >> 1 }), fc.integer({ min: -4, max: q >> 2 }), fc.integer({ min: (3 * q) >> 2, max: q + 4 })),
+      { freq: 4 },
+    ),
+    regs: fc.array(fc.oneof({ weight: 4, arbitrary: small(q) }, { weight: 1, arbitrary: int32 }, { weight: 1, arbitrary: fc.constantFrom(MIN32, MAX32, -1, 0) }), { minLength: 16, maxLength: 16 }),
+    mode: fc.integer({ min: 0, max: 1 }),
+    pc: fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 0, max: q - 1 }) }, { weight: 1, arbitrary: int32 }),
+    l: fc.oneof(
+      { weight: 3, arbitrary: fc.constant(0) },
+      { weight: 4, arbitrary: fc.integer({ min: -8, max: q >> 2 }) },
+      { weight: 2, arbitrary: fc.integer({ min: -8, max: q }) },
+      { weight: 1, arbitrary: int32 },
+    ),
+    b: fc.oneof(
+      { weight: 3, arbitrary: fc.constant(q) },
+      { weight: 4, arbitrary: fc.integer({ min: q >> 1, max: q + 8 }) },
+      { weight: 2, arbitrary: fc.integer({ min: -2, max: q + 8 }) },
+      { weight: 1, arbitrary: int32 },
+    ),
+    input: fc.string({ unit: fc.constantFrom('a', 'Z', '0', '7', '-', ' ', '\n', '1', '9'), maxLength: 12 }),
+    codegen: fc.constantFrom('plain', 'breaks', 'traced'),
+    breaks: fc.array(fc.integer({ min: 0, max: q - 1 }), { maxLength: 4 }),
+    listen: fc.boolean(),
+    jit: fc.boolean(),
+    chunks: fc.array(fc.oneof({ weight: 4, arbitrary: fc.constant(1) }, { weight: 2, arbitrary: fc.integer({ min: 0, max: 40 }) }), { minLength: 1, maxLength: 40 }),
+    flags: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 4 }),
+  }),
+);
+
+type Case = typeof caseArb extends fc.Arbitrary<infer T> ? T : never;
+
+function build(c: Case) {
+  const mem = Int32Array.from(c.mem);
+  if (c.newPsw) mem.set(c.newPsw, 8);
+  const m = new Machine({ q: c.q, isa: c.isa, dev: new ConsoleDevices(c.input), jit: c.jit });
+  m.boot();
+  m.mem.set(mem);
+  m.regs.set(c.regs);
+  m.regs[0] = 0;
+  m.setPSW({ mode: c.mode, pc: c.pc, l: c.l, b: c.b });
+  const ref: Ref = {
+    mem: mem.slice(), regs: Int32Array.from(m.regs), M: c.mode, P: c.pc, l: c.l, b: c.b, halted: false, steps: 0, lastSteps: 0,
+    counts: [0, 0, 0, 0, 0, 0], dev: new ConsoleDevices(c.input), access: c.codegen === 'traced' ? [] : null, traps: [],
+  };
+  const log: [number, number][] = [];
+  const traps: [number, number, number][] = [];
+  if (c.codegen === 'traced') m.onAccess = (k, a) => log.push([k, a]);
+  let bp: Uint8Array | null = null;
+  if (c.codegen === 'breaks') {
+    bp = new Uint8Array(c.q);
+    for (const a of c.breaks) bp[a] = 1;
+    m.breakpoints = bp;
+  }
+  if (c.listen || c.codegen === 'traced') m.onTrap = (cause, detail) => traps.push([cause, detail, m.pc]);
+  return { m, ref, log, traps, bp, listened: c.listen || c.codegen === 'traced' };
+}
+
+function view(m: Machine) {
+  return {
+    M: m.mode, P: m.pc, l: m.l, b: m.b, regs: Array.from(m.regs), halted: m.status === 'halted', steps: m.steps,
+    lastSteps: m.lastSteps, counts: Array.from(m.trapCounts), out: m.console, inPos: (m.dev as ConsoleDevices).inPos,
+  };
+}
+function refView(s: Ref) {
+  return {
+    M: s.M, P: s.P, l: s.l, b: s.b, regs: Array.from(s.regs), halted: s.halted, steps: s.steps, lastSteps: s.lastSteps,
+    counts: s.counts, out: s.dev.output, inPos: s.dev.inPos,
+  };
+}
+
+function firstMemDiff(a: Int32Array, b: Int32Array): string | null {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return `E[${i}]: machine ${a[i]}, reference ${b[i]}`;
+  return null;
+}
+
+/** Runs a case on both and throws at the first disagreement. */
+function agree(c: Case): void {
+  const { m, ref, log, traps, bp, listened } = build(c);
+  for (let i = 0; i < c.chunks.length; i++) {
+    const n = c.chunks[i];
+    const flags = c.flags[i % c.flags.length];
+    const got = m.run(n, flags);
+    const want = refRun(ref, c.isa, n, flags, bp);
+    const where = `run #${i} (${n} steps, flags ${flags})`;
+    expect(got, `${where}: stop reason`).toBe(want);
+    expect(view(m), where).toEqual(refView(ref));
+    const md = firstMemDiff(m.mem, ref.mem);
+    if (md) throw new Error(`${where}: ${md}`);
+    if (ref.access) expect(log, `${where}: accesses`).toEqual(ref.access);
+    if (listened) expect(traps, `${where}: onTrap calls`).toEqual(ref.traps);
+  }
+}
+
+describe('the generated interpreter agrees with the reference (PG1.md §1–5)', () => {
+  it('on random memories, R, modes, ISAs, code-generation options and run flags', () => {
+    fc.assert(fc.property(caseArb, (c) => agree(c)), { numRuns: 1500 });
+  });
+
+  it('on a memory-heavy mix (LD, ST, LPSW, LRA, SETR near the window edges)', () => {
+    const ops = ['LD', 'ST', 'LPSW', 'LRA', 'SETR', 'GETR', 'JR', 'ADDI', 'SVC'].map((mn) => PG1.byMnemonic.get(mn)!.op);
+    const heavy = caseArb.chain((c) =>
+      fc
+        .array(fc.tuple(fc.constantFrom(...ops), fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 4 }), fc.integer({ min: -8, max: c.q + 8 })), {
+          minLength: c.q,
+          maxLength: c.q,
+        })
+        .map((ws) => ({ ...c, mem: c.mem.map((w, i) => (i % 3 === 0 ? w : encode(...ws[i]))) })),
+    );
+    fc.assert(fc.property(heavy, (c) => agree(c)), { numRuns: 600 });
+  });
+
+  it('the reference itself follows the contract on a few hand cases (so that agreement means something)', () => {
+    const c = (mem: Record<number, number>, regs: number[], psw: [number, number, number, number]): Ref => {
+      const E = new Int32Array(64);
+      for (const [a, v] of Object.entries(mem)) E[Number(a)] = v;
+      return {
+        mem: E, regs: Int32Array.from({ length: 16 }, (_, i) => regs[i] ?? 0), M: psw[0], P: psw[1], l: psw[2], b: psw[3], halted: false,
+        steps: 0, lastSteps: 0, counts: [0, 0, 0, 0, 0, 0], dev: new ConsoleDevices(''), access: null, traps: [],
+      };
+    };
+    const op = (mn: string) => PG1.byMnemonic.get(mn)!.op;
+    // DIV truncates, MOD takes the dividend's sign.
+    let s = c({ 16: encode(op('DIV'), 1, 2, 0), 17: encode(op('MOD'), 3, 2, 0) }, [0, -7, 2, -7], [0, 16, 0, 64]);
+    refRun(s, PG1, 2, 0, null);
+    expect([s.regs[1], s.regs[3]]).toEqual([-3, -1]);
+    // A memory trap on the third LPSW read leaves the PSW and writes the frame.
+    s = c({ 20: encode(op('LPSW'), 0, 0, 2), 9: 7 }, [], [0, 0, 20, 4]);
+    refRun(s, PG1, 1, 0, null);
+    expect(Array.from(s.mem.slice(0, 6))).toEqual([0, 0, 20, 4, 2, 4]);
+    expect([s.M, s.P, s.l, s.b]).toEqual([0, 7, 0, 0]);
+    // SHR is logical; r0 ignores writes.
+    s = c({ 16: encode(op('SHR'), 1, 2, 0), 17: encode(op('LI'), 0, 0, 5) }, [0, -1, 28], [0, 16, 0, 64]);
+    refRun(s, PG1, 2, 0, null);
+    expect([s.regs[0], s.regs[1]]).toEqual([0, 15]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Hot loops: code that runs the same addresses many times, so that compiled blocks are entered, looped,
+// cut by the step budget, left by traps and by stores into their own words, and met again under another l.
+
+const Q = 256;
+const CODE = 64;
+const HANDLER = 200;
+const K = 16; // the handler toggles l between 0 and K; the window b = Q - K covers the code either way
+const BODY_OPS = ['NOP', 'LI', 'LUI', 'ORI', 'MOV', 'ADD', 'SUB', 'MUL', 'DIV', 'MOD', 'AND', 'OR', 'XOR', 'SHL', 'SHR', 'ADDI',
+  'LD', 'ST', 'SVC', 'JMP', 'JAL'];
+
+function word(mn: string, ra: number, rb: number, imm: number): number {
+  const d = PG1.byMnemonic.get(mn)!;
+  const f = usesField(d.operands);
+  return encode(d.op, f.ra ? ra : 0, f.rb ? rb : 0, f.imm ? imm : 0);
+}
+
+/** Supervisor trap handler: resume after the trapping instruction with l toggled (P moved to match). */
+const HANDLER_CODE = [
+  word('LD', 15, 0, 1), word('ADDI', 15, 0, 1), word('LD', 14, 0, 2), word('ADD', 15, 14), word('LI', 13, 0, K),
+  word('XOR', 14, 13), word('SUB', 15, 14), word('ST', 15, 0, 1), word('ST', 14, 0, 2), word('LPSW', 0, 0, 0),
+];
+
+const bodyInstr = fc
+  .tuple(fc.constantFrom(...BODY_OPS), fc.integer({ min: 1, max: 10 }), fc.integer({ min: 0, max: 10 }), fc.integer({ min: -4, max: Q }), fc.nat(15), fc.integer({ min: MIN32, max: MAX32 }))
+  .map(([mn, ra, rb, imm, dice, any]) => ({ mn, ra, rb, imm, dice, any }));
+
+const loopArb = fc.record({
+  count: fc.integer({ min: 1, max: 30 }),
+  body: fc.array(bodyInstr, { minLength: 1, maxLength: 12 }),
+});
+
+export const hotArb = fc.record({
+  loops: fc.array(loopArb, { minLength: 1, maxLength: 4 }),
+  preset: fc.constantFrom(...PRESET_NAMES),
+  user: fc.boolean(),
+  startL: fc.constantFrom(0, K),
+  regs: fc.array(fc.integer({ min: -4, max: Q }), { minLength: 16, maxLength: 16 }),
+  chunks: fc.array(fc.oneof(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 600 })), { minLength: 1, maxLength: 12 }),
+  flags: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 3 }),
+});
+
+type Hot = typeof hotArb extends fc.Arbitrary<infer T> ? T : never;
+
+/** Lays the loops out at physical CODE: `LI r11, n; body; ADDI r11, -1; JNZ r11, body` ..., then back to the top. */
+function layout(h: Hot): number[] {
+  const code: number[] = [];
+  const vaddr = (i: number) => CODE + i - h.startL;
+  for (const lp of h.loops) {
+    code.push(word('LI', 11, 0, lp.count));
+    const top = code.length;
+    for (const x of lp.body) {
+      let imm = x.imm;
+      // Jumps go forward inside the body (they end a block), stores sometimes aim at the code itself.
+      if (x.mn === 'JMP' || x.mn === 'JAL') imm = vaddr(code.length + 1 + (x.dice % 2));
+      if (x.mn === 'ST' && x.dice < 3) imm = vaddr(top + (x.imm & 7));
+      const w = x.dice === 15 ? x.any : word(x.mn, x.ra, x.rb, imm);
+      // A non-canonical word (an unused field set) is run by the interpreter, never compiled.
+      code.push(x.dice === 14 ? w | (7 << 16) : w);
+    }
+    code.push(word('ADDI', 11, 0, -1), word('JNZ', 11, 0, vaddr(top)));
+  }
+  code.push(word('JMP', 0, 0, vaddr(0)));
+  return code;
+}
+
+export function hotMachine(h: Hot, jit: boolean): { m: Machine; ref: Ref } {
+  const code = layout(h);
+  const isa = presetIsa(h.preset);
+  const m = new Machine({ q: Q, isa, jit, dev: new ConsoleDevices('') });
+  m.boot({ words: code.map((w, i) => [CODE + i, w] as const), entry: CODE });
+  m.mem.set([0, HANDLER, 0, Q], 8);
+  m.mem.set(HANDLER_CODE, HANDLER);
+  m.regs.set(h.regs);
+  m.regs[0] = 0;
+  m.setPSW({ mode: h.user ? 1 : 0, pc: CODE - h.startL, l: h.startL, b: Q - K });
+  const ref: Ref = {
+    mem: m.mem.slice(), regs: m.regs.slice(), M: m.mode, P: m.pc, l: m.l, b: m.b, halted: false, steps: 0, lastSteps: 0,
+    counts: [0, 0, 0, 0, 0, 0], dev: new ConsoleDevices(''), access: null, traps: [],
+  };
+  return { m, ref };
+}
+
+describe('compiled blocks agree with the reference', () => {
+  it('on hot loops with traps, self-modifying stores, relocation changes and budget cuts', () => {
+    fc.assert(
+      fc.property(hotArb, (h) => {
+        const { m, ref } = hotMachine(h, true);
+        const plain = hotMachine(h, false).m;
+        for (let i = 0; i < h.chunks.length; i++) {
+          const n = h.chunks[i];
+          const flags = h.flags[i % h.flags.length];
+          const got = m.run(n, flags);
+          const want = refRun(ref, presetIsa(h.preset), n, flags, null);
+          const where = `run #${i} (${n} steps, flags ${flags})`;
+          expect(got, `${where}: stop reason`).toBe(want);
+          expect(view(m), where).toEqual(refView(ref));
+          const md = firstMemDiff(m.mem, ref.mem);
+          if (md) throw new Error(`${where}: ${md}`);
+          expect(plain.run(n, flags), `${where}: plain interpreter`).toBe(want);
+          expect(view(plain), `${where}: plain interpreter`).toEqual(refView(ref));
+        }
+      }),
+      { numRuns: 250 },
+    );
+  });
+});

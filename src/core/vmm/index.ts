@@ -1,0 +1,26 @@
+/**
+ * Virtual machine monitors (PG1.md §8): the public API used by the CLI, the web worker and the classifier.
+ * - runBare / runVirtual: one run to the end, as a RunResult (the §10 run object plus the guest's memory);
+ * - equiv / equivLockstep: the equivalence check of §8, at the end or instruction by instruction;
+ * - VirtualStack: a steppable tower of monitors for the UI (levels, trap events, breakpoints, snapshots);
+ * - Monitor / VirtualMachine: the control program itself (dispatcher, allocator, interpreters), for several
+ *   VMs on one monitor or a monitor on a machine of your own.
+ */
+export { Monitor, VirtualMachine, MONITOR_AREA, MONITOR_KINDS, type Host, type MonitorKind, type LevelStats, type TrapEvent, type Handled } from './monitor';
+export {
+  VirtualStack,
+  runBare,
+  runVirtual,
+  checkStack,
+  realSizeFor,
+  MAX_DEPTH,
+  DEFAULT_VM_SIZE,
+  type RunResult,
+  type RunStats,
+  type LevelInfo,
+  type StackOptions,
+  type StackSnapshot,
+  type VirtualOptions,
+  type BareOptions,
+} from './stack';
+export { equiv, equivLockstep, compareStates, type EquivResult, type LockstepResult, type Divergence } from './equiv';

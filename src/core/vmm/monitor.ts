@@ -1,0 +1,535 @@
+/**
+ * The virtual machine monitor of Popek & Goldberg's Theorem 1 (full) and Theorem 3 (hybrid), as a control
+ * program with the paper's three parts:
+ * - the dispatcher (`VirtualMachine.run` / `dispatch`), entered on every trap of the machine below;
+ * - the allocator (`Monitor.allocate` and `compose`), which places each VM in a window of the monitor's own
+ *   physical memory and is the only code that sets the R of the machine below;
+ * - one interpreter per privileged instruction (`Monitor.interpreters`), derived from the ISA table.
+ *
+ * A monitor is written against `Host`, the interface that both the bare Machine and a VirtualMachine provide,
+ * so a monitor runs inside another monitor's VM to any depth. Every level's memory is a subarray of the real
+ * memory (no copy), and every level shares the real registers (the map f carries them unchanged).
+ *
+ * The virtual processor state of a VM (its PSW, status and trap counts) lives in `cpu`, a Machine that runs on
+ * the VM's own memory with the shared registers. Interpreting an instruction is single-stepping `cpu`: a trap
+ * taken while interpreting lands in the virtual trap frame at guest-physical 0..11 exactly as §3 says, and
+ * reflecting a trap is `cpu.trap(cause, detail)`. The same generated code as the real processor executes it, so
+ * the interpreters cannot drift from the table.
+ */
+import { Machine, RunFlag, Stop, type PSW, type Status, type StopReason } from '../machine/machine';
+import { ConsoleDevices, type ConsoleSnapshot } from '../machine/devices';
+import { variantOf, type Isa } from '../isa/isa';
+import { Cause, encode, fieldOp } from '../isa/table';
+
+/** What a monitor needs of the machine it runs on; the bare Machine and a VirtualMachine both provide it. */
+export interface Host {
+  readonly q: number;
+  /** Physical memory: a window of the real memory (a subarray of it, or the real array itself). */
+  readonly mem: Int32Array;
+  /** The real registers, shared by every level. */
+  readonly regs: Int32Array;
+  readonly isa: Isa;
+  readonly mode: number;
+  readonly pc: number;
+  readonly l: number;
+  readonly b: number;
+  status: Status;
+  readonly lastSteps: number;
+  setPSW(p: PSW): void;
+  run(maxSteps: number, flags?: number): StopReason;
+}
+
+export type MonitorKind = 'full' | 'hybrid';
+export const MONITOR_KINDS: readonly MonitorKind[] = ['full', 'hybrid'];
+
+/** Words each monitor keeps for itself at the bottom of its physical memory: its trap frame (§3) and vector. */
+export const MONITOR_AREA = 16;
+
+export interface LevelStats {
+  /** Traps that reached this monitor's dispatcher (its VM's privileged operations included). */
+  traps: number;
+  /** Traps delivered into the VM's own trap frame. */
+  reflected: number;
+  /** Instructions this monitor's interpreters executed (a trapped privileged one, or one it ran instead). */
+  interpreted: number;
+}
+
+export type Handled = 'reflected' | 'interpreted' | 'halt';
+
+export interface TrapEvent {
+  /** Guest steps completed when the trap was taken (the trapping instruction counts as one). */
+  step: number;
+  /** Monitor level: 1 is the outermost (on the real machine). */
+  level: number;
+  cause: number;
+  detail: number;
+  handled: Handled;
+  /** The VM's virtual PSW before and after the monitor handled the trap. */
+  old: PSW;
+  new: PSW;
+  /** Mnemonic of the trapping instruction when the monitor knows it ('' otherwise). */
+  what: string;
+}
+
+/** An interpreter: simulates one privileged instruction against a VM's virtual state. */
+export interface Interpreter {
+  readonly mnemonic: string;
+  count: number;
+}
+
+/** Guest steps of a whole stack, shared by its levels so that each trap event carries the guest's step. */
+export interface Clock {
+  steps: number;
+}
+
+const DIRECT_FLAGS = RunFlag.EXIT_ON_TRAP | RunFlag.EXIT_ON_MODE;
+
+export class Monitor {
+  readonly vms: VirtualMachine[] = [];
+  readonly stats: LevelStats = { traps: 0, reflected: 0, interpreted: 0 };
+  /** Guest instructions the host executed with no monitor involved, and those that trapped on the host. */
+  direct = 0;
+  hostTraps = 0;
+  /** Indexed by opcode; only privileged instructions (in user mode, under this ISA) have one. */
+  readonly interpreters: readonly (Interpreter | undefined)[];
+  onEvent: ((e: TrapEvent) => void) | null = null;
+  clock: Clock = { steps: 0 };
+  /** The VM whose registers are in the host's registers now (the others' are saved in the VM). */
+  current: VirtualMachine | null = null;
+  private free = MONITOR_AREA;
+  private readonly lpswWord: number;
+
+  constructor(
+    readonly host: Host,
+    readonly kind: MonitorKind,
+    /** 1 for the monitor on the real machine, 2 for one inside its VM, ... */
+    readonly level = 1,
+  ) {
+    const isa = host.isa;
+    const table: (Interpreter | undefined)[] = new Array(256).fill(undefined);
+    for (const d of isa.instructions) {
+      if (variantOf(isa, d) === 'privileged') table[d.op] = { mnemonic: d.mnemonic, count: 0 };
+    }
+    this.interpreters = table;
+    const lpsw = isa.byMnemonic.get('LPSW');
+    this.lpswWord = lpsw ? encode(lpsw.op, 0, 0, 0) : 0;
+    this.install();
+  }
+
+  /**
+   * Writes the monitor's trap vector into its own physical E[8..11]: supervisor mode at a HALT. The machine
+   * below always returns to the dispatcher after a trap (EXIT_ON_TRAP), so this code never runs; it is there so
+   * that a trap vector exists, exactly as on a bare machine.
+   */
+  install(): void {
+    const E = this.host.mem;
+    const halt = this.host.isa.byMnemonic.get('HALT');
+    E[8] = 0;
+    E[9] = 12;
+    E[10] = 0;
+    E[11] = this.host.q;
+    E[12] = halt ? encode(halt.op, 0, 0, 0) : 0;
+  }
+
+  /** Room left for further VMs. */
+  get available(): number {
+    return this.host.q - this.free;
+  }
+
+  /** The allocator: a window of w words of this monitor's physical memory, above its own area and other VMs. */
+  allocate(w: number, input = ''): VirtualMachine {
+    if (!Number.isInteger(w) || w < 1) throw new RangeError(`a VM needs a positive integer size, got ${w}`);
+    if (w > this.available) {
+      throw new RangeError(`a VM of ${w} words does not fit: the monitor at level ${this.level} has ${this.available} words left of ${this.host.q}`);
+    }
+    const vm = new VirtualMachine(this, this.free, w, input);
+    this.free += w;
+    this.vms.push(vm);
+    return vm;
+  }
+
+  /** The interpreter of a trapped instruction word, found through the table. */
+  interpreterFor(word: number): Interpreter | undefined {
+    return this.interpreters[fieldOp(word)];
+  }
+
+  emit(vm: VirtualMachine, cause: number, detail: number, handled: Handled, old: PSW, what: string): void {
+    this.onEvent?.({ step: this.clock.steps, level: this.level, cause, detail, handled, old, new: vm.psw, what });
+  }
+
+  /**
+   * The VM's monitor (an inner level) executed a privileged instruction to change this VM's PSW, i.e. to enter
+   * its own guest. On real hardware that traps to this monitor and is interpreted here; we count it so.
+   */
+  countPswLoad(vm: VirtualMachine, old: PSW): void {
+    this.stats.traps++;
+    this.stats.interpreted++;
+    const it = this.interpreters[fieldOp(this.lpswWord)];
+    if (it) it.count++;
+    if (this.onEvent) this.emit(vm, Cause.PRIVILEGED, this.lpswWord, 'interpreted', old, 'LPSW');
+  }
+
+  /** Runs every VM round robin, `quantum` guest steps at a time, until each has halted or used `maxSteps`. */
+  runRoundRobin(quantum: number, maxSteps: number): void {
+    const used = new Map<VirtualMachine, number>();
+    for (;;) {
+      let ran = false;
+      for (const vm of this.vms) {
+        const u = used.get(vm) ?? 0;
+        if (vm.status === 'halted' || u >= maxSteps) continue;
+        vm.run(Math.min(quantum, maxSteps - u));
+        used.set(vm, u + vm.lastSteps);
+        ran = true;
+      }
+      if (!ran) return;
+    }
+  }
+
+  snapshot(): MonitorSnapshot {
+    return {
+      stats: { ...this.stats },
+      direct: this.direct,
+      hostTraps: this.hostTraps,
+      counts: this.interpreters.map((i) => (i ? i.count : 0)),
+      vms: this.vms.map((v) => v.snapshot()),
+      current: this.current ? this.vms.indexOf(this.current) : -1,
+    };
+  }
+
+  restore(s: MonitorSnapshot): void {
+    Object.assign(this.stats, s.stats);
+    this.direct = s.direct;
+    this.hostTraps = s.hostTraps;
+    this.interpreters.forEach((i, k) => {
+      if (i) i.count = s.counts[k];
+    });
+    this.vms.forEach((v, k) => v.restore(s.vms[k]));
+    this.current = s.current >= 0 ? this.vms[s.current] : null;
+  }
+}
+
+export interface MonitorSnapshot {
+  stats: LevelStats;
+  direct: number;
+  hostTraps: number;
+  counts: number[];
+  vms: VmSnapshot[];
+  current: number;
+}
+
+export interface VmSnapshot {
+  psw: PSW;
+  status: Status;
+  steps: number;
+  cpuSteps: number;
+  trapCounts: Float64Array;
+  wholeInterpreted: number;
+  console: ConsoleSnapshot;
+  savedRegs: Int32Array;
+}
+
+/**
+ * A virtual machine: what the monitor gives its guest. It is itself a Host, so another monitor can run on it.
+ * `run` is the dispatcher's loop for this VM; the step budget counts guest instructions exactly as the bare
+ * machine counts them, so a step limit stops the VM in the state the bare machine stops in.
+ */
+export class VirtualMachine implements Host {
+  readonly q: number;
+  readonly mem: Int32Array;
+  /** The registers of this VM while another VM of the same monitor runs. */
+  private readonly saved = new Int32Array(16);
+  /** The virtual processor: virtual PSW, status and traps; the interpreter single-steps it. */
+  readonly cpu: Machine;
+  readonly dev: ConsoleDevices;
+  /** Guest instructions executed since boot, and in the last `run`. */
+  steps = 0;
+  lastSteps = 0;
+  /** Guest instructions the interpreter ran whole (hybrid supervisor mode, or an R that is not a window). */
+  wholeInterpreted = 0;
+  /** Guest-physical breakpoints (same array as `cpu.breakpoints`); set by the stack. */
+  breakpoints: Uint8Array | null = null;
+
+  constructor(
+    readonly monitor: Monitor,
+    /** Where the allocation starts in the monitor's physical memory. */
+    readonly base: number,
+    w: number,
+    input = '',
+  ) {
+    const host = monitor.host;
+    this.q = w;
+    this.mem = host.mem.subarray(base, base + w);
+    this.dev = new ConsoleDevices(input);
+    this.cpu = new Machine({ mem: this.mem, regs: host.regs, isa: host.isa, dev: this.dev, jit: false });
+    if (monitor.current === null) monitor.current = this;
+  }
+
+  /** The guest's registers: the real ones while this VM is the one loaded, else its saved copy. */
+  get regs(): Int32Array {
+    return this.monitor.current === this ? this.monitor.host.regs : this.saved;
+  }
+
+  /** Dispatcher's switch to this VM: save the running VM's registers and load this one's. */
+  private activate(): void {
+    const mon = this.monitor;
+    if (mon.current === this) return;
+    const R = mon.host.regs;
+    if (mon.current) mon.current.saved.set(R);
+    R.set(this.saved);
+    mon.current = this;
+  }
+
+  get isa(): Isa {
+    return this.cpu.isa;
+  }
+  get mode(): number {
+    return this.cpu.mode;
+  }
+  get pc(): number {
+    return this.cpu.pc;
+  }
+  get l(): number {
+    return this.cpu.l;
+  }
+  get b(): number {
+    return this.cpu.b;
+  }
+  get status(): Status {
+    return this.cpu.status;
+  }
+  set status(s: Status) {
+    this.cpu.status = s;
+  }
+  get psw(): PSW {
+    return this.cpu.psw;
+  }
+  get console(): string {
+    return this.dev.output;
+  }
+
+  /** Loading this VM's PSW is a privileged act of whoever runs on it: counted as a trap interpreted here. */
+  setPSW(p: PSW): void {
+    const old = this.cpu.psw;
+    this.cpu.setPSW(p);
+    this.monitor.countPswLoad(this, old);
+  }
+
+  /** Boots like a bare machine with q = w (§4, §8). Only the VM's own words and the registers are cleared. */
+  boot(image?: Parameters<Machine['boot']>[0]): void {
+    this.activate();
+    this.cpu.boot(image);
+    this.steps = 0;
+    this.lastSteps = 0;
+    this.wholeInterpreted = 0;
+  }
+
+  /** The allocator's composition of the virtual R onto this allocation, or null when it is not a window. */
+  private composable(): boolean {
+    if (this.cpu.l < 0) return false;
+    return this.monitor.kind === 'full' || this.cpu.mode !== 0;
+  }
+
+  private atBreakpoint(): boolean {
+    const pa = this.cpu.pc + this.cpu.l;
+    return pa >= 0 && pa < this.q && this.breakpoints![pa] !== 0;
+  }
+
+  run(maxSteps: number, flags = 0): StopReason {
+    const cpu = this.cpu;
+    const mon = this.monitor;
+    const host = mon.host;
+    const clock = mon.clock;
+    const outermost = mon.level === 1;
+    const exitOnTrap = (flags & RunFlag.EXIT_ON_TRAP) !== 0;
+    const exitOnMode = (flags & RunFlag.EXIT_ON_MODE) !== 0;
+    const m0 = cpu.mode;
+    let steps = 0;
+    let reason: StopReason = Stop.LIMIT;
+    this.lastSteps = 0;
+    if (cpu.status === 'halted') return Stop.HALTED;
+    this.activate();
+    while (steps < maxSteps) {
+      if (this.breakpoints !== null && steps > 0 && this.atBreakpoint()) {
+        reason = Stop.BREAK;
+        break;
+      }
+      const budget = maxSteps - steps;
+
+      if (!this.composable()) {
+        // The interpreter runs whole instructions on the virtual processor until the VM can run directly.
+        const oldPSW = cpu.psw;
+        const r = cpu.run(budget, DIRECT_FLAGS);
+        const n = cpu.lastSteps;
+        steps += n;
+        this.wholeInterpreted += n;
+        mon.stats.interpreted += n;
+        clock.steps += n;
+        if (r === Stop.TRAP) {
+          mon.stats.traps++;
+          mon.stats.reflected++;
+          if (mon.onEvent) mon.emit(this, this.mem[4], this.mem[5], 'reflected', { ...oldPSW, pc: this.mem[1] }, this.mnemonicOf(this.mem[1], this.mem[2], this.mem[3]));
+          if (exitOnTrap) {
+            reason = Stop.TRAP;
+            break;
+          }
+          if (exitOnMode && cpu.mode !== m0) {
+            reason = Stop.MODE;
+            break;
+          }
+          continue;
+        }
+        if (r === Stop.HALTED) {
+          reason = Stop.HALTED;
+          break;
+        }
+        if (r === Stop.BREAK) {
+          reason = Stop.BREAK;
+          break;
+        }
+        if (r === Stop.MODE && exitOnMode && cpu.mode !== m0) {
+          reason = Stop.MODE;
+          break;
+        }
+        continue;
+      }
+
+      // Direct execution: real user mode, R composed onto the allocation (the allocator sets the host's R).
+      const vl = cpu.l;
+      const room = this.q - vl;
+      let rb = cpu.b < room ? cpu.b : room;
+      let rl = this.base + vl;
+      if (rb <= 0) {
+        // No address is valid, virtually or really: any base will do, so keep one that cannot overflow.
+        rb = 0;
+        rl = this.base;
+      }
+      host.setPSW({ mode: 1, pc: cpu.pc, l: rl, b: rb });
+      const r = host.run(budget, DIRECT_FLAGS);
+      const n = host.lastSteps;
+      steps += n;
+      if (outermost) clock.steps += n;
+      if (r === Stop.TRAP) {
+        const E = host.mem;
+        mon.direct += n - 1;
+        mon.hostTraps++;
+        this.takeHardwareR(E[2], E[3], rl, rb);
+        cpu.pc = E[1];
+        const how = this.dispatch(E[4], E[5]);
+        if (how === 'halt') {
+          reason = Stop.HALTED;
+          break;
+        }
+        if (how === 'trap-in-vm' && exitOnTrap) {
+          reason = Stop.TRAP;
+          break;
+        }
+        if (exitOnMode && cpu.mode !== m0) {
+          reason = Stop.MODE;
+          break;
+        }
+        continue;
+      }
+      mon.direct += n;
+      cpu.pc = host.pc;
+      this.takeHardwareR(host.l, host.b, rl, rb);
+      if (r === Stop.MODE) {
+        // An unprivileged instruction changed the real mode (an ISA file can define one): the VM's mode follows.
+        cpu.mode = host.mode;
+        if (exitOnMode && cpu.mode !== m0) {
+          reason = Stop.MODE;
+          break;
+        }
+        continue;
+      }
+      if (r === Stop.HALTED) {
+        // An unprivileged instruction halted the real processor: the VM halts, the machine below does not.
+        host.status = 'ready';
+        cpu.status = 'halted';
+        reason = Stop.HALTED;
+        break;
+      }
+      if (r === Stop.BREAK) {
+        reason = Stop.BREAK;
+        break;
+      }
+    }
+    this.lastSteps = steps;
+    this.steps += steps;
+    return reason;
+  }
+
+  /**
+   * After direct execution the real R is what the hardware says. It differs from what the allocator set only if
+   * an unprivileged instruction changed R (possible on ISAs that fail Theorem 1): the VM then sees that R.
+   */
+  private takeHardwareR(hl: number, hb: number, rl: number, rb: number): void {
+    if (hl !== rl || hb !== rb) {
+      this.cpu.l = (hl - this.base) | 0;
+      this.cpu.b = hb;
+    }
+  }
+
+  /** The mnemonic at virtual address pc under R = (l, b), for trap events; '' when it cannot be fetched. */
+  private mnemonicOf(pc: number, l: number, b: number): string {
+    const pa = pc + l;
+    if (pc < 0 || pc >= b || pa < 0 || pa >= this.q) return '';
+    return this.isa.byOp[fieldOp(this.mem[pa])]?.mnemonic ?? '';
+  }
+
+  /**
+   * The dispatcher, entered with the host's trap frame read: a privileged instruction trapped in virtual
+   * supervisor mode goes to its interpreter; every other trap is reflected into the VM.
+   */
+  private dispatch(cause: number, detail: number): 'interpreted' | 'trap-in-vm' | 'halt' {
+    const mon = this.monitor;
+    const cpu = this.cpu;
+    mon.stats.traps++;
+    const old = cpu.psw;
+    if (cpu.mode === 0 && cause === Cause.PRIVILEGED) {
+      const it = mon.interpreterFor(detail);
+      if (it) {
+        it.count++;
+        mon.stats.interpreted++;
+        // Re-execute the instruction on the virtual processor, in virtual supervisor mode (the step is not a
+        // new guest step: the trapped instruction was counted when it trapped).
+        const r = cpu.run(1, RunFlag.EXIT_ON_TRAP);
+        cpu.steps -= cpu.lastSteps;
+        const how = r === Stop.HALTED ? 'halt' : 'interpreted';
+        if (mon.onEvent) mon.emit(this, cause, detail, how, old, it.mnemonic);
+        return r === Stop.HALTED ? 'halt' : r === Stop.TRAP ? 'trap-in-vm' : 'interpreted';
+      }
+    }
+    mon.stats.reflected++;
+    cpu.trap(cause, detail);
+    if (mon.onEvent) {
+      const what = cause === Cause.PRIVILEGED ? (this.isa.byOp[fieldOp(detail)]?.mnemonic ?? '') : this.mnemonicOf(old.pc, old.l, old.b);
+      mon.emit(this, cause, detail, 'reflected', old, what);
+    }
+    return 'trap-in-vm';
+  }
+
+  snapshot(): VmSnapshot {
+    return {
+      psw: this.cpu.psw,
+      status: this.cpu.status,
+      steps: this.steps,
+      cpuSteps: this.cpu.steps,
+      trapCounts: this.cpu.trapCounts.slice(),
+      wholeInterpreted: this.wholeInterpreted,
+      console: this.dev.snapshot(),
+      savedRegs: this.saved.slice(),
+    };
+  }
+
+  /** Restores the VM's own state; its memory is part of the real memory, restored with the real machine. */
+  restore(s: VmSnapshot): void {
+    this.cpu.setPSW(s.psw);
+    this.cpu.status = s.status;
+    this.steps = s.steps;
+    this.cpu.steps = s.cpuSteps;
+    this.cpu.trapCounts.set(s.trapCounts);
+    this.wholeInterpreted = s.wholeInterpreted;
+    this.dev.restore(s.console);
+    this.saved.set(s.savedRegs);
+  }
+}

@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { Engine } from './engine';
+import type { FrameRequest, SessionConfig } from './protocol';
+
+const kernel = readFileSync(new URL('../../examples/kernel.s', import.meta.url), 'utf8');
+const expected = readFileSync(new URL('../../examples/kernel.expected', import.meta.url), 'utf8');
+const noYield = () => Promise.resolve();
+const cfg = (p: Partial<SessionConfig> = {}): SessionConfig => ({ source: kernel, isa: 'pg1', monitor: 'none', depth: 0, q: 65536, input: '', maxSteps: 0, ...p });
+const req = (e: Engine): FrameRequest => ({ view: { space: 'virtual', start: 0, count: 16, follow: true }, epoch: -1, consoleLen: 0, eventsTotal: 0, samplesTotal: 0 });
+
+describe('workbench engine', () => {
+  it('runs the kernel example bare to its expected console, logging every trap with its step', async () => {
+    const e = new Engine(noYield);
+    expect(e.load(cfg()).ok).toBe(true);
+    await e.run(false);
+    const f = e.frame(req(e));
+    expect(f.state).toBe('halted');
+    expect(f.consoleText).toBe(expected);
+    expect(f.eventsTotal).toBeGreaterThan(2);
+    for (const ev of e.events) expect(ev.step).toBeGreaterThan(0);
+  });
+
+  it('refuses a program with assembly errors and reports line and column', () => {
+    const e = new Engine(noYield);
+    const r = e.load(cfg({ source: 'start: LI r1, 1\n  BOGUS r2\n' }));
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors[0].line).toBe(2);
+    expect(e.frame(req(e)).state).toBe('error');
+  });
+
+  it('steps back to the exact earlier state, and to the previous trap', async () => {
+    const e = new Engine(noYield);
+    e.load(cfg());
+    e.step(37);
+    const at37 = e.frame(req(e));
+    e.step(200);
+    e.stepBack(200);
+    const back = e.frame(req(e));
+    expect(back.steps).toBe(37);
+    expect(back.regs).toEqual(at37.regs);
+    expect(back.psw).toEqual(at37.psw);
+    await e.run(false);
+    const total = e.events.length;
+    const last = e.events[total - 1];
+    e.backToTrap();
+    expect(e.target!.steps).toBe(last.step);
+    expect(e.events.length).toBe(total);
+    e.backToTrap();
+    expect(e.target!.steps).toBe(e.events[total - 2].step);
+  });
+
+  it('stops exactly after the next trap, with the old and new PSW', async () => {
+    const e = new Engine(noYield);
+    e.load(cfg());
+    await e.run(true);
+    const ev = e.events[e.events.length - 1];
+    expect(e.target!.steps).toBe(ev.step);
+    expect(e.frame(req(e)).psw).toEqual(ev.new);
+  });
+
+  it('travels back more than 10,000 steps in a long loop', async () => {
+    const src = 'start: LUI r1, 4\n LI r2, 0\nloop: ADDI r2, 1\n JLT r2, r1, loop\n HALT\n';
+    const e = new Engine(noYield);
+    e.load(cfg({ source: src }));
+    await e.run(false);
+    const end = e.target!.steps;
+    e.stepBack(12_345);
+    const f = e.frame(req(e));
+    expect(f.steps).toBe(end - 12_345);
+    // r2 counts loop iterations; two instructions per iteration after the first two.
+    expect(f.regs[2]).toBe(Math.floor((end - 12_345 - 2 + 1) / 2));
+  });
+
+  it('runs the kernel under a full VMM and shows every level', async () => {
+    const e = new Engine(noYield);
+    expect(e.load(cfg({ monitor: 'full', depth: 2, q: 16384 })).ok).toBe(true);
+    await e.run(false);
+    const f = e.frame(req(e));
+    expect(f.consoleText).toBe(expected);
+    expect(f.levels.map((l) => l.level)).toEqual([0, 1, 2]);
+    expect(f.levels[2].base).toBeGreaterThan(0);
+    expect(e.events.some((x) => x.handled === 'reflected')).toBe(true);
+    expect(e.events.some((x) => x.handled === 'interpreted')).toBe(true);
+  });
+});
