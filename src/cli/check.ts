@@ -87,7 +87,7 @@ function verdict(v: TheoremVerdict): Record<string, unknown> {
 
 function table(cls: Classification, cex: Counterexample[] | null, written: Map<Counterexample, string>): string {
   const cols = ['privileged', 'control', 'mode', 'location', 'behaviour', 'user', 'innocuous'] as const;
-  const width = Math.max(11, ...cls.instructions.map((c) => c.mnemonic.length + 2));
+  const width = Math.max(13, ...cls.instructions.map((c) => c.mnemonic.length + 2));
   const lines: string[] = [];
   lines.push(`ISA ${cls.isa}: ${cls.instructions.length} instructions, ${cls.runs} executions, ${cls.ms.toFixed(0)} ms`);
   lines.push('');

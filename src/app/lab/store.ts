@@ -5,7 +5,7 @@
  */
 import { create } from 'zustand';
 import { persist } from 'zustand/middleware';
-import { presetText } from './isadoc';
+import { presetText, readDoc } from './isadoc';
 import { SHARE_VERSION, type LabView, type Workspace } from './share';
 import { useSettings } from '../store';
 import type { MonitorKind } from '../../worker/protocol';
@@ -70,6 +70,8 @@ export function currentWorkspace(): Workspace {
 
 /** Puts a workspace into both stores (the caller has already decided it is valid). */
 export function applyWorkspace(ws: Workspace): void {
-  useSettings.getState().set({ source: ws.program, monitor: ws.monitor as MonitorKind, depth: ws.depth, q: ws.w, input: ws.input });
+  const doc = readDoc(ws.isaFile);
+  const isa = typeof doc === 'string' ? {} : { isa: doc.base };
+  useSettings.getState().set({ source: ws.program, monitor: ws.monitor as MonitorKind, depth: ws.depth, q: ws.w, input: ws.input, ...isa });
   useLab.getState().set({ isaText: ws.isaFile, view: ws.view });
 }

@@ -351,6 +351,16 @@ function classifyOne(d: InstrDef, open: Bench, real: Bench): InstructionClass {
   const f = usesField(d.operands);
   const slots = WINDOWS.map(() => [new Slot(), new Slot()]);
   const scratch = new Slot();
+  const check = new Slot();
+  /** For a user-mode witness found with the trap set aside: what the ISA as given does from that state, if different. */
+  const asGiven = (c: Config, word: number, o: Slot, P: number, wi: number, pattern: Pattern): string => {
+    real.run(check, word, c, 1, P, wi, pattern);
+    const diff = check.trap ? `raises ${causeName(check.trap)}` : difference(check, o, 'as given', 'with the trap set aside');
+    const control = check.trap ? null : changesControl(1, WINDOWS[wi][0], WINDOWS[wi][1], check) !== changesControl(1, WINDOWS[wi][0], WINDOWS[wi][1], o);
+    if (!check.trap && !diff && !control && check.mode === o.mode && check.l === o.l && check.b === o.b) return '';
+    const what = check.trap ? diff : `ends with M=${check.mode ? 'u' : 's'}, P=${check.P}, R=(${check.l},${check.b})`;
+    return ` (sensitivity is judged with the user-mode PRIVILEGED trap set aside, §7; on this ISA as given, from that state it ${what})`;
+  };
   for (const c of configs(d)) {
     const word = encode(d.op, c.ra, c.rb, c.imm);
     let text = '';
@@ -374,7 +384,8 @@ function classifyOne(d: InstrDef, open: Bench, real: Bench): InstructionClass {
             example ??= st(mo, P, wi, pattern);
             if ((!control || (mo === 1 && !controlUser)) && changesControl(mo, l, b, o)) {
               const s = st(mo, P, wi, pattern);
-              const w: Witness = { text: `\`${s.instruction}\` from ${describeState(s)} ${controlChange(s, o)}`, states: [s], outcomes: [o.outcome()] };
+              const note = mo === 1 ? asGiven(c, word, o, P, wi, pattern) : '';
+              const w: Witness = { text: `\`${s.instruction}\` from ${describeState(s)} ${controlChange(s, o)}${note}`, states: [s], outcomes: [o.outcome()] };
               control ??= w;
               if (mo === 1) controlUser ??= w;
             }
@@ -432,8 +443,9 @@ function classifyOne(d: InstrDef, open: Bench, real: Bench): InstructionClass {
               const diff = difference(oa, ob, `with l=${li}`, `with l=${lj}`);
               if (!diff) continue;
               const a = st(mo, P, i, pattern);
+              const note = mo === 1 ? asGiven(c, word, oa, P, i, pattern) : '';
               const w: Witness = {
-                text: `\`${a.instruction}\` in mode ${a.mode} at P=${P} with R=(${li},${bi}) and with R=(${lj},${bj}), the same window contents and registers: ${diff}`,
+                text: `\`${a.instruction}\` in mode ${a.mode} at P=${P} with R=(${li},${bi}) and with R=(${lj},${bj}), the same window contents and registers: ${diff}${note}`,
                 states: [a, st(mo, P, j, pattern)],
                 outcomes: [oa.outcome(), ob.outcome()],
               };
@@ -535,7 +547,7 @@ export function classify(isa: Isa): Classification {
     violators: v1,
     statement: THEOREM_STATEMENTS.theorem1,
     explanation: v1.length
-      ? `The condition fails: ${list(v1)} ${v1.length > 1 ? 'are' : 'is'} sensitive but not privileged. The theorem then says nothing; a counterexample program shows the full monitor going wrong.`
+      ? `The condition fails: ${list(v1)} ${v1.length > 1 ? 'are' : 'is'} sensitive but not privileged, so the theorem gives no guarantee (it does not say that no VMM exists); pglab check --programs looks for a program the full monitor gets wrong.`
       : 'Every sensitive instruction is privileged, so the full monitor of Theorem 1 (dispatcher, allocator, interpreters) is a VMM.',
   };
   const theorem2: TheoremVerdict = {
@@ -551,7 +563,7 @@ export function classify(isa: Isa): Classification {
     violators: v3,
     statement: THEOREM_STATEMENTS.theorem3,
     explanation: v3.length
-      ? `The condition fails: ${list(v3)} ${v3.length > 1 ? 'are' : 'is'} user sensitive but not privileged.`
+      ? `The condition fails: ${list(v3)} ${v3.length > 1 ? 'are' : 'is'} user sensitive but not privileged, so the theorem gives no guarantee (it does not say that no hybrid monitor exists).`
       : 'Every user-sensitive instruction is privileged, so the hybrid monitor (which interprets all of virtual supervisor mode) is a VMM.',
   };
   return { isa: isa.name, instructions, theorem1, theorem2, theorem3, runs: open.runs + real.runs, ms: performance.now() - t0 };

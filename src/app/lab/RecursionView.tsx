@@ -1,0 +1,305 @@
+/**
+ * Recursion: the program under 0–8 nested monitors. The nested windows in real memory, the PSW of every level,
+ * and a plot of real work per guest instruction against depth (trap amplification), for the current program.
+ */
+import * as d3 from 'd3';
+import { useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { assemble, type AsmResult } from '../../core/asm/assembler';
+import type { Isa } from '../../core/isa/isa';
+import { parseIsaFile } from '../../core/isa/isafile';
+import { ConsoleDevices, Machine, type PSW } from '../../core/machine/machine';
+import { VirtualStack, checkStack } from '../../core/vmm/stack';
+import { useSettings } from '../store';
+import { depthSeries, type DepthPoint } from './lockstep';
+import { useLab } from './store';
+
+const RUN_LIMIT = 200_000;
+
+interface Tower {
+  depth: number;
+  bare: Machine | null;
+  stack: VirtualStack | null;
+}
+
+function build(asm: AsmResult, isa: Isa, kind: 'full' | 'hybrid', depth: number, w: number, input: string): Tower {
+  if (depth === 0) {
+    const m = new Machine({ q: w, isa, dev: new ConsoleDevices(input) });
+    m.boot(asm.image);
+    return { depth, bare: m, stack: null };
+  }
+  const s = new VirtualStack({ isa, kind, depth, w, input });
+  s.boot(asm.image);
+  return { depth, bare: null, stack: s };
+}
+
+interface Row {
+  label: string;
+  psw: PSW;
+  base: number;
+  size: number;
+}
+
+function rows(t: Tower): Row[] {
+  if (t.bare) return [{ label: 'real machine (the program, bare)', psw: t.bare.psw, base: 0, size: t.bare.q }];
+  const s = t.stack!;
+  const out: Row[] = [{ label: 'real machine (monitor 1 runs here)', psw: s.real.psw, base: 0, size: s.real.q }];
+  for (const lv of s.levels()) {
+    const last = lv.level === s.depth;
+    out.push({ label: last ? `VM ${lv.level}: the program` : `VM ${lv.level}: monitor ${lv.level + 1} runs here`, psw: lv.psw, base: lv.realBase, size: lv.size });
+  }
+  return out;
+}
+
+function Windows({ data, q }: { data: Row[]; q: number }) {
+  const ref = useRef<SVGSVGElement>(null);
+  useEffect(() => {
+    const W = 620;
+    const rowH = 26;
+    const svg = d3.select(ref.current!);
+    svg.attr('viewBox', `0 0 ${W} ${(data.length + 1) * rowH + 30}`);
+    svg.selectAll('*').remove();
+    const x = d3.scaleLinear().domain([0, q]).range([10, W - 10]);
+    const g = svg.selectAll('g.win').data(data).join('g').attr('class', 'win').attr('data-level', (_d, i) => i);
+    g.append('rect')
+      .attr('class', (_d, i) => `win-rect level-${i % 9}`)
+      .attr('x', (d) => x(d.base))
+      .attr('y', (_d, i) => 8 + i * rowH)
+      .attr('width', (d) => Math.max(2, x(d.base + d.size) - x(d.base)))
+      .attr('height', rowH - 6);
+    g.append('text')
+      .attr('class', 'win-text')
+      .attr('x', 14)
+      .attr('y', (_d, i) => 8 + i * rowH + 15)
+      .text((d) => `${d.label} — real ${d.base}..${d.base + d.size - 1}`);
+    // The current relocation window of the innermost level, in real addresses.
+    const inner = data[data.length - 1];
+    const wl = inner.base + inner.psw.l;
+    const y = 8 + data.length * rowH;
+    svg
+      .append('rect')
+      .attr('class', 'win-rect current')
+      .attr('x', x(Math.max(0, wl)))
+      .attr('y', y)
+      .attr('width', Math.max(2, x(Math.min(q, wl + inner.psw.b)) - x(Math.max(0, wl))))
+      .attr('height', rowH - 6);
+    svg
+      .append('text')
+      .attr('class', 'win-text')
+      .attr('x', 14)
+      .attr('y', y + 15)
+      .text(`program's current window R = (${inner.psw.l}, ${inner.psw.b}) → real ${wl}..${wl + inner.psw.b - 1}`);
+    const axis = d3.axisBottom(x).ticks(6);
+    svg
+      .append('g')
+      .attr('transform', `translate(0, ${y + rowH})`)
+      .call(axis as never);
+  }, [data, q]);
+  return <svg ref={ref} className="windows" data-testid="rec-windows" />;
+}
+
+function AmpPlot({ points }: { points: DepthPoint[] }) {
+  const ref = useRef<SVGSVGElement>(null);
+  useEffect(() => {
+    const W = 620;
+    const H = 240;
+    const m = { l: 56, r: 16, t: 14, b: 40 };
+    const svg = d3.select(ref.current!).attr('viewBox', `0 0 ${W} ${H}`);
+    svg.selectAll('*').remove();
+    if (!points.length) return;
+    const x = d3.scaleLinear().domain([0, 8]).range([m.l, W - m.r]);
+    const y = d3
+      .scaleLinear()
+      .domain([0, d3.max(points, (p) => p.perGuest) ?? 1])
+      .nice()
+      .range([H - m.b, m.t]);
+    svg.append('g').attr('transform', `translate(0,${H - m.b})`).call(d3.axisBottom(x).ticks(9) as never);
+    svg.append('g').attr('transform', `translate(${m.l},0)`).call(d3.axisLeft(y).ticks(5) as never);
+    svg.append('text').attr('class', 'axis-label').attr('x', W / 2).attr('y', H - 6).attr('text-anchor', 'middle').text('depth (nested monitors)');
+    svg
+      .append('text')
+      .attr('class', 'axis-label')
+      .attr('transform', `translate(14,${H / 2}) rotate(-90)`)
+      .attr('text-anchor', 'middle')
+      .text('real work per guest instruction');
+    const line = d3
+      .line<DepthPoint>()
+      .x((p) => x(p.depth))
+      .y((p) => y(p.perGuest));
+    svg.append('path').datum(points).attr('class', 'amp-line').attr('d', line);
+    const dots = svg
+      .selectAll('circle.amp-dot')
+      .data(points)
+      .join('circle')
+      .attr('class', (p) => `amp-dot${p.status === 'limit' ? ' limit' : ''}`)
+      .attr('data-depth', (p) => p.depth)
+      .attr('data-value', (p) => p.perGuest.toFixed(3))
+      .attr('cx', (p) => x(p.depth))
+      .attr('cy', (p) => y(p.perGuest))
+      .attr('r', 4);
+    dots
+      .append('title')
+      .text(
+        (p) =>
+          `depth ${p.depth}: ${p.perGuest.toFixed(2)} per guest instruction; ${p.guestSteps} guest, ${p.realSteps} on the real processor; traps per level ${p.traps.join(' / ') || '—'}; interpreted ${p.interpreted.join(' / ') || '—'}${p.status === 'limit' ? ' (stopped at the step limit)' : ''}`,
+      );
+  }, [points]);
+  return <svg ref={ref} className="amp" data-testid="rec-plot" />;
+}
+
+export function RecursionView() {
+  const source = useSettings((s) => s.source);
+  const monitor = useSettings((s) => s.monitor);
+  const depth = useSettings((s) => (s.monitor === 'none' ? 0 : s.depth));
+  const w = useSettings((s) => s.q);
+  const input = useSettings((s) => s.input);
+  const setS = useSettings((s) => s.set);
+  const isaText = useLab((s) => s.isaText);
+  const parsed = useMemo(() => parseIsaFile(isaText), [isaText]);
+  const kind = monitor === 'hybrid' ? 'hybrid' : 'full';
+  const asm = useMemo(() => (parsed.ok ? assemble(source, parsed.isa) : null), [source, parsed]);
+  const tower = useRef<Tower | null>(null);
+  const [, tick] = useReducer((x: number) => x + 1, 0);
+  const [points, setPoints] = useState<DepthPoint[]>([]);
+  const [err, setErr] = useState<string | null>(null);
+
+  const reset = () => {
+    tower.current = null;
+    setErr(null);
+    if (!parsed.ok) setErr('The ISA file has errors (see the ISA lab).');
+    else if (!asm?.ok) setErr(`The program does not assemble: ${asm?.errors.slice(0, 3).map((e) => `line ${e.line}: ${e.message}`).join('; ')}`);
+    else {
+      const problem = depth > 0 ? checkStack(w, depth) : null;
+      if (problem) setErr(problem);
+      else tower.current = build(asm, parsed.isa, kind, depth, w, input);
+    }
+    tick();
+  };
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  useEffect(reset, [asm, parsed, kind, depth, w, input]);
+
+  // The amplification series runs the whole program 9 times: debounce it behind edits.
+  useEffect(() => {
+    setPoints([]);
+    if (!parsed.ok || !asm?.ok) return;
+    const t = window.setTimeout(() => {
+      try {
+        setPoints(depthSeries(asm, parsed.isa, kind, Math.min(w, 16384), RUN_LIMIT, 8, input));
+      } catch (e) {
+        setErr(String((e as Error).message ?? e));
+      }
+    }, 300);
+    return () => window.clearTimeout(t);
+  }, [asm, parsed, kind, w, input]);
+
+  const t = tower.current;
+  const run = (n: number) => {
+    if (!t) return;
+    if (t.bare) t.bare.run(n);
+    else t.stack!.run(n);
+    tick();
+  };
+  const status = t ? (t.bare ? t.bare.status : t.stack!.status) : '';
+  const steps = t ? (t.bare ? t.bare.steps : t.stack!.guest.steps) : 0;
+  const data = t ? rows(t) : [];
+  return (
+    <div className="lab-rec" data-testid="recursion-view">
+      <section className="card">
+        <h3>Nested monitors</h3>
+        <div className="form-row">
+          <label>
+            depth <b data-testid="rec-depth-value">{depth}</b>{' '}
+            <input
+              data-testid="rec-depth"
+              type="range"
+              min={0}
+              max={8}
+              value={depth}
+              onChange={(e) => {
+                const d = Number(e.target.value);
+                setS(d === 0 ? { monitor: 'none', depth: 0 } : { monitor: kind, depth: d });
+              }}
+            />
+          </label>
+          <label>
+            monitor{' '}
+            <select data-testid="rec-monitor" value={kind} onChange={(e) => setS({ monitor: e.target.value as 'full' | 'hybrid', depth: Math.max(1, depth) })}>
+              <option value="full">full</option>
+              <option value="hybrid">hybrid</option>
+            </select>
+          </label>
+          <button type="button" data-testid="rec-step" disabled={!t || status === 'halted'} onClick={() => run(1)}>
+            Step
+          </button>
+          <button type="button" data-testid="rec-run" disabled={!t || status === 'halted'} onClick={() => run(RUN_LIMIT)}>
+            Run
+          </button>
+          <button type="button" data-testid="rec-reset" onClick={reset}>
+            Reset
+          </button>
+          <span className="muted" data-testid="rec-status">
+            {status} · {steps.toLocaleString('en')} guest steps · ISA <code>{parsed.ok ? parsed.isa.name : '(errors)'}</code>
+          </span>
+        </div>
+        {err && <div className="err">{err}</div>}
+        {t && <Windows data={data} q={data[0]?.size ?? w} />}
+        {t && (
+          <table className="psw-levels" data-testid="rec-psw">
+            <thead>
+              <tr>
+                <th>level</th>
+                <th>M</th>
+                <th>P</th>
+                <th>l</th>
+                <th>b</th>
+                <th>in real memory</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.map((r, i) => (
+                <tr key={i} data-testid={`rec-psw-${i}`}>
+                  <th>{r.label}</th>
+                  <td>{r.psw.mode === 0 ? 's' : 'u'}</td>
+                  <td>{r.psw.pc}</td>
+                  <td>{r.psw.l}</td>
+                  <td>{r.psw.b}</td>
+                  <td>
+                    {r.base}..{r.base + r.size - 1}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      <section className="card">
+        <h3>Trap amplification: real work per guest instruction against depth</h3>
+        <p className="muted">
+          Each point runs the whole program (w = {Math.min(w, 16384)}, at most {RUN_LIMIT.toLocaleString('en')} guest steps) under that many {kind} monitors. Real work
+          = instructions on the real processor + traps taken by every monitor's dispatcher + instructions its interpreters executed, divided by
+          the guest's instructions. Depth 0 is the bare machine (1).
+        </p>
+        <AmpPlot points={points} />
+        {points.length > 0 && (
+          <table className="amp-table" data-testid="rec-table">
+            <tbody>
+              <tr>
+                <th>depth</th>
+                {points.map((p) => (
+                  <td key={p.depth}>{p.depth}</td>
+                ))}
+              </tr>
+              <tr>
+                <th>per guest instr.</th>
+                {points.map((p) => (
+                  <td key={p.depth} className={p.status === 'limit' ? 'limit' : ''}>
+                    {p.perGuest.toFixed(2)}
+                  </td>
+                ))}
+              </tr>
+            </tbody>
+          </table>
+        )}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { main } from './main';
+import { captureIo } from './testio';
+
+const examples = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../examples');
+let dir = '';
+const f = (name: string): string => path.join(dir, name);
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'pglab-equiv-'));
+  writeFileSync(f('sum.s'), 'start: LI r1, 0\nLI r2, 1\nLI r3, 11\nloop: ADD r1, r2\nADDI r2, 1\nJLT r2, r3, loop\nOUT r1, 1\nHALT\n');
+  writeFileSync(f('loop.s'), 'x: JMP x\n');
+  writeFileSync(f('far.s'), '.org 20000\nHALT\n');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const io = captureIo();
+  const code = await main(argv, io);
+  return { code, out: io.out, err: io.err };
+}
+
+describe('pglab equiv', () => {
+  it('exit 0 and the §10 object when equivalent', async () => {
+    const r = await cli('equiv', f('sum.s'), '--json', '--depth', '3');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(Object.keys(j)).toEqual(['equivalent', 'divergence', 'native', 'virtual']);
+    expect(j.equivalent).toBe(true);
+    expect(j.divergence).toBeNull();
+    expect(j.native.console).toBe('55');
+    expect(Object.keys(j.virtual)).toEqual(['status', 'steps', 'console', 'psw', 'regs', 'stats']);
+    expect(j.virtual.stats.levels).toHaveLength(3);
+    expect(Object.keys(j.virtual.stats.levels[0])).toEqual(['traps', 'reflected', 'interpreted']);
+  });
+
+  it('exit 1 with the first diverging field where the theorems fail', async () => {
+    const x = await cli('equiv', path.join(examples, 'x86-getr.s'), '--isa', 'x86', '--vmm', 'hybrid', '--json');
+    expect(x.code).toBe(1);
+    expect(JSON.parse(x.out).divergence.field).toBe('console');
+    const p = await cli('equiv', path.join(examples, 'pdp10-vmm.s'), '--isa', 'pdp10', '--vmm', 'full');
+    expect(p.code).toBe(1);
+    expect(p.out).toMatch(/^not equivalent: .* differ first in console/);
+    expect((await cli('equiv', path.join(examples, 'pdp10-vmm.s'), '--isa', 'pdp10', '--vmm', 'hybrid')).code).toBe(0);
+  });
+
+  it('--lockstep names the instruction and its source line', async () => {
+    const r = await cli('equiv', path.join(examples, 'pdp10-vmm.s'), '--isa', 'pdp10', '--lockstep', '--json');
+    const j = JSON.parse(r.out);
+    expect(j.lockstep).toMatchObject({ field: 'psw.mode', line: 22 });
+    const t = await cli('equiv', path.join(examples, 'pdp10-vmm.s'), '--isa', 'pdp10', '--lockstep');
+    expect(t.out).toMatch(/lockstep: the states first differ after step \d+, the instruction at P = \d+ \(address \d+, .*pdp10-vmm\.s:22\)/);
+  });
+
+  it('equal at a step limit too', async () => {
+    const r = await cli('equiv', f('loop.s'), '--max-steps', '1000', '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).virtual.status).toBe('limit');
+  });
+
+  it.each([
+    ['--depth 0', ['--depth', '0'], /--depth must be an integer from 1 to 8/],
+    ['--depth 9', ['--depth', '9'], /--depth must be an integer from 1 to 8/],
+    ['an unknown --vmm', ['--vmm', 'para'], /--vmm must be full or hybrid/],
+    ['--mem too large for the depth', ['--mem', '1048576', '--depth', '2'], /needs 1048608 words of real memory/],
+  ])('exit 2 on %s', async (_, extra, msg) => {
+    const r = await cli('equiv', f('sum.s'), ...extra);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(msg);
+    expect(r.out).toBe('');
+  });
+
+  it('exit 2 when the program does not fit the VM', async () => {
+    const r = await cli('equiv', f('far.s'));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/needs 20001 words .* VM's size, --mem/);
+  });
+});
+
+describe('pglab run --vmm', () => {
+  it('runs the guest under N monitors and prints the §10 object with the per-level stats', async () => {
+    const r = await cli('run', f('sum.s'), '--vmm', 'hybrid', '--depth', '2', '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.console).toBe('55');
+    expect(j.psw).toEqual({ mode: 's', pc: 24, l: 0, b: 16384 }); // HALT at 16 + 7 leaves P after it
+    expect(j.stats.levels).toHaveLength(2);
+    expect(j.stats.direct + j.stats.trapped + j.stats.interpreted).toBe(j.steps);
+  });
+
+  it('exit 3 at the step limit, with the guest summary on stderr', async () => {
+    const r = await cli('run', f('loop.s'), '--vmm', 'full', '--max-steps', '500');
+    expect(r.code).toBe(3);
+    expect(r.err).toMatch(/step limit reached after 500 steps in a full VM of 16384 words at depth 1/);
+  });
+});
