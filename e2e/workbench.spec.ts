@@ -32,7 +32,7 @@ test('type a program into Monaco, run it, see the console', async ({ page }) => 
 });
 
 test('step through a trap: the PSW views and the trap flow change; step back undoes it', async ({ page }) => {
-  await page.getByLabel('Example').selectOption('kernel.s');
+  await page.getByLabel('Example', { exact: true }).selectOption('kernel.s');
   await expect(page.getByTestId('state')).toHaveText(/idle/);
   await expect(page.getByTestId('psw-m-0')).toHaveText('s');
   const p0 = await page.getByTestId('psw-p-0').textContent();
@@ -62,7 +62,7 @@ test('step through a trap: the PSW views and the trap flow change; step back und
 });
 
 test('step back 10,000+ steps and click a trap-log row to travel back to it', async ({ page }) => {
-  await page.getByLabel('Example').selectOption('kernel.s');
+  await page.getByLabel('Example', { exact: true }).selectOption('kernel.s');
   await page.getByRole('button', { name: 'Run', exact: true }).click();
   await expect(page.getByTestId('state')).toHaveText('halted');
   await expect(page.getByTestId('console')).toContainText('process stopped');
@@ -135,9 +135,9 @@ test('a reload keeps the program and the settings', async ({ page }) => {
 });
 
 test('a program runs under nested monitors and every level shows its PSW', async ({ page }) => {
-  await page.getByLabel('Example').selectOption('kernel.s');
-  await page.getByLabel('Monitor').selectOption('full');
-  await page.getByLabel('Depth').selectOption('2');
+  await page.getByLabel('Example', { exact: true }).selectOption('kernel.s');
+  await page.getByLabel('Monitor', { exact: true }).selectOption('full');
+  await page.getByLabel('Depth', { exact: true }).selectOption('2');
   await expect(page.getByTestId('psw').locator('tbody tr')).toHaveCount(3);
   await page.getByRole('button', { name: 'Run', exact: true }).click();
   await expect(page.getByTestId('state')).toHaveText('halted');

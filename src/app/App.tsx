@@ -9,6 +9,7 @@ import { DepthChart, RatioChart } from './views/Chart';
 import { ConsoleView, MemoryMap, PswView, Registers } from './views/Machine';
 import { MemoryTable } from './views/MemoryTable';
 import { TrapFlow, TrapLog } from './views/Traps';
+import { LabMain, LabTabs, useLabView } from './lab/LabShell';
 
 function Panel({ id, title, extra, children, className }: { id: string; title: string; extra?: ReactNode; children: ReactNode; className?: string }) {
   const collapsed = useSettings((s) => !!s.collapsed[id]);
@@ -89,6 +90,7 @@ export function App() {
   useEffect(() => {
     document.documentElement.style.setProperty('--ui-scale', String(fontSize / 14));
   }, [fontSize]);
+  const labView = useLabView();
   return (
     <div className="app" style={{ ['--editor-w' as string]: `${editorWidth}%` }}>
       <header className="topbar">
@@ -99,6 +101,7 @@ export function App() {
             <div className="tagline">Popek &amp; Goldberg 1974 · traps, relocation, monitors</div>
           </div>
         </div>
+        <LabTabs />
         <Settings />
         <div className="view-opts">
           <button type="button" className="ghost" title="Smaller text" aria-label="Smaller text" onClick={() => set({ fontSize: Math.max(11, fontSize - 1) })}>
@@ -114,6 +117,7 @@ export function App() {
           </select>
         </div>
       </header>
+      {labView !== 'workbench' ? <LabMain /> : <>
       <Controls />
       <main className="work">
         <div className="left">
@@ -154,6 +158,7 @@ export function App() {
           </div>
         </div>
       </main>
+      </>}
       <StatusBar />
     </div>
   );

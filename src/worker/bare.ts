@@ -10,6 +10,7 @@ export class BareTarget implements Target {
   onEvent: ((e: TrapEvent) => void) | null = null;
   errorMessage = '';
   private bp: Uint8Array;
+  private hasBp = false;
   private traps = 0;
 
   constructor(isa: Isa, q: number, input: string) {
@@ -29,12 +30,18 @@ export class BareTarget implements Target {
 
   setBreakpoints(addrs: readonly number[]): void {
     this.bp.fill(0);
-    for (const a of addrs) if (a >= 0 && a < this.bp.length) this.bp[a] = 1;
+    this.hasBp = false;
+    for (const a of addrs) {
+      if (a >= 0 && a < this.bp.length) {
+        this.bp[a] = 1;
+        this.hasBp = true;
+      }
+    }
   }
 
   run(n: number, stopAtTrap: boolean, useBreakpoints: boolean): RunStop {
     const m = this.m;
-    m.breakpoints = useBreakpoints && this.bp.some((x) => x !== 0) ? this.bp : null;
+    m.breakpoints = useBreakpoints && this.hasBp ? this.bp : null;
     let left = n;
     // EXIT_ON_TRAP gives each trap its exact step, for the log and for travelling back to it.
     while (left > 0) {

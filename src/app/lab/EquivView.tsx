@@ -65,9 +65,9 @@ function Side({ title, s, field, value, line, testId }: { title: string; s: Side
           )}
         </tbody>
       </table>
-      <div className="regs">
+      <div className="eq-regs">
         {s.regs.map((v, i) => (
-          <span key={i} className={`reg${i === r ? ' diff' : ''}`}>
+          <span key={i} className={`eq-reg${i === r ? ' diff' : ''}`}>
             r{i}={v}
           </span>
         ))}

@@ -335,7 +335,7 @@ export function IsaLab() {
               Open ISA file… <input type="file" accept=".json,application/json" data-testid="isa-file-input" onChange={(e) => void openFile(e.target.files?.[0])} />
             </label>
           </div>
-          {base && <p className="muted">{PRESETS[base].teaches}</p>}
+          {base && <p className="muted">{text === presetText(base) ? `${base}: ${PRESETS[base].teaches}` : `Based on ${base}, with changes.`}</p>}
         </section>
         <section className="card">
           <h3>User-mode variant of each sensitive instruction</h3>

@@ -126,8 +126,8 @@ export function LessonsView() {
           </ol>
         )}
         {shown && (
-          <div className={`check ${shown.passed ? 'passed' : 'failed'}`} data-testid="lesson-result" data-passed={String(shown.passed)}>
-            <div className="check-head">
+          <div className={`lesson-result ${shown.passed ? 'passed' : 'failed'}`} data-testid="lesson-result" data-passed={String(shown.passed)}>
+            <div className="lesson-result-head">
               {shown.passed ? 'Solved.' : shown.stopped === 'loop' ? 'Stopped: the program does not halt.' : shown.stopped === 'asm' ? 'The program does not assemble.' : 'Not yet.'}
             </div>
             <ul>

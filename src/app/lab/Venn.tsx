@@ -50,9 +50,9 @@ export function Venn({ classes, onPick }: { classes: readonly ClassBits[]; onPic
     g.filter((d) => d.t1 || d.t3)
       .append('rect')
       .attr('class', 'venn-violator-box')
-      .attr('x', -27)
+      .attr('x', (d) => -(d.mnemonic.length * 3.6 + 12))
       .attr('y', -11)
-      .attr('width', 54)
+      .attr('width', (d) => d.mnemonic.length * 7.2 + 24)
       .attr('height', 15)
       .attr('rx', 4);
     g.append('text')

@@ -2,8 +2,9 @@
 import type { Outcome, StateDesc, Witness } from '../../core/classify/classify';
 import { CAUSE_NAMES } from '../../core/isa/table';
 
-function outcomeKeys(o: Outcome): Record<string, string> {
+function outcomeKeys(o: Outcome | undefined): Record<string, string> {
   const k: Record<string, string> = {};
+  if (!o) return { result: '(not run)' };
   k.result = o.trap ? `trap ${CAUSE_NAMES[o.trap.cause] ?? o.trap.cause} (detail ${o.trap.detail})` : o.halted ? 'halts' : 'completes';
   k.M = o.mode;
   k.P = String(o.P);
@@ -13,22 +14,22 @@ function outcomeKeys(o: Outcome): Record<string, string> {
 }
 
 function stateKeys(s: StateDesc): Record<string, string> {
-  return { M: s.mode, P: String(s.P), R: `(${s.l}, ${s.b})`, instruction: s.instruction, ...Object.fromEntries(Object.entries(s.regs).map(([r, v]) => [r, String(v)])) };
+  return { M: s.mode, P: String(s.P), R: `(${s.l}, ${s.b})`, instruction: s.instruction, ...Object.fromEntries(Object.entries(s.regs ?? {}).map(([r, v]) => [r, String(v)])) };
 }
 
-function regList(o: Outcome): number[] {
-  return Array.from(o.regs as ArrayLike<number>);
+function regList(o: Outcome | undefined): number[] {
+  return o?.regs ? Array.from(o.regs as ArrayLike<number>) : [];
 }
-function winList(o: Outcome): number[] {
-  return Array.from(o.window as ArrayLike<number>);
+function winList(o: Outcome | undefined): number[] {
+  return o?.window ? Array.from(o.window as ArrayLike<number>) : [];
 }
 
 export function WitnessView({ w, title }: { w: Witness; title: string }) {
   const two = w.states.length > 1;
   const sk = w.states.map(stateKeys);
-  const ok = w.outcomes.map(outcomeKeys);
-  const regs = w.outcomes.map(regList);
-  const wins = w.outcomes.map(winList);
+  const ok = w.states.map((_s, i) => outcomeKeys(w.outcomes[i]));
+  const regs = w.states.map((_s, i) => regList(w.outcomes[i]));
+  const wins = w.states.map((_s, i) => winList(w.outcomes[i]));
   const diff = (rows: Record<string, string>[], key: string): boolean => two && rows[0][key] !== rows[1][key];
   // Registers worth showing: those named by the operand fields, and any that differ between the runs or changed.
   const named = new Set(Object.keys(w.states[0]?.regs ?? {}).map((r) => Number(r.slice(1))));

@@ -25,24 +25,24 @@ function loadReg(r: string, v: number): string[] {
   return [`        LUI ${r}, ${(v >>> 16) & 0xffff}`, `        ORI ${r}, ${v & 0xffff}`];
 }
 
-function fromWitness(ic: InstructionClass, isaName: string): string | null {
-  const ws: (Witness | undefined)[] = [ic.witnesses.modeSensitive, ic.witnesses.locationSensitive, ic.witnesses.controlSensitive];
-  for (const w of ws) {
-    const s: StateDesc | undefined = w?.states.find((x) => x.mode === 's') ?? w?.states[0];
-    if (!w || !s) continue;
-    const lines = [
-      `; Counterexample for ${isaName}: ${ic.mnemonic} is sensitive but not privileged.`,
-      `; Bare, the booted program runs in supervisor mode. Under the full monitor it runs in real user`,
-      `; mode in a window of the monitor's memory, and ${ic.mnemonic} runs there without trapping.`,
-      'start:',
-      ...Object.entries(s.regs).flatMap(([r, v]) => (r === 'r0' ? [] : loadReg(r, v))),
-      `        ${s.instruction}`,
-      '        HALT',
-      '',
-    ];
-    return lines.join('\n');
-  }
-  return null;
+type Kind = 'modeSensitive' | 'locationSensitive' | 'controlSensitive';
+
+function fromWitness(ic: InstructionClass, kind: Kind, isaName: string): string | null {
+  const w: Witness | undefined = ic.witnesses[kind];
+  // A booted guest runs in supervisor mode, so prefer a supervisor-mode state of the witness.
+  const s: StateDesc | undefined = w?.states.find((x) => x.mode === 's') ?? w?.states[0];
+  if (!w || !s) return null;
+  const lines = [
+    `; Counterexample for ${isaName}: ${ic.mnemonic} is sensitive but not privileged.`,
+    `; Bare, the booted program runs in supervisor mode. Under the full monitor it runs in real user`,
+    `; mode in a window of the monitor's memory, and ${ic.mnemonic} runs there without trapping.`,
+    'start:',
+    ...Object.entries(s.regs ?? {}).flatMap(([r, v]) => (r === 'r0' ? [] : loadReg(r, v))),
+    `        ${s.instruction}`,
+    '        HALT',
+    '',
+  ];
+  return lines.join('\n');
 }
 
 /** A diverging program for this ISA, or null when Theorem 1 holds (nothing to show). */
@@ -54,10 +54,13 @@ export function counterexampleFor(isa: Isa, c: Classification): string | null {
     if (typeof r === 'string') return r;
     if (r && typeof r.source === 'string') return r.source;
   }
-  for (const m of c.theorem1.violators) {
-    const ic = c.instructions.find((i) => i.mnemonic === m);
-    const src = ic && fromWitness(ic, isa.name);
-    if (src) return src;
+  // Reading the mode or R gives the plainest story (a register differs), so those witnesses come first.
+  for (const kind of ['modeSensitive', 'locationSensitive', 'controlSensitive'] as const) {
+    for (const m of c.theorem1.violators) {
+      const ic = c.instructions.find((i) => i.mnemonic === m);
+      const src = ic && fromWitness(ic, kind, isa.name);
+      if (src) return src;
+    }
   }
   return null;
 }

@@ -39,6 +39,14 @@ const V2 = [0, 1, 3, -1, 8, 16, 40];
 const V3 = [0, 1, -1, 8, 16];
 const I1 = [0, 1, 2, 3, -1, 5, 8, 15, 16, 40, 0x7fff, -0x8000];
 const I2 = [0, 1, -1, 8, 15];
+/**
+ * Executions per operand combination: 3 starts x 4 windows x 2 modes on the open ISA, and the user-mode half again
+ * on the ISA as given. When an ISA would need more than RUN_BUDGET executions (a few tenths of a second), every instruction's
+ * combinations are thinned evenly (never below MIN_CONFIGS): the four presets stay well inside it.
+ */
+const RUNS_PER_CONFIG = 36;
+export const RUN_BUDGET = 100_000;
+const MIN_CONFIGS = 24;
 /** Registers outside the operand fields hold these, so a stray write would show. */
 const BACKGROUND = (r: number): number => 1000 + r;
 
@@ -102,6 +110,8 @@ export interface InstructionClass {
   };
   /** Executions run for this instruction. */
   runs: number;
+  /** Its operand values were thinned to keep a large ISA within the time budget (see RUN_BUDGET). */
+  thinned: boolean;
 }
 
 export interface TheoremVerdict {
@@ -335,7 +345,7 @@ function difference(a: Slot, b: Slot, la: string, lb: string): string | null {
 const CAUSE = ['none', 'PRIVILEGED', 'MEMORY', 'ILLEGAL', 'SVC', 'ARITH'];
 const causeName = (c: number): string => CAUSE[c] ?? `cause ${c}`;
 
-function classifyOne(d: InstrDef, open: Bench, real: Bench): InstructionClass {
+function classifyOne(d: InstrDef, plan: Config[], thinned: boolean, open: Bench, real: Bench): InstructionClass {
   const runs0 = open.runs + real.runs;
   let control: Witness | undefined;
   let controlUser: Witness | undefined;
@@ -361,7 +371,7 @@ function classifyOne(d: InstrDef, open: Bench, real: Bench): InstructionClass {
     const what = check.trap ? diff : `ends with M=${check.mode ? 'u' : 's'}, P=${check.P}, R=(${check.l},${check.b})`;
     return ` (sensitivity is judged with the user-mode PRIVILEGED trap set aside, §7; on this ISA as given, from that state it ${what})`;
   };
-  for (const c of configs(d)) {
+  for (const c of plan) {
     const word = encode(d.op, c.ra, c.rb, c.imm);
     let text = '';
     const regs: Record<string, number> = {};
@@ -389,10 +399,11 @@ function classifyOne(d: InstrDef, open: Bench, real: Bench): InstructionClass {
               control ??= w;
               if (mo === 1) controlUser ??= w;
             }
-            // Privilege, on the ISA as given; stops looking once refuted.
+            // Privilege, on the ISA as given; stops looking once refuted. Variants and the `privileged` flag act
+            // only in user mode (§5, §10), so a supervisor-mode run is the same on both ISAs and serves both.
             if (!notPrivileged) {
-              real.run(scratch, word, c, mo, P, wi, pattern);
               if (mo === 1) {
+                real.run(scratch, word, c, mo, P, wi, pattern);
                 userStates++;
                 if (scratch.trap !== 1 && scratch.trap !== 2) {
                   const s = st(mo, P, wi, pattern);
@@ -404,12 +415,12 @@ function classifyOne(d: InstrDef, open: Bench, real: Bench): InstructionClass {
                 }
               } else {
                 supStates++;
-                if (scratch.trap === 1) {
+                if (o.trap === 1) {
                   const s = st(mo, P, wi, pattern);
                   notPrivileged = {
                     text: `\`${s.instruction}\` raises PRIVILEGED from the supervisor-mode state ${describeState(s)}`,
                     states: [s],
-                    outcomes: [scratch.outcome()],
+                    outcomes: [o.outcome()],
                   };
                 }
               }
@@ -473,7 +484,7 @@ function classifyOne(d: InstrDef, open: Bench, real: Bench): InstructionClass {
   const innocuousWitness: Witness | undefined = sensitive
     ? undefined
     : {
-        text: `none of the ${total} executions tried (both modes, ${WINDOWS.length} windows) changes M or R, halts or uses a device without trapping, and no pair of them differs only by mode or by location`,
+        text: `none of the ${total} executions tried (both modes, ${WINDOWS.length} windows) changes M or R, halts or uses a device without trapping, and no pair of them differs only by mode or by location${thinned ? ` (operand values thinned to ${plan.length} combinations to keep a large ISA within the time budget)` : ''}`,
         states: [],
         outcomes: [],
       };
@@ -507,6 +518,7 @@ function classifyOne(d: InstrDef, open: Bench, real: Bench): InstructionClass {
       innocuous: innocuousWitness,
     },
     runs: open.runs + real.runs - runs0,
+    thinned,
   };
 }
 
@@ -525,9 +537,10 @@ export function classify(isa: Isa): Classification {
   const real = new Bench(isa);
   // Touch every instruction once in each mode before the long runs, so that the generated interpreter is
   // optimized once with feedback for all of its cases rather than deoptimized at each new instruction.
+  const plans = isa.instructions.map((d) => configs(d));
   const slot = new Slot();
-  for (const d of isa.instructions) {
-    const cs = configs(d);
+  isa.instructions.forEach((d, k) => {
+    const cs = plans[k];
     for (const c of [cs[0], cs[cs.length - 1]]) {
       const word = encode(d.op, c.ra, c.rb, c.imm);
       for (let wi = 0; wi < WINDOWS.length; wi++) {
@@ -537,8 +550,21 @@ export function classify(isa: Isa): Classification {
         }
       }
     }
-  }
-  const instructions = isa.instructions.map((d) => classifyOne(d, open, real));
+  });
+  const planned = plans.reduce((n, p) => n + p.length * RUNS_PER_CONFIG, 0);
+  const instructions = isa.instructions.map((d, k) => {
+    let plan = plans[k];
+    let thinned = false;
+    if (planned > RUN_BUDGET && plan.length > MIN_CONFIGS) {
+      const keep = Math.max(MIN_CONFIGS, Math.floor((plan.length * RUN_BUDGET) / planned));
+      if (keep < plan.length) {
+        // An even stride keeps every immediate (the outer loop of `configs`) and a spread of register values.
+        plan = Array.from({ length: keep }, (_, i) => plans[k][Math.floor((i * plans[k].length) / keep)]);
+        thinned = true;
+      }
+    }
+    return classifyOne(d, plan, thinned, open, real);
+  });
   const v1 = instructions.filter((c) => c.sensitive && !c.privileged).map((c) => c.mnemonic);
   const v3 = instructions.filter((c) => c.userSensitive && !c.privileged).map((c) => c.mnemonic);
   const list = (v: string[]): string => v.join(', ');

@@ -12,8 +12,9 @@ import { configs, formatInstruction, type Classification, type Config } from './
  *
  * Every candidate has the same shape, in a VM of COUNTER_W words:
  *   - the new PSW of every trap (physical 8..11) sends the machine to `fail: HALT` in supervisor mode;
- *   - the kernel at 16 loads the registers of the candidate state and enters it with LPSW: mode m, P, R = (40, 16);
- *   - the window at 40 holds the instruction at P and small words elsewhere, which are NOPs: after the
+ *   - the kernel at 16 loads the registers of the candidate state and enters it with LPSW: mode m, P, R = (40, 16)
+ *     (or (0, 8), see WINDOWS);
+ *   - the window holds the instruction at P and small words elsewhere, which are NOPs: after the
  *     instruction, execution slides to the end of the window, takes a memory trap and halts in `fail`.
  * Bare, the instruction runs in mode m at l = 40. Under the full monitor the guest's supervisor code runs in real
  * user mode, and its R is composed onto the VM's allocation, so an unprivileged sensitive instruction sees the
@@ -22,8 +23,14 @@ import { configs, formatInstruction, type Classification, type Config } from './
  */
 
 export const COUNTER_W = 64;
-const WINDOW_L = 40;
-const WINDOW_B = 16;
+/**
+ * Where the candidate's window goes: above the kernel, or at 0 below the trap vector (8 words, so that an effect
+ * that tells l = 0 from other bases shows; the trap frame 0..5 is written only when the program ends).
+ */
+const WINDOWS: readonly (readonly [number, number])[] = [
+  [40, 16],
+  [0, 8],
+];
 const MAX_STEPS = 2000;
 /** Enough to find every counterexample we know of; the search stops at the first diverging program. */
 const MAX_CANDIDATES = 800;
@@ -57,38 +64,44 @@ interface Candidate {
   mode: 0 | 1;
   P: number;
   pattern: 'zeros' | 'distinct';
+  l: number;
+  b: number;
 }
 
 function program(d: InstrDef, k: Candidate): string {
   const word = encode(d.op, k.c.ra, k.c.rb, k.c.imm);
+  const window = [`        .org ${k.l}                ; the window; its small words are NOPs`];
+  for (let i = 0; i < k.b; i++) {
+    if (i === k.P) window.push(`        ${formatInstruction(d, word).padEnd(23)} ; window word ${i}: the instruction under test`);
+    else window.push(`        .word ${PATTERN(k.pattern, i)}`);
+  }
   const lines = [
+    ...(k.l === 0 ? window : []),
     '        .org 8',
     `        .word 0, fail, 0, ${COUNTER_W}     ; new PSW of every trap: supervisor, P = fail, R = (0, ${COUNTER_W})`,
     '        .org 16',
     'start:',
     ...(k.c.rb !== k.c.ra ? loadReg(k.c.rb, k.c.vb) : []),
     ...loadReg(k.c.ra, k.c.va),
-    `        LPSW [psw]              ; enter (${k.mode ? 'u' : 's'}, P=${k.P}, R=(${WINDOW_L},${WINDOW_B}))`,
+    `        LPSW [psw]              ; enter (${k.mode ? 'u' : 's'}, P=${k.P}, R=(${k.l},${k.b}))`,
     'fail:   HALT',
-    `psw:    .word ${k.mode}, ${k.P}, ${WINDOW_L}, ${WINDOW_B}`,
-    `        .org ${WINDOW_L}                ; the window; its small words are NOPs`,
+    `psw:    .word ${k.mode}, ${k.P}, ${k.l}, ${k.b}`,
+    ...(k.l === 0 ? [] : window),
   ];
-  for (let i = 0; i < WINDOW_B; i++) {
-    if (i === k.P) lines.push(`        ${formatInstruction(d, word).padEnd(23)} ; window word ${i}: the instruction under test`);
-    else lines.push(`        .word ${PATTERN(k.pattern, i)}`);
-  }
   return lines.join('\n') + '\n';
 }
 
 function* candidates(d: InstrDef, modes: readonly (0 | 1)[]): Generator<Candidate> {
   const cs = configs(d);
-  for (const mode of modes) {
-    for (const [P, pattern] of [
-      [0, 'distinct'],
-      [0, 'zeros'],
-      [5, 'distinct'],
-    ] as const) {
-      for (const c of cs) yield { c, mode, P, pattern };
+  for (const [l, b] of WINDOWS) {
+    for (const mode of modes) {
+      for (const [P, pattern] of [
+        [0, 'distinct'],
+        [0, 'zeros'],
+        [5, 'distinct'],
+      ] as const) {
+        for (const c of cs) yield { c, mode, P, pattern, l, b };
+      }
     }
   }
 }

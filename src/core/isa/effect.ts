@@ -5,7 +5,8 @@ import type { SlowExec, SlowState } from './isa';
  * parser to an AST, and an interpreter of that AST. The user's text is never evaluated as JavaScript.
  *
  * There are no loops, calls or jumps backwards in the language, so every effect runs in time bounded by its
- * length: the classifier and the machine can never hang on one.
+ * length: the classifier and the machine can never hang on one. The AST is interpreted through closures built
+ * once per instruction (compileExpr), never through generated source text.
  *
  * Choices the contract leaves open (also in docs/DECISIONS.md):
  * - `imm` is the 16-bit field sign-extended (like `simm`); write `imm & 0xFFFF` for the zero-extended value.
@@ -380,12 +381,16 @@ export function fieldUses(program: readonly Stmt[]): { name: 'ra' | 'rb' | 'imm'
 // ---------------------------------------------------------------------------------------------------------------
 // Interpreter
 
-/** Thrown inside the interpreter only; `slow` turns it into a trap cause. */
+/** Thrown inside the interpreter only; `slow` turns it into a trap cause. One object, reused: no allocation per trap. */
 class EffectTrap {
-  constructor(
-    public cause: number,
-    public detail: number,
-  ) {}
+  cause = 0;
+  detail = 0;
+}
+const TRAP_SIGNAL = new EffectTrap();
+function raise(cause: number, detail: number): never {
+  TRAP_SIGNAL.cause = cause;
+  TRAP_SIGNAL.detail = detail;
+  throw TRAP_SIGNAL;
 }
 const HALT_SIGNAL = { halt: true };
 
@@ -403,137 +408,194 @@ class Copy {
   l = 0;
   b = 0;
   pSet = false;
-  writes: Map<number, number> | null = null;
+  /** Buffered memory writes, physical address -> value; `nWrites` = 0 means none this run. */
+  readonly writes = new Map<number, number>();
+  nWrites = 0;
 
   physical(a: number): number {
     const p = a + this.l;
-    if (a < 0 || a >= this.b || p < 0 || p >= this.m.q) throw new EffectTrap(2, a);
+    if (a < 0 || a >= this.b || p < 0 || p >= this.m.q) raise(2, a);
     return p;
   }
 }
 
-function evalExpr(e: Expr, c: Copy): number {
+type Eval = (c: Copy) => number;
+type Exec = (c: Copy) => void;
+
+/**
+ * The AST is turned once into a tree of small closures (no text is generated or evaluated): each node's work is
+ * chosen when the instruction is defined, not at every execution, which keeps the classifier's ~10^5 runs fast.
+ */
+function compileExpr(e: Expr): Eval {
   switch (e.k) {
-    case 'num':
-      return e.value;
+    case 'num': {
+      const v = e.value;
+      return () => v;
+    }
     case 'name':
       switch (e.name) {
         case 'ra':
-          return c.va;
+          return (c) => c.va;
         case 'rb':
-          return c.vb;
+          return (c) => c.vb;
         case 'imm':
-          return c.imm;
+          return (c) => c.imm;
         case 'M':
-          return c.M;
+          return (c) => c.M;
         case 'P':
-          return c.P;
+          return (c) => c.P;
         case 'l':
-          return c.l;
+          return (c) => c.l;
         case 'b':
-          return c.b;
+          return (c) => c.b;
         case 'S':
-          return 0;
+          return () => 0;
         case 'U':
-          return 1;
+          return () => 1;
       }
       break;
     case 'mem': {
-      const p = c.physical(evalExpr(e.addr, c));
-      const buffered = c.writes?.get(p);
-      return buffered !== undefined ? buffered : c.m.mem[p];
+      const addr = compileExpr(e.addr);
+      return (c) => {
+        const p = c.physical(addr(c));
+        const buffered = c.nWrites === 0 ? undefined : c.writes.get(p);
+        return buffered !== undefined ? buffered : c.m.mem[p];
+      };
     }
     case 'unary': {
-      const v = evalExpr(e.arg, c);
-      return e.op === '-' ? -v | 0 : v === 0 ? 1 : 0;
+      const arg = compileExpr(e.arg);
+      return e.op === '-' ? (c) => -arg(c) | 0 : (c) => (arg(c) === 0 ? 1 : 0);
     }
     case 'binary': {
-      if (e.op === '&&') return evalExpr(e.left, c) !== 0 && evalExpr(e.right, c) !== 0 ? 1 : 0;
-      if (e.op === '||') return evalExpr(e.left, c) !== 0 || evalExpr(e.right, c) !== 0 ? 1 : 0;
-      const x = evalExpr(e.left, c);
-      const y = evalExpr(e.right, c);
+      const x = compileExpr(e.left);
+      const y = compileExpr(e.right);
       switch (e.op) {
+        case '&&':
+          return (c) => (x(c) !== 0 && y(c) !== 0 ? 1 : 0);
+        case '||':
+          return (c) => (x(c) !== 0 || y(c) !== 0 ? 1 : 0);
         case '+':
-          return (x + y) | 0;
+          return (c) => (x(c) + y(c)) | 0;
         case '-':
-          return (x - y) | 0;
+          return (c) => (x(c) - y(c)) | 0;
         case '*':
-          return Math.imul(x, y);
+          return (c) => Math.imul(x(c), y(c));
         case '/':
-          if (y === 0) throw new EffectTrap(5, 0);
-          return (x / y) | 0;
+          return (c) => {
+            const a = x(c);
+            const d = y(c);
+            if (d === 0) raise(5, 0);
+            return (a / d) | 0;
+          };
         case '%':
-          if (y === 0) throw new EffectTrap(5, 0);
-          return x % y | 0;
+          return (c) => {
+            const a = x(c);
+            const d = y(c);
+            if (d === 0) raise(5, 0);
+            return a % d | 0;
+          };
         case '&':
-          return x & y;
+          return (c) => x(c) & y(c);
         case '|':
-          return x | y;
+          return (c) => x(c) | y(c);
         case '^':
-          return x ^ y;
+          return (c) => x(c) ^ y(c);
         case '<<':
-          return x << (y & 31);
+          return (c) => x(c) << (y(c) & 31);
         case '>>':
-          return x >> (y & 31);
+          return (c) => x(c) >> (y(c) & 31);
         case '>>>':
-          return (x >>> (y & 31)) | 0;
+          return (c) => (x(c) >>> (y(c) & 31)) | 0;
         case '==':
-          return x === y ? 1 : 0;
+          return (c) => (x(c) === y(c) ? 1 : 0);
         case '!=':
-          return x !== y ? 1 : 0;
+          return (c) => (x(c) !== y(c) ? 1 : 0);
         case '<':
-          return x < y ? 1 : 0;
+          return (c) => (x(c) < y(c) ? 1 : 0);
         case '<=':
-          return x <= y ? 1 : 0;
+          return (c) => (x(c) <= y(c) ? 1 : 0);
         case '>':
-          return x > y ? 1 : 0;
+          return (c) => (x(c) > y(c) ? 1 : 0);
         case '>=':
-          return x >= y ? 1 : 0;
+          return (c) => (x(c) >= y(c) ? 1 : 0);
       }
     }
   }
   throw new Error('unreachable expression');
 }
 
-function execStmts(ss: readonly Stmt[], c: Copy): void {
-  for (const s of ss) {
-    switch (s.k) {
-      case 'assign': {
-        const t = s.target;
-        if (t.k === 'mem') {
-          // The address is evaluated (and checked) before the value, left to right as written.
-          const p = c.physical(evalExpr(t.addr, c));
-          const v = evalExpr(s.value, c);
-          (c.writes ??= new Map()).set(p, v);
-          break;
-        }
-        const v = evalExpr(s.value, c);
-        if (t.k === 'reg') {
-          const r = t.name === 'ra' ? c.ra : c.rb;
-          if (r === 0) break;
+function compileStmt(s: Stmt): Exec {
+  switch (s.k) {
+    case 'assign': {
+      const t = s.target;
+      const value = compileExpr(s.value);
+      if (t.k === 'mem') {
+        const addr = compileExpr(t.addr);
+        // The address is evaluated (and checked) before the value, left to right as written.
+        return (c) => {
+          const p = c.physical(addr(c));
+          const v = value(c);
+          c.writes.set(p, v);
+          c.nWrites++;
+        };
+      }
+      if (t.k === 'reg') {
+        const isA = t.name === 'ra';
+        return (c) => {
+          const v = value(c);
+          const r = isA ? c.ra : c.rb;
+          if (r === 0) return;
           if (r === c.ra) c.va = v;
           if (r === c.rb) c.vb = v;
-        } else if (t.name === 'M') c.M = v === 0 ? 0 : 1;
-        else if (t.name === 'P') {
-          c.P = v;
-          c.pSet = true;
-        } else if (t.name === 'l') c.l = v;
-        else c.b = v;
-        break;
+        };
       }
-      case 'if':
-        if (evalExpr(s.cond, c) !== 0) execStmts(s.then, c);
-        else if (s.else) execStmts(s.else, c);
-        break;
-      case 'trap': {
-        const cause = evalExpr(s.cause, c);
-        if (cause === 1 || cause === 3 || cause < 1 || cause > 5) throw new EffectTrap(cause === 1 ? 1 : 3, c.w);
-        throw new EffectTrap(cause, cause === 4 ? c.w & 0xffff : 0);
+      switch (t.name) {
+        case 'M':
+          return (c) => void (c.M = value(c) === 0 ? 0 : 1);
+        case 'P':
+          return (c) => {
+            c.P = value(c);
+            c.pSet = true;
+          };
+        case 'l':
+          return (c) => void (c.l = value(c));
+        case 'b':
+          return (c) => void (c.b = value(c));
       }
-      case 'halt':
-        throw HALT_SIGNAL;
+      break;
     }
+    case 'if': {
+      const cond = compileExpr(s.cond);
+      const then = compileStmts(s.then);
+      const els = s.else ? compileStmts(s.else) : null;
+      return (c) => {
+        if (cond(c) !== 0) then(c);
+        else if (els) els(c);
+      };
+    }
+    case 'trap': {
+      const cause = compileExpr(s.cause);
+      return (c) => {
+        const k = cause(c);
+        if (k === 1 || k === 3 || k < 1 || k > 5) raise(k === 1 ? 1 : 3, c.w);
+        raise(k, k === 4 ? c.w & 0xffff : 0);
+      };
+    }
+    case 'halt':
+      return () => {
+        throw HALT_SIGNAL;
+      };
   }
+  throw new Error('unreachable statement');
+}
+
+function compileStmts(ss: readonly Stmt[]): Exec {
+  const fns = ss.map(compileStmt);
+  if (fns.length === 0) return () => {};
+  if (fns.length === 1) return fns[0];
+  return (c) => {
+    for (let i = 0; i < fns.length; i++) fns[i](c);
+  };
 }
 
 /**
@@ -542,6 +604,7 @@ function execStmts(ss: readonly Stmt[], c: Copy): void {
  */
 export function effectExec(program: readonly Stmt[]): SlowExec {
   const c = new Copy();
+  const body = compileStmts(program);
   return (m: SlowState, w: number): number => {
     c.m = m;
     c.w = w;
@@ -555,22 +618,24 @@ export function effectExec(program: readonly Stmt[]): SlowExec {
     c.l = m.l;
     c.b = m.b;
     c.pSet = false;
-    c.writes = null;
+    if (c.nWrites !== 0) {
+      c.writes.clear();
+      c.nWrites = 0;
+    }
     let halted = false;
     try {
-      execStmts(program, c);
+      body(c);
     } catch (e) {
       if (e === HALT_SIGNAL) halted = true;
-      else if (e instanceof EffectTrap) {
-        m.slowDetail = e.detail;
+      else if (e === TRAP_SIGNAL) {
+        m.slowDetail = TRAP_SIGNAL.detail;
         c.m = null as unknown as SlowState;
-        return e.cause;
+        return TRAP_SIGNAL.cause;
       } else throw e;
     }
     if (c.ra !== 0) m.regs[c.ra] = c.va;
     if (c.rb !== 0) m.regs[c.rb] = c.vb;
-    const writes = c.writes as Map<number, number> | null;
-    if (writes) for (const [p, v] of writes) m.mem[p] = v;
+    if (c.nWrites !== 0) for (const [p, v] of c.writes) m.mem[p] = v;
     m.mode = c.M;
     m.pc = c.pSet ? c.P : (c.P + 1) | 0;
     m.l = c.l;

@@ -251,7 +251,7 @@ const variantsArb = fc.oneof(
   },
 );
 
-export const caseArb = fc.constantFrom(64, 96, 128).chain((q) =>
+const caseArb = fc.constantFrom(64, 96, 128).chain((q) =>
   fc.record({
     q: fc.constant(q),
     isa: variantsArb,
@@ -353,7 +353,7 @@ function agree(c: Case): void {
 describe('the generated interpreter agrees with the reference (PG1.md §1–5)', () => {
   it('on random memories, R, modes, ISAs, code-generation options and run flags', () => {
     fc.assert(fc.property(caseArb, (c) => agree(c)), { numRuns: 1500 });
-  });
+  }, 60_000);
 
   it('on a memory-heavy mix (LD, ST, LPSW, LRA, SETR near the window edges)', () => {
     const ops = ['LD', 'ST', 'LPSW', 'LRA', 'SETR', 'GETR', 'JR', 'ADDI', 'SVC'].map((mn) => PG1.byMnemonic.get(mn)!.op);
@@ -366,7 +366,7 @@ describe('the generated interpreter agrees with the reference (PG1.md §1–5)',
         .map((ws) => ({ ...c, mem: c.mem.map((w, i) => (i % 3 === 0 ? w : encode(...ws[i]))) })),
     );
     fc.assert(fc.property(heavy, (c) => agree(c)), { numRuns: 600 });
-  });
+  }, 60_000);
 
   it('the reference itself follows the contract on a few hand cases (so that agreement means something)', () => {
     const c = (mem: Record<number, number>, regs: number[], psw: [number, number, number, number]): Ref => {
@@ -426,7 +426,7 @@ const loopArb = fc.record({
   body: fc.array(bodyInstr, { minLength: 1, maxLength: 12 }),
 });
 
-export const hotArb = fc.record({
+const hotArb = fc.record({
   loops: fc.array(loopArb, { minLength: 1, maxLength: 4 }),
   preset: fc.constantFrom(...PRESET_NAMES),
   user: fc.boolean(),
@@ -460,7 +460,7 @@ function layout(h: Hot): number[] {
   return code;
 }
 
-export function hotMachine(h: Hot, jit: boolean): { m: Machine; ref: Ref } {
+function hotMachine(h: Hot, jit: boolean): { m: Machine; ref: Ref } {
   const code = layout(h);
   const isa = presetIsa(h.preset);
   const m = new Machine({ q: Q, isa, jit, dev: new ConsoleDevices('') });
@@ -499,5 +499,5 @@ describe('compiled blocks agree with the reference', () => {
       }),
       { numRuns: 250 },
     );
-  });
+  }, 60_000);
 });

@@ -409,6 +409,12 @@ describe('privileged instructions in supervisor mode (§5)', () => {
     expect(Array.from(n.regs.slice(1, 5))).toEqual([-1, -1, 66, 42]);
   });
 
+  it('IN port 1 with no number ahead reads -1 and consumes nothing', () => {
+    const m = mk({ prog: [I('IN', 1, 0, 1), I('IN', 2, 0, 0), I('IN', 3, 0, 1), I('IN', 4, 0, 1)], input: 'a 12' });
+    for (let i = 0; i < 4; i++) ok(m);
+    expect(Array.from(m.regs.slice(1, 5))).toEqual([-1, 97, 12, -1]);
+  });
+
   it('OUT writes a character (ra & 0xFFFF) on port 0, decimal on port 1, nothing elsewhere', () => {
     const m = mk({
       prog: [I('OUT', 1, 0, 0), I('OUT', 2, 0, 1), I('OUT', 1, 0, 2), I('OUT', 3, 0, 1), I('OUT', 4, 0, 0), I('OUT', 0, 0, 1)],

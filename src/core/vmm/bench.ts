@@ -96,15 +96,15 @@ export interface BenchOptions {
 
 export function benchMonitors(o: BenchOptions = {}): BenchRow[] {
   const isa = presetIsa('pg1');
-  const steps = o.steps ?? 30_000_000;
-  const svcs = o.svcs ?? 20_000;
+  const steps = o.steps ?? 50_000_000;
+  const svcs = o.svcs ?? 100_000;
   const w = o.w ?? 4096;
   const kind = o.kind ?? 'full';
   const loop = image(LOOP_SOURCE, isa);
   const svc = image(svcLoopSource(svcs), isa);
   const rows: BenchRow[] = [];
 
-  const reps = o.reps ?? 5;
+  const reps = o.reps ?? 3;
   const bare = new Machine({ q: w, isa });
   const b = time(reps, () => bare.boot(loop), () => (bare.run(steps), bare.steps));
   const bareIps = b.count / b.seconds;

@@ -58,37 +58,72 @@ export interface LockstepResult {
 }
 
 /**
- * Runs native and virtual side by side, one guest instruction at a time, comparing the whole state under f
- * after each one, and reports the first instruction after which they differ.
+ * Runs native and virtual side by side, one guest instruction at a time, comparing the state under f after each
+ * one, and reports the first instruction after which they differ. Memory is compared where either side wrote
+ * during the step (watched through onAccess on the bare machine, the real machine and the guest's virtual
+ * processor) plus the guest's trap frame, which a monitor writes when it reflects a trap; all w words are
+ * compared at the start and at the end.
  */
 export function equivLockstep(image: Image, opts: VirtualOptions = {}): LockstepResult {
   const w = opts.w ?? DEFAULT_VM_SIZE;
   const isa = opts.isa ?? presetIsa('pg1');
   const maxSteps = opts.maxSteps ?? DEFAULT_MAX_STEPS;
-  const bare = new Machine({ q: w, isa, dev: new ConsoleDevices(opts.input ?? '') });
+  const bare = new Machine({ q: w, isa, dev: new ConsoleDevices(opts.input ?? ''), jit: false });
   bare.boot(image);
-  const stack = new VirtualStack({ isa, kind: opts.kind ?? 'full', depth: opts.depth ?? 1, w, input: opts.input ?? '' });
+  const stack = new VirtualStack({ isa, kind: opts.kind ?? 'full', depth: opts.depth ?? 1, w, input: opts.input ?? '', jit: false });
   stack.boot(image);
   const g = stack.guest;
-  const state = (m: { status: string; console: string; psw: Parameters<typeof pswOut>[0]; regs: Int32Array; mem: Int32Array }): Comparable => ({
+  const base = stack.guestRealBase;
+  const dirty = new Set<number>();
+  const mark = (k: number, a: number) => {
+    if (k >= 2 && a >= 0 && a < w) dirty.add(a);
+  };
+  bare.onAccess = mark;
+  g.cpu.onAccess = mark;
+  stack.real.onAccess = (k, pa) => {
+    if (k === 2) mark(k, pa - base);
+  };
+  const state = (m: { status: string; console: string; psw: Parameters<typeof pswOut>[0]; regs: Int32Array }, mem: Int32Array): Comparable => ({
     status: m.status === 'halted' ? 'halted' : 'limit',
     console: m.console,
     psw: pswOut(m.psw),
     regs: m.regs as unknown as number[],
-    mem: m.mem,
+    mem,
   });
+  const none = new Int32Array(0);
+  const fail = (step: number, pc: number | null, l: number, d: Divergence): LockstepResult => ({
+    equivalent: false,
+    step,
+    pc,
+    address: pc === null ? null : pc + l,
+    divergence: d,
+    steps: step,
+  });
+  const first = compareStates(state(bare, bare.mem), state(g, g.mem));
+  if (first) return fail(0, null, 0, first);
   let steps = 0;
+  let pc = 0;
+  let l = 0;
   while (steps < maxSteps) {
     const bareDone = bare.status === 'halted';
     const virtDone = g.status === 'halted';
     if (bareDone && virtDone) break;
-    const pc = bare.pc;
-    const l = bare.l;
+    pc = bare.pc;
+    l = bare.l;
     if (!bareDone) bare.run(1);
     if (!virtDone) stack.run(1);
     steps++;
-    const d = compareStates(state(bare), state(g));
-    if (d) return { equivalent: false, step: steps, pc, address: pc + l, divergence: d, steps };
+    for (let a = 0; a < 6; a++) dirty.add(a);
+    let d = compareStates(state(bare, none), state(g, none));
+    if (!d) {
+      let lowest = -1;
+      for (const a of dirty) if (bare.mem[a] !== g.mem[a] && (lowest < 0 || a < lowest)) lowest = a;
+      if (lowest >= 0) d = { field: `mem[${lowest}]`, native: bare.mem[lowest], virtual: g.mem[lowest] };
+    }
+    dirty.clear();
+    if (d) return fail(steps, pc, l, d);
   }
+  const last = compareStates(state(bare, bare.mem), state(g, g.mem));
+  if (last) return fail(steps, pc, l, last);
   return { equivalent: true, step: null, pc: null, address: null, divergence: null, steps };
 }

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { assemble } from '../asm/assembler';
-import { makeIsa, presetIsa, variantOf, type Isa } from '../isa/isa';
+import { presetIsa, variantOf, type Isa } from '../isa/isa';
+import { parseIsaFile } from '../isa/isafile';
 import { Cause } from '../isa/table';
-import { Machine, MAX_Q, Stop, type Image } from '../machine/machine';
+import { Machine, MAX_Q, RunFlag, Stop, type Image } from '../machine/machine';
 import { Monitor, type TrapEvent } from './monitor';
 import { VirtualStack, checkStack, runBare, runVirtual } from './stack';
 import { equiv, equivLockstep } from './equiv';
@@ -234,9 +235,12 @@ describe('nesting', () => {
       const st = s.stats();
       expect(st.direct).toBe(100_000);
       expect(st.trapped).toBe(0);
-      // The only monitor work is each inner monitor entering its guest once (one PSW load per outer level).
-      expect(st.levels.map((l) => l.reflected)).toEqual(st.levels.map(() => 0));
-      expect(st.levels.map((l) => l.traps)).toEqual(st.levels.map((_, k) => (k < depth - 1 ? 1 : 0)));
+      // The only monitor work is each inner monitor entering its guest once: the monitor at level k + 1 loads
+      // the PSW of the VM at level k, which traps on the real machine, is reflected by levels 1..k-1 and
+      // interpreted at level k. So level j sees depth - j traps, of which depth - j - 1 are reflected.
+      expect(st.levels.map((l) => l.traps)).toEqual(st.levels.map((_, i) => Math.max(0, depth - 1 - i)));
+      expect(st.levels.map((l) => l.reflected)).toEqual(st.levels.map((_, i) => Math.max(0, depth - 2 - i)));
+      expect(st.levels.map((l) => l.interpreted)).toEqual(st.levels.map((_, i) => (i < depth - 1 ? 1 : 0)));
     }
   });
 
@@ -278,6 +282,24 @@ describe('the steppable stack', () => {
       const hits: number[] = [];
       for (let i = 0; i < 10 && s.run(10_000) === Stop.BREAK; i++) hits.push(s.guest.pc + s.guest.l);
       expect(hits).toEqual([handler, 202, handler, handler]);
+      expect(s.guest.status).toBe('halted');
+    }
+  });
+
+  it('stops after each trap the guest takes when asked, at the bare machine step', () => {
+    for (const kind of ['full', 'hybrid'] as const) {
+      const s = new VirtualStack({ isa: PG1, kind, depth: 3, w: 1024 });
+      s.boot(image);
+      const bare = new Machine({ q: 1024 });
+      bare.boot(image);
+      for (;;) {
+        const r = s.run(10_000, RunFlag.EXIT_ON_TRAP);
+        const b = bare.run(10_000, RunFlag.EXIT_ON_TRAP);
+        expect(r).toBe(b);
+        expect(s.guest.steps).toBe(bare.steps);
+        expect(s.guest.psw).toEqual(bare.psw);
+        if (r !== Stop.TRAP) break;
+      }
       expect(s.guest.status).toBe('halted');
     }
   });
@@ -330,8 +352,36 @@ describe('several VMs on one monitor', () => {
 });
 
 describe('ISA files', () => {
-  it('a user-defined privileged instruction gets an interpreter too', () => {
-    const isa = makeIsa({ base: 'pg1' });
-    expect(new Monitor(new Machine({ q: 128, isa }), 'full').interpreterFor(0x01000000)?.mnemonic).toBe('HALT');
+  const file = parseIsaFile(
+    JSON.stringify({
+      name: 'mine',
+      base: 'pg1',
+      instructions: [
+        { mnemonic: 'SMSW', opcode: 48, operands: 'ra', privileged: false, effect: 'ra = M;' },
+        { mnemonic: 'PEEK', opcode: 49, operands: 'ra,[rb+imm]', privileged: true, effect: 'ra = mem[rb + imm] + l;' },
+        { mnemonic: 'STOP', opcode: 50, operands: '', privileged: false, effect: 'halt;' },
+      ],
+    }),
+    'mine.json',
+  );
+  if (!file.ok) throw new Error(JSON.stringify(file.errors));
+  const isa = file.isa;
+  const src = 'start:\n PEEK r2, [r0+100]\n LI r3, 5\n ST r3, [r0+100]\n PEEK r4, [r0+100]\n SMSW r1\n STOP\n';
+
+  it('a privileged instruction of an ISA file gets an interpreter; an unprivileged halt halts only the VM', () => {
+    const mon = new Monitor(new Machine({ q: 128, isa }), 'full');
+    expect(mon.interpreters.filter((i) => i).map((i) => i!.mnemonic)).toContain('PEEK');
+    expect(mon.interpreters.filter((i) => i).map((i) => i!.mnemonic)).not.toContain('SMSW');
+    for (const depth of [1, 2]) {
+      const r = equiv(img(src.replace(' SMSW r1\n', ''), isa), { isa, kind: 'full', depth, w: 256 });
+      expect(r.divergence).toBeNull();
+      expect(r.virtual.regs[4]).toBe(5);
+      expect(r.virtual.status).toBe('halted');
+    }
+  });
+
+  it('an unprivileged mode-sensitive instruction breaks the full monitor but not the hybrid one', () => {
+    expect(equiv(img(src, isa), { isa, kind: 'full', w: 256 }).divergence).toEqual({ field: 'regs[1]', native: 0, virtual: 1 });
+    expect(equiv(img(src, isa), { isa, kind: 'hybrid', depth: 2, w: 256 }).divergence).toBeNull();
   });
 });

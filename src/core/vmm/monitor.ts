@@ -164,6 +164,12 @@ export class Monitor {
   countPswLoad(vm: VirtualMachine, old: PSW): void {
     this.stats.traps++;
     this.stats.interpreted++;
+    // When this monitor is itself virtualized, the instruction trapped on the real machine first and every
+    // monitor below reflected it up to here: that chain is the cost of nesting.
+    for (let h: Host = this.host; h instanceof VirtualMachine; h = h.monitor.host) {
+      h.monitor.stats.traps++;
+      h.monitor.stats.reflected++;
+    }
     const it = this.interpreters[fieldOp(this.lpswWord)];
     if (it) it.count++;
     if (this.onEvent) this.emit(vm, Cause.PRIVILEGED, this.lpswWord, 'interpreted', old, 'LPSW');
@@ -323,7 +329,8 @@ export class VirtualMachine implements Host {
     this.wholeInterpreted = 0;
   }
 
-  /** The allocator's composition of the virtual R onto this allocation, or null when it is not a window. */
+  /** Whether the VM can run directly: its R composes onto the allocation as a real window (and, for the hybrid
+   * monitor, it is in virtual user mode). */
   private composable(): boolean {
     if (this.cpu.l < 0) return false;
     return this.monitor.kind === 'full' || this.cpu.mode !== 0;

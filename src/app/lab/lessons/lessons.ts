@@ -45,6 +45,7 @@ export interface Lesson {
 }
 
 const n = (x: number): string => x.toLocaleString('en');
+const instrs = (x: number): string => `${n(x)} instruction${x === 1 ? '' : 's'}`;
 
 function loopResult(t: BareTrace, where: string): CheckResult {
   return {
@@ -120,7 +121,7 @@ handler:
         const userPriv = t.traps.find((x) => x.cause === Cause.PRIVILEGED && x.old.mode === 1);
         const anyUser = t.traps.some((x) => x.old.mode === 1) || [...t.executed.keys()].some((k) => k.startsWith('u:'));
         return result([
-          { ok: true, text: `The program halts after ${n(t.steps)} instructions.` },
+          { ok: true, text: `The program halts after ${instrs(t.steps)}.` },
           { ok: anyUser, text: anyUser ? 'It runs in user mode.' : 'It never runs in user mode (RETU gets there).' },
           {
             ok: !!userPriv,
@@ -160,7 +161,7 @@ handler:
         const mem = t.traps.filter((x) => x.cause === Cause.MEMORY && x.old.mode === 1 && x.old.l > 0);
         const last = mem[mem.length - 1];
         return result([
-          { ok: true, text: `The program halts after ${n(t.steps)} instructions.` },
+          { ok: true, text: `The program halts after ${instrs(t.steps)}.` },
           {
             ok: !!last,
             text: last
@@ -207,7 +208,7 @@ handler:
         const interp = Object.entries(lv.interpreted).map(([k, v]) => `${k}×${v}`).join(', ') || 'none';
         return result(
           [
-            { ok: true, text: `The program halts after ${n(t.steps)} instructions.` },
+            { ok: true, text: `The program halts after ${instrs(t.steps)}.` },
             { ok: alloc > 0, text: alloc > 0 ? `R was changed in supervisor mode ${alloc} time(s): work for the allocator.` : 'R is never changed in supervisor mode (use LPSW or SETR): the allocator has nothing to do.' },
             { ok: outs > 0 && t.console.length > 0, text: outs > 0 ? `OUT ran ${outs} time(s) in supervisor mode; console "${t.console}".` : 'No OUT ran in supervisor mode: no interpreter for a device.' },
             { ok: !!svc, text: svc ? `An SVC ${svc.detail} was taken from user mode: the monitor must reflect it.` : 'No SVC was taken from user mode, so no trap is reflected.' },
@@ -319,7 +320,7 @@ handler:
         const userTrap = t.traps.find((x) => x.old.mode === 1);
         const outs = ran(t, 's', 'OUT');
         const items: CheckItem[] = [
-          { ok: !!userTrap, text: userTrap ? `A ${causeName(userTrap.cause)} trap from user mode is handled by your kernel.` : 'No trap is taken from user mode.' },
+          { ok: !!userTrap, text: userTrap ? `A trap (${causeName(userTrap.cause)}) from user mode is handled by your kernel.` : 'No trap is taken from user mode.' },
           { ok: outs > 0, text: outs > 0 ? `OUT ran ${outs} time(s) in supervisor mode.` : 'No OUT in supervisor mode.' },
         ];
         const notes: string[] = [];

@@ -1,0 +1,25 @@
+import { test, expect } from '@playwright/test';
+test('shots', async ({ page }) => {
+  page.on('console', (m) => { if (m.type() === 'error') console.log('CONSOLE', m.text()); });
+  page.on('pageerror', (e) => console.log('PAGEERROR', e.message));
+  await page.goto('/');
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
+  await page.getByTestId('tab-isa').click();
+  await expect(page.getByTestId('theorem1')).toBeVisible({ timeout: 20000 });
+  await page.screenshot({ path: '/tmp/pw/isa.png', fullPage: true });
+  await page.getByTestId('variant-GETMODE-open').check();
+  await expect(page.getByTestId('theorem1')).toHaveAttribute('data-holds', 'false', { timeout: 20000 });
+  await page.screenshot({ path: '/tmp/pw/isa2.png', fullPage: true });
+  await page.getByTestId('tab-equiv').click();
+  await page.getByTestId('eq-counterexample').click();
+  await page.getByTestId('eq-run').click();
+  await page.screenshot({ path: '/tmp/pw/equiv.png', fullPage: true });
+  await page.getByTestId('tab-recursion').click();
+  await page.waitForTimeout(1500);
+  await page.screenshot({ path: '/tmp/pw/rec.png', fullPage: true });
+  await page.getByTestId('tab-lessons').click();
+  await page.getByTestId('lesson-check').click();
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: '/tmp/pw/lessons.png', fullPage: true });
+});
