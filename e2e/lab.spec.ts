@@ -95,6 +95,14 @@ test('Equivalence: the counterexample for x86 diverges at its line, highlighted 
   await expect(page.getByTestId('eq-virtual').locator('.diff').first()).toBeVisible();
   await expect(page.locator('[data-testid="eq-editor"] .diverge-line')).toHaveCount(1);
 
+  // x86 fails Theorem 3 too: the hybrid monitor's counterexample diverges as well.
+  await page.getByTestId('eq-monitor').selectOption('hybrid');
+  await page.getByTestId('eq-counterexample').click();
+  expect(await getEditor(page, 'eq-editor')).toMatch(/Theorem 3/);
+  await page.getByTestId('eq-run').click();
+  await expect(page.getByTestId('eq-divergence')).toContainText('Diverged after step');
+  await page.getByTestId('eq-monitor').selectOption('full');
+
   // On pg1 (every sensitive instruction privileged) the same GETMODE program is equivalent, step by step to the halt.
   await page.getByTestId('tab-isa').click();
   await page.getByTestId('preset').selectOption('pg1');

@@ -3,7 +3,6 @@ import { Editor } from './Editor';
 import { Controls, Settings, useShortcuts } from './Toolbar';
 import { load, startWorker, useRuntime } from './session';
 import { useSettings } from './store';
-import { NO_LEVELS } from './session';
 import { useDark } from './theme';
 import { DepthChart, RatioChart } from './views/Chart';
 import { ConsoleView, MemoryMap, PswView, Registers } from './views/Machine';
@@ -82,7 +81,6 @@ export function App() {
   const theme = useSettings((s) => s.theme);
   const fontSize = useSettings((s) => s.fontSize);
   const set = useSettings((s) => s.set);
-  const levels = useRuntime((s) => s.frame?.levels ?? NO_LEVELS);
   useEffect(() => {
     startWorker();
     void load();
@@ -153,7 +151,7 @@ export function App() {
             </Panel>
             <Panel id="chart" title="Native vs trapped">
               <RatioChart />
-              <DepthChart levels={levels} />
+              <DepthChart />
             </Panel>
           </div>
         </div>

@@ -3,6 +3,7 @@ import { LANG, monaco, setupMonaco } from './monaco';
 import { actions, reassemble, useRuntime } from './session';
 import { useSettings } from './store';
 import { useDark } from './theme';
+import { useThrottled } from './throttle';
 
 /** The program editor: PG/1 highlighting, live assembler markers, gutter breakpoints and the current line. */
 export function Editor() {
@@ -116,9 +117,10 @@ export function Editor() {
     );
   }, [breakLines, asm]);
 
-  // The instruction at P (+ l), through the assembler's source map.
-  const pcPhysical = useRuntime((s) => s.frame?.pcPhysical ?? -1);
+  // The instruction at P (+ l), through the assembler's source map; at a few updates a second while running.
   const state = useRuntime((s) => s.frame?.state);
+  const running = state === 'running';
+  const pcPhysical = useThrottled(useRuntime((s) => s.frame?.pcPhysical ?? -1), 200, running);
   const stale = useRuntime((s) => s.loadedKey === '' || s.asm === null);
   useEffect(() => {
     const e = ed.current;
@@ -131,11 +133,11 @@ export function Editor() {
     pcDeco.current?.set([
       {
         range: new monaco.Range(line, 1, line, 1),
-        options: { isWholeLine: true, className: state === 'running' ? 'pc-line running' : 'pc-line', glyphMarginClassName: 'pc-glyph', stickiness: 1 },
+        options: { isWholeLine: true, className: running ? 'pc-line running' : 'pc-line', glyphMarginClassName: 'pc-glyph', stickiness: 1 },
       },
     ]);
-    if (state !== 'running') e.revealLineInCenterIfOutsideViewport(line, monaco.editor.ScrollType.Smooth);
-  }, [pcPhysical, asm, state, stale]);
+    if (!running) e.revealLineInCenterIfOutsideViewport(line, monaco.editor.ScrollType.Smooth);
+  }, [pcPhysical, asm, running, stale]);
 
   return <div className="editor-host" ref={host} data-testid="editor" />;
 }

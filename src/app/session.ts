@@ -82,9 +82,18 @@ export function startWorker(): void {
   const w = new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module', name: 'pglab-machine' });
   api = Comlink.wrap<WorkerApi>(w);
   (window as unknown as { __pglab: unknown }).__pglab = { api, pull: () => pull() };
-  const loop = (): void => {
+  // While running, a frame every other animation frame (~30 Hz) is all a reader can follow, and it leaves the
+  // page's own frames (scrolling, typing, animations) at full rate on small machines.
+  let lastRunPull = 0;
+  const loop = (now: number): void => {
     const st = useRuntime.getState().frame?.state;
-    if ((st === 'running' || wantPull) && !pulling) void pull();
+    if (!pulling) {
+      if (wantPull) void pull();
+      else if (st === 'running' && now - lastRunPull >= 30) {
+        lastRunPull = now;
+        void pull();
+      }
+    }
     requestAnimationFrame(loop);
   };
   requestAnimationFrame(loop);

@@ -6,7 +6,7 @@ const query = typeof window !== 'undefined' ? window.matchMedia('(prefers-color-
 /** Dark unless the user chose light, or chose auto and the system is light. */
 export function useDark(): boolean {
   const theme = useSettings((s) => s.theme);
-  const [sysDark, setSysDark] = useState(query?.matches ?? true);
+  const [sysDark, setSysDark] = useState(() => query?.matches ?? true);
   useEffect(() => {
     if (!query) return;
     const on = (e: MediaQueryListEvent) => setSysDark(e.matches);

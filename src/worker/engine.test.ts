@@ -7,7 +7,7 @@ const kernel = readFileSync(new URL('../../examples/kernel.s', import.meta.url),
 const expected = readFileSync(new URL('../../examples/kernel.expected', import.meta.url), 'utf8');
 const noYield = () => Promise.resolve();
 const cfg = (p: Partial<SessionConfig> = {}): SessionConfig => ({ source: kernel, isa: 'pg1', monitor: 'none', depth: 0, q: 65536, input: '', maxSteps: 0, ...p });
-const req = (e: Engine): FrameRequest => ({ view: { space: 'virtual', start: 0, count: 16, follow: true }, epoch: -1, consoleLen: 0, eventsTotal: 0, samplesTotal: 0 });
+const req = (_e: Engine): FrameRequest => ({ view: { space: 'virtual', start: 0, count: 16, follow: true }, epoch: -1, consoleLen: 0, eventsTotal: 0, samplesTotal: 0 });
 
 describe('workbench engine', () => {
   it('runs the kernel example bare to its expected console, logging every trap with its step', async () => {

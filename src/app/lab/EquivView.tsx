@@ -7,7 +7,7 @@ import { useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { assemble } from '../../core/asm/assembler';
 import { parseIsaFile } from '../../core/isa/isafile';
 import { useSettings } from '../store';
-import { counterexampleFor } from './counterexample';
+import { pickCounterexample } from './counterexample';
 import { useClassification } from './IsaLab';
 import { Lockstep, type SideState } from './lockstep';
 import { ASM_LANG, MonacoBox, type Marker } from './MonacoBox';
@@ -87,6 +87,7 @@ export function EquivView() {
   const isaText = useLab((s) => s.isaText);
   const classification = useClassification((s) => s.result);
   const classifiedText = useClassification((s) => s.text);
+  const found = useClassification((s) => s.counterexamples);
   const parsed = useMemo(() => parseIsaFile(isaText), [isaText]);
   const kind = monitor === 'hybrid' ? 'hybrid' : 'full';
   const d = Math.max(1, Math.min(8, depth || 1));
@@ -126,7 +127,7 @@ export function EquivView() {
     setNote(null);
     tick();
   };
-  const cx = parsed.ok && classification && classifiedText === isaText ? counterexampleFor(parsed.isa, classification) : null;
+  const cx = parsed.ok && classification && classifiedText === isaText ? pickCounterexample(parsed.isa, classification, found, kind) : null;
   const lines = useMemo(() => {
     const m = new Map<number, string>();
     if (dv?.nativeLine) m.set(dv.nativeLine, 'diverge-line');
@@ -163,10 +164,16 @@ export function EquivView() {
           </div>
           <MonacoBox value={source} onChange={(t) => setS({ source: t })} language={ASM_LANG} markers={markers} lines={lines} height={340} testId="eq-editor" ariaLabel="Program" />
           <div className="form-row">
-            <button type="button" data-testid="eq-counterexample" disabled={!cx} title={cx ? 'Replace the program with one that diverges on this ISA' : 'Theorem 1 holds for this ISA (or it is still being classified)'} onClick={() => cx && setS({ source: cx })}>
+            <button type="button" data-testid="eq-counterexample" disabled={!cx} title={cx ? `Replace the program with one that diverges under the ${kind} monitor on this ISA` : 'No counterexample for this ISA and monitor (or it is still being classified)'} onClick={() => cx && setS({ source: cx })}>
               Load counterexample
             </button>
-            {parsed.ok && classification && classifiedText === isaText && classification.theorem1.holds && <span className="muted">Theorem 1 holds for this ISA: no counterexample.</span>}
+            {parsed.ok && classification && classifiedText === isaText && !cx && (
+              <span className="muted" data-testid="eq-no-counterexample">
+                {(kind === 'full' ? classification.theorem1 : classification.theorem3).holds
+                  ? `Theorem ${kind === 'full' ? 1 : 3}'s condition holds for this ISA: no counterexample to show.`
+                  : 'The classifier found no diverging program for this monitor (the theorems are sufficient conditions only).'}
+              </span>
+            )}
           </div>
         </section>
       </div>

@@ -6,6 +6,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { create } from 'zustand';
 import type { Classification, InstructionClass, Witness } from '../../core/classify/classify';
+import type { Counterexample } from '../../core/classify/counterexample';
 import { PRESET_NAMES, PRESETS, isPresetName, type PresetName } from '../../core/isa/isa';
 import { parseEffect } from '../../core/isa/effect';
 import { OPERAND_SHAPES, parseIsaFile, type IsaFileError } from '../../core/isa/isafile';
@@ -20,24 +21,29 @@ import { WitnessView } from './Witness';
 
 interface ClassState {
   result: Classification | null;
+  /** The classifier's diverging programs for each violator of Theorems 1 and 3 (proved with equiv). */
+  counterexamples: Counterexample[];
   /** The ISA file text the result belongs to. */
   text: string;
   busy: boolean;
   error: string | null;
 }
-export const useClassification = create<ClassState>()(() => ({ result: null, text: '', busy: false, error: null }));
+export const useClassification = create<ClassState>()(() => ({ result: null, counterexamples: [], text: '', busy: false, error: null }));
 
 /** Keeps the classification in step with the ISA file, off the page's thread, debounced. */
 export function useLiveClassification(): void {
   const text = useLab((s) => s.isaText);
   useEffect(() => {
-    if (!parseIsaFile(text).ok) return;
-    if (useClassification.getState().text === text && useClassification.getState().result) return;
+    const st = useClassification.getState();
+    if (!parseIsaFile(text).ok || (st.text === text && st.result)) {
+      if (st.busy) useClassification.setState({ busy: false });
+      return;
+    }
     useClassification.setState({ busy: true });
     const t = window.setTimeout(() => {
       void classifyText(text).then((r) => {
         if (!r) return;
-        if (r.ok) useClassification.setState({ result: r.classification, text, busy: false, error: null });
+        if (r.ok) useClassification.setState({ result: r.classification, counterexamples: r.counterexamples, text, busy: false, error: null });
         else useClassification.setState({ busy: false, error: r.message });
       });
     }, 250);

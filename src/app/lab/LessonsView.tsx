@@ -26,7 +26,7 @@ export function LessonsView() {
   const setLesson = useLab((s) => s.setLesson);
   const lesson = lessonById(lessonId) ?? LESSONS[0];
   const st = progress[lesson.id];
-  const source = st?.source || lesson.starter;
+  const source = st?.source ?? lesson.starter;
   const hints = st?.hints ?? -1;
   const [result, setResult] = useState<{ id: string; r: CheckResult } | null>(null);
   const [running, setRunning] = useState(false);

@@ -1,6 +1,5 @@
 /** The page's side of the classification worker: only the latest request's answer is delivered. */
-import type { Classification } from '../../core/classify/classify';
-import type { ClassifyReply } from './classify.worker';
+import type { ClassifyReply, Classified } from './classify.worker';
 
 let worker: Worker | null = null;
 let seq = 0;
@@ -19,7 +18,7 @@ function get(): Worker {
 }
 
 /** Classifies the ISA file's text; resolves null when a newer request overtook this one. */
-export function classifyText(text: string): Promise<{ ok: true; classification: Classification } | { ok: false; message: string } | null> {
+export function classifyText(text: string): Promise<({ ok: true } & Classified) | { ok: false; message: string } | null> {
   const id = ++seq;
   return new Promise((resolve) => {
     waiting.set(id, (r) => resolve(id === seq ? r : null));

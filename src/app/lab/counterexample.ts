@@ -1,24 +1,14 @@
 /**
- * A program that shows the full monitor going wrong on an ISA that fails Theorem 1. The classifier's own
- * generator is used when core/classify provides one; otherwise the program is built here from a violator's
- * witness: set the witness's registers, execute the instruction from supervisor mode (as a booted guest does),
+ * A program that shows a monitor going wrong on an ISA that fails Theorem 1 (or 3). The classifier's own
+ * counterexamples (core/classify/counterexample.ts) come first; when it found none, the program is built here
+ * from a violator's witness: set the witness's registers, execute the instruction from supervisor mode (as a booted guest does),
  * and HALT. Under the full monitor the guest's supervisor code runs in real user mode in a relocated window,
  * so an unprivileged sensitive instruction sees (or changes) the real mode or R instead of the virtual one.
  * DOM-free.
  */
-import * as classifier from '../../core/classify/classify';
 import type { Classification, InstructionClass, StateDesc, Witness } from '../../core/classify/classify';
+import type { Counterexample } from '../../core/classify/counterexample';
 import type { Isa } from '../../core/isa/isa';
-
-type Generator = (isa: Isa, c?: Classification) => string | { source: string } | null;
-
-function classifierGenerator(): Generator | null {
-  const mod = classifier as unknown as Record<string, unknown>;
-  for (const name of ['counterexample', 'counterexampleProgram', 'counterexampleSource', 'generateCounterexample']) {
-    if (typeof mod[name] === 'function') return mod[name] as Generator;
-  }
-  return null;
-}
 
 function loadReg(r: string, v: number): string[] {
   if (v >= -32768 && v <= 32767) return [`        LI ${r}, ${v}`];
@@ -45,15 +35,23 @@ function fromWitness(ic: InstructionClass, kind: Kind, isaName: string): string 
   return lines.join('\n');
 }
 
-/** A diverging program for this ISA, or null when Theorem 1 holds (nothing to show). */
+/**
+ * A diverging program for this ISA under the given monitor, or null when the theorem's condition holds (or no
+ * program was found). The classifier's programs come first (each proved with equiv), those whose divergence is
+ * in a register or the PSW before those that differ only in memory, as they read more plainly.
+ */
+export function pickCounterexample(isa: Isa, c: Classification, found: readonly Counterexample[], monitor: 'full' | 'hybrid'): string | null {
+  const theorem = monitor === 'full' ? 1 : 3;
+  if ((theorem === 1 ? c.theorem1 : c.theorem3).holds) return null;
+  const mine = found.filter((x) => x.theorem === theorem && x.source);
+  const plain = mine.find((x) => x.divergence && /^(regs|psw)/.test(x.divergence.field)) ?? mine[0];
+  if (plain?.source) return plain.source;
+  return theorem === 1 ? counterexampleFor(isa, c) : null;
+}
+
+/** A diverging program built from a Theorem 1 violator's witness, or null when Theorem 1 holds. */
 export function counterexampleFor(isa: Isa, c: Classification): string | null {
   if (c.theorem1.holds) return null;
-  const gen = classifierGenerator();
-  if (gen) {
-    const r = gen(isa, c);
-    if (typeof r === 'string') return r;
-    if (r && typeof r.source === 'string') return r.source;
-  }
   // Reading the mode or R gives the plainest story (a register differs), so those witnesses come first.
   for (const kind of ['modeSensitive', 'locationSensitive', 'controlSensitive'] as const) {
     for (const m of c.theorem1.violators) {

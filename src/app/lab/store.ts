@@ -12,7 +12,8 @@ import type { MonitorKind } from '../../worker/protocol';
 
 export interface LessonState {
   solved: boolean;
-  source: string;
+  /** The answer in the editor; null until the student edits it (the starter is shown). */
+  source: string | null;
   /** Index of the last hint shown (-1: none). */
   hints: number;
 }
@@ -41,7 +42,7 @@ export const useLab = create<LabState>()(
       linkNotice: null,
       set: (p) => set(p),
       setLesson: (id, p) => {
-        const cur = get().lessons[id] ?? { solved: false, source: '', hints: -1 };
+        const cur = get().lessons[id] ?? { solved: false, source: null, hints: -1 };
         set({ lessons: { ...get().lessons, [id]: { ...cur, ...p } } });
       },
     }),

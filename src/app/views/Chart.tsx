@@ -1,8 +1,9 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import * as d3 from 'd3';
 import type { LevelInfo, Sample } from '../../worker/protocol';
 import { fmtInt } from '../format';
-import { useRuntime } from '../session';
+import { NO_LEVELS, useRuntime } from '../session';
+import { useThrottled } from '../throttle';
 
 const SERIES = [
   { key: 'direct', label: 'direct (native)', cls: 's-direct' },
@@ -34,8 +35,9 @@ function rates(samples: Sample[]): { series: Pt[][]; levels: Pt[][] } {
 /** D3 chart: direct vs trapped vs interpreted over time (per 1000 guest steps, log scale), per level. */
 export function RatioChart() {
   const ref = useRef<SVGSVGElement>(null);
-  const samples = useRuntime((s) => s.samples);
-  const counters = useRuntime((s) => s.frame?.counters);
+  const running = useRuntime((s) => s.frame?.state === 'running');
+  const samples = useThrottled(useRuntime((s) => s.samples), 100, running);
+  const counters = useThrottled(useRuntime((s) => s.frame?.counters), 100, running);
   useEffect(() => {
     const svg = d3.select(ref.current!);
     const W = 560;
@@ -98,9 +100,11 @@ export function RatioChart() {
 }
 
 /** Trap cost against depth: how many traps each monitor level sees, for the traps the guest raised. */
-export function DepthChart({ levels }: { levels: LevelInfo[] }) {
+export function DepthChart() {
   const ref = useRef<SVGSVGElement>(null);
-  const vms = levels.filter((l) => l.level >= 1);
+  const running = useRuntime((s) => s.frame?.state === 'running');
+  const levels = useThrottled(useRuntime((s) => s.frame?.levels ?? NO_LEVELS), 250, running);
+  const vms = useMemo(() => levels.filter((l: LevelInfo) => l.level >= 1), [levels]);
   useEffect(() => {
     const svg = d3.select(ref.current!);
     const W = 560;

@@ -45,11 +45,12 @@ export function Registers() {
   const regs = useRuntime((s) => s.frame?.regs);
   const changed = useRuntime((s) => s.changedRegs);
   const tick = useRuntime((s) => s.flashTick);
+  const running = useRuntime((s) => s.frame?.state === 'running');
   if (!regs) return <div className="empty">No program loaded.</div>;
   return (
     <div className="regs" data-testid="registers">
       {regs.map((v, i) => (
-        <div key={i + (changed[i] ? '-' + tick : '')} className={`reg${changed[i] ? ' changed' : ''}${i === 0 ? ' r0' : ''}`} title={`r${i} = ${v} = ${hex(v)}`}>
+        <div key={i + (changed[i] && !running ? '-' + tick : '')} className={`reg${changed[i] ? ' changed' : ''}${i === 0 ? ' r0' : ''}`} title={`r${i} = ${v} = ${hex(v)}`}>
           <span className="reg-name">r{i}</span>
           <span className="reg-dec">{v}</span>
           <span className="reg-hex">{hex(v)}</span>

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { disassembleWord } from '../../core/asm/disassembler';
 import { hex } from '../format';
 import { actions, isaOf, memView, useRuntime } from '../session';
@@ -21,7 +21,6 @@ export function MemoryTable() {
   const breakLines = useSettings((s) => s.breakLines);
   const set = useSettings((s) => s.set);
   const box = useRef<HTMLDivElement>(null);
-  const [height, setHeight] = useState(400);
   const programmatic = useRef(false);
   const psw = frame?.psw;
   const rows = frame ? (space === 'virtual' ? Math.max(0, Math.min(psw!.b, frame.q - Math.max(0, psw!.l))) : frame.q) : 0;
@@ -34,7 +33,6 @@ export function MemoryTable() {
     const el = box.current;
     if (!el) return;
     const ro = new ResizeObserver(() => {
-      setHeight(el.clientHeight);
       memView.count = Math.ceil(el.clientHeight / ROW) + 2;
       actions.requestPull();
     });
@@ -42,16 +40,17 @@ export function MemoryTable() {
     return () => ro.disconnect();
   }, []);
 
-  // Follow P: the worker recentres the window; scroll to where it put it.
+  // Follow P: the worker recentres the window; scroll to where it put it (touching the DOM only on a move,
+  // since reading scrollTop forces a layout).
+  const memStart = frame?.mem.start ?? 0;
+  const scrolledTo = useRef(-1);
   useEffect(() => {
     const el = box.current;
-    if (!el || !frame || !follow) return;
-    const top = frame.mem.start * ROW;
-    if (Math.abs(el.scrollTop - top) > ROW / 2) {
-      programmatic.current = true;
-      el.scrollTop = top;
-    }
-  }, [frame, follow]);
+    if (!el || !follow || scrolledTo.current === memStart) return;
+    scrolledTo.current = memStart;
+    programmatic.current = true;
+    el.scrollTop = memStart * ROW;
+  }, [memStart, follow]);
 
   const onScroll = () => {
     const el = box.current!;
@@ -60,12 +59,19 @@ export function MemoryTable() {
       return;
     }
     memView.start = Math.floor(el.scrollTop / ROW);
+    scrolledTo.current = memView.start;
     if (follow) set({ memFollow: false });
     memView.follow = false;
     actions.requestPull();
   };
 
   const isa = isaOf(isaName);
+  const names = useMemo(() => {
+    const m = new Map<number, string>();
+    for (const [n, a] of asm?.symbols ?? []) if (!m.has(a)) m.set(a, n);
+    return m;
+  }, [asm]);
+  const running = frame?.state === 'running';
   const bpAddrs = new Set(breakLines.map((l) => asm?.addrOfLine.get(l)).filter((a) => a !== undefined));
   const pcAddr = psw ? (space === 'virtual' ? psw.pc : psw.pc + psw.l) : -1;
   const start = frame?.mem.start ?? 0;
@@ -110,14 +116,14 @@ export function MemoryTable() {
                 const a = start + i;
                 if (a >= rows || (frame && !frame.mem.valid[i])) return null;
                 const phys = a + lOff;
-                const flash = changed.has(a);
+                const flash = !running && changed.has(a);
                 const line = asm?.lineOfAddr.get(phys);
                 return (
                   <tr key={flash ? `${a}-${tick}` : a} className={`${a === pcAddr ? 'pc' : ''}${flash ? ' flash' : ''}${bpAddrs.has(phys) ? ' bp' : ''}`} style={{ height: ROW }}>
                     <td className="addr">{a === pcAddr ? '▶ ' : ''}{a}</td>
                     <td className="num">{w}</td>
                     <td className="hexv">{hex(w)}</td>
-                    <td className="dis">{w === 0 && line === undefined ? <span className="muted">0</span> : disassembleWord(w, isa, asm?.symbols)}</td>
+                    <td className="dis">{w === 0 && line === undefined ? <span className="muted">0</span> : disassembleWord(w, isa, names)}</td>
                     <td className="src muted">{line !== undefined ? `:${line}` : ''}</td>
                   </tr>
                 );
@@ -126,7 +132,6 @@ export function MemoryTable() {
           </table>
         </div>
       </div>
-      <div className="memtable-foot muted small">{height > 0 ? '' : ''}</div>
     </div>
   );
 }

@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import type { TrapEvent } from '../../worker/protocol';
 import { causeName, fmtInt, modeName } from '../format';
 import { actions, useRuntime } from '../session';
+import { useThrottled } from '../throttle';
 
 function Psw({ label, psw, where }: { label: string; psw: TrapEvent['old']; where: string }) {
   return (
@@ -107,10 +108,10 @@ export function TrapFlow() {
 
 /** The trap log; a click on a row travels back (or forward) to the moment right after that trap. */
 export function TrapLog() {
-  const events = useRuntime((s) => s.events);
-  const total = useRuntime((s) => s.eventsTotal);
-  const steps = useRuntime((s) => s.frame?.steps ?? 0);
   const running = useRuntime((s) => s.frame?.state === 'running');
+  const events = useThrottled(useRuntime((s) => s.events), 250, running);
+  const total = useThrottled(useRuntime((s) => s.eventsTotal), 250, running);
+  const steps = useThrottled(useRuntime((s) => s.frame?.steps ?? 0), 250, running);
   const box = useRef<HTMLDivElement>(null);
   const shown = events.slice(-300);
   useEffect(() => {

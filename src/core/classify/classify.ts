@@ -46,7 +46,9 @@ const I2 = [0, 1, -1, 8, 15];
  */
 const RUNS_PER_CONFIG = 36;
 export const RUN_BUDGET = 100_000;
-const MIN_CONFIGS = 24;
+const MIN_CONFIGS = 12;
+/** A user-defined instruction's run costs about twice a built-in one's (the effect is interpreted). */
+const USER_WEIGHT = 2;
 /** Registers outside the operand fields hold these, so a stray write would show. */
 const BACKGROUND = (r: number): number => 1000 + r;
 
@@ -310,8 +312,8 @@ function describeState(s: StateDesc): string {
   const regs = Object.entries(s.regs)
     .map(([k, v]) => `${k}=${v}`)
     .join(', ');
-  const mem = s.pattern === 'zeros' ? 'the rest of the window 0' : 'window word i holding i+1';
-  return `(${s.mode}, P=${s.P}, R=(${s.l},${s.b}))${regs ? ` with ${regs}` : ''}, ${mem}`;
+  const mem = s.pattern === 'zeros' ? 'the rest of the window 0' : 'window word i = i+1 elsewhere';
+  return `(${s.mode}, P=${s.P}, R=(${s.l},${s.b})) [${regs ? `${regs}; ` : ''}${mem}]`;
 }
 
 function controlChange(s: StateDesc, o: Slot): string | null {
@@ -395,7 +397,7 @@ function classifyOne(d: InstrDef, plan: Config[], thinned: boolean, open: Bench,
             if ((!control || (mo === 1 && !controlUser)) && changesControl(mo, l, b, o)) {
               const s = st(mo, P, wi, pattern);
               const note = mo === 1 ? asGiven(c, word, o, P, wi, pattern) : '';
-              const w: Witness = { text: `\`${s.instruction}\` from ${describeState(s)} ${controlChange(s, o)}${note}`, states: [s], outcomes: [o.outcome()] };
+              const w: Witness = { text: `from ${describeState(s)}, \`${s.instruction}\` ${controlChange(s, o)}${note}`, states: [s], outcomes: [o.outcome()] };
               control ??= w;
               if (mo === 1) controlUser ??= w;
             }
@@ -408,7 +410,7 @@ function classifyOne(d: InstrDef, plan: Config[], thinned: boolean, open: Bench,
                 if (scratch.trap !== 1 && scratch.trap !== 2) {
                   const s = st(mo, P, wi, pattern);
                   notPrivileged = {
-                    text: `\`${s.instruction}\` from the user-mode state ${describeState(s)} ${scratch.trap ? `raises ${causeName(scratch.trap)}, not PRIVILEGED` : 'completes without a trap'}`,
+                    text: `from the user-mode state ${describeState(s)}, \`${s.instruction}\` ${scratch.trap ? `raises ${causeName(scratch.trap)}, not PRIVILEGED` : 'completes without a trap'}`,
                     states: [s],
                     outcomes: [scratch.outcome()],
                   };
@@ -418,7 +420,7 @@ function classifyOne(d: InstrDef, plan: Config[], thinned: boolean, open: Bench,
                 if (o.trap === 1) {
                   const s = st(mo, P, wi, pattern);
                   notPrivileged = {
-                    text: `\`${s.instruction}\` raises PRIVILEGED from the supervisor-mode state ${describeState(s)}`,
+                    text: `from the supervisor-mode state ${describeState(s)}, \`${s.instruction}\` raises PRIVILEGED`,
                     states: [s],
                     outcomes: [o.outcome()],
                   };
@@ -433,7 +435,7 @@ function classifyOne(d: InstrDef, plan: Config[], thinned: boolean, open: Bench,
             if (diff) {
               const ss = st(0, P, wi, pattern);
               mode = {
-                text: `\`${ss.instruction}\` from ${describeState(ss)}, and from the same state in user mode: ${diff}`,
+                text: `from ${describeState(ss)} and from the same state in user mode, \`${ss.instruction}\` ends differently: ${diff}`,
                 states: [ss, st(1, P, wi, pattern)],
                 outcomes: [os.outcome(), ou.outcome()],
               };
@@ -551,7 +553,8 @@ export function classify(isa: Isa): Classification {
       }
     }
   });
-  const planned = plans.reduce((n, p) => n + p.length * RUNS_PER_CONFIG, 0);
+  const weight = (d: InstrDef): number => (isUser(d) ? USER_WEIGHT : 1);
+  const planned = plans.reduce((n, p, k) => n + p.length * RUNS_PER_CONFIG * weight(isa.instructions[k]), 0);
   const instructions = isa.instructions.map((d, k) => {
     let plan = plans[k];
     let thinned = false;

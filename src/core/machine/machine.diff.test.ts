@@ -411,11 +411,19 @@ function word(mn: string, ra: number, rb: number, imm: number): number {
   return encode(d.op, f.ra ? ra : 0, f.rb ? rb : 0, f.imm ? imm : 0);
 }
 
-/** Supervisor trap handler: resume after the trapping instruction with l toggled (P moved to match). */
-const HANDLER_CODE = [
-  word('LD', 15, 0, 1), word('ADDI', 15, 0, 1), word('LD', 14, 0, 2), word('ADD', 15, 14), word('LI', 13, 0, K),
-  word('XOR', 14, 13), word('SUB', 15, 14), word('ST', 15, 0, 1), word('ST', 14, 0, 2), word('LPSW', 0, 0, 0),
-];
+/**
+ * Supervisor trap handler: resume after the trapping instruction with l toggled between 0 and K (P moved to
+ * match) and b toggled between Q - K and `cut`, a window that may end inside a hot loop.
+ */
+function handlerCode(cut: number): number[] {
+  const x = (Q - K) ^ cut;
+  return [
+    word('LD', 15, 0, 1), word('ADDI', 15, 0, 1), word('LD', 14, 0, 2), word('ADD', 15, 14), word('LI', 13, 0, K),
+    word('XOR', 14, 13), word('SUB', 15, 14), word('ST', 15, 0, 1), word('ST', 14, 0, 2),
+    word('LD', 14, 0, 3), word('LUI', 13, 0, x >>> 16), word('ORI', 13, 0, x & 0xffff), word('XOR', 14, 13), word('ST', 14, 0, 3),
+    word('LPSW', 0, 0, 0),
+  ];
+}
 
 const bodyInstr = fc
   .tuple(fc.constantFrom(...BODY_OPS), fc.integer({ min: 1, max: 10 }), fc.integer({ min: 0, max: 10 }), fc.integer({ min: -4, max: Q }), fc.nat(15), fc.integer({ min: MIN32, max: MAX32 }))
@@ -424,6 +432,8 @@ const bodyInstr = fc
 const loopArb = fc.record({
   count: fc.integer({ min: 1, max: 30 }),
   body: fc.array(bodyInstr, { minLength: 1, maxLength: 12 }),
+  // A loop that rewrites its own first word on every iteration (a different ADDI each time).
+  selfMod: fc.option(fc.record({ at: fc.nat(), imm: fc.integer({ min: -1000, max: 1000 }), rd: fc.integer({ min: 1, max: 10 }) }), { freq: 3 }),
 });
 
 const hotArb = fc.record({
@@ -431,6 +441,7 @@ const hotArb = fc.record({
   preset: fc.constantFrom(...PRESET_NAMES),
   user: fc.boolean(),
   startL: fc.constantFrom(0, K),
+  cut: fc.integer({ min: CODE - K, max: CODE + 100 }),
   regs: fc.array(fc.integer({ min: -4, max: Q }), { minLength: 16, maxLength: 16 }),
   chunks: fc.array(fc.oneof(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 600 })), { minLength: 1, maxLength: 12 }),
   flags: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 3 }),
@@ -443,9 +454,19 @@ function layout(h: Hot): number[] {
   const code: number[] = [];
   const vaddr = (i: number) => CODE + i - h.startL;
   for (const lp of h.loops) {
+    const sm = lp.selfMod;
+    if (sm) {
+      const w = word('ADDI', sm.rd, 0, sm.imm);
+      code.push(word('LUI', 12, 0, w >>> 16), word('ORI', 12, 0, w & 0xffff));
+    }
     code.push(word('LI', 11, 0, lp.count));
     const top = code.length;
-    for (const x of lp.body) {
+    for (const [k, x] of lp.body.entries()) {
+      if (sm && k === sm.at % lp.body.length) code.push(word('ST', 12, 0, vaddr(top)), word('ADDI', 12, 0, 1));
+      if (sm && (x.mn === 'JMP' || x.mn === 'JAL' || x.mn === 'SVC')) {
+        code.push(word('NOP', 0, 0, 0)); // keep the loop one block
+        continue;
+      }
       let imm = x.imm;
       // Jumps go forward inside the body (they end a block), stores sometimes aim at the code itself.
       if (x.mn === 'JMP' || x.mn === 'JAL') imm = vaddr(code.length + 1 + (x.dice % 2));
@@ -466,7 +487,7 @@ function hotMachine(h: Hot, jit: boolean): { m: Machine; ref: Ref } {
   const m = new Machine({ q: Q, isa, jit, dev: new ConsoleDevices('') });
   m.boot({ words: code.map((w, i) => [CODE + i, w] as const), entry: CODE });
   m.mem.set([0, HANDLER, 0, Q], 8);
-  m.mem.set(HANDLER_CODE, HANDLER);
+  m.mem.set(handlerCode(h.cut), HANDLER);
   m.regs.set(h.regs);
   m.regs[0] = 0;
   m.setPSW({ mode: h.user ? 1 : 0, pc: CODE - h.startL, l: h.startL, b: Q - K });
@@ -478,7 +499,7 @@ function hotMachine(h: Hot, jit: boolean): { m: Machine; ref: Ref } {
 }
 
 describe('compiled blocks agree with the reference', () => {
-  it('on hot loops with traps, self-modifying stores, relocation changes and budget cuts', () => {
+  it('on hot loops with traps, self-modifying stores, relocation and window changes, and budget cuts', () => {
     fc.assert(
       fc.property(hotArb, (h) => {
         const { m, ref } = hotMachine(h, true);

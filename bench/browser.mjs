@@ -1,0 +1,161 @@
+#!/usr/bin/env node
+// Browser benchmark of the workbench: guest instructions per second in the Web Worker (straight, and sliced as
+// Run does it with the UI pulling frames), the same loop with `pglab run` in Node, and the UI's frames per
+// second while the machine runs at full speed with every view open. Prints one JSON object.
+//
+// Usage: node bench/browser.mjs [--url http://127.0.0.1:4173] [--no-build]
+// Without --url it builds the app (unless dist/ exists and --no-build) and starts `vite preview` itself.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const args = process.argv.slice(2);
+const opt = (name) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+
+const LOOP = ['start: LUI r1, 0x400', 'LI r2, 0', 'loop: ADDI r2, 1', 'XOR r3, r2', 'JLT r2, r1, loop', 'HALT'].join('\n') + '\n';
+const ENDLESS = ['start: LI r2, 0', 'loop: ADDI r2, 1', 'XOR r3, r2', 'ST r2, [r0+100]', 'JMP loop'].join('\n') + '\n';
+
+function browserPath() {
+  try {
+    const p = chromium.executablePath();
+    if (p && existsSync(p)) return p;
+  } catch {
+    // Playwright's own build is not installed
+  }
+  for (const p of ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome']) if (existsSync(p)) return p;
+  throw new Error('no Chromium: install Playwright browsers or Debian chromium');
+}
+
+async function waitFor(url, ms) {
+  const t0 = Date.now();
+  while (Date.now() - t0 < ms) {
+    try {
+      const r = await fetch(url);
+      if (r.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`server at ${url} did not start`);
+}
+
+function nodeRun() {
+  // `pglab run` on the same loop, timed from outside (includes Node start-up, ~0.1 s) and from its step count.
+  const file = path.join(root, 'bench', '.browser-loop.s');
+  spawnSync(process.execPath, ['-e', `require('fs').writeFileSync(${JSON.stringify(file)}, ${JSON.stringify(LOOP)})`]);
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, [path.join(root, 'bin/pglab.mjs'), 'run', file, '--json', '--max-steps', '1000000000'], { encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  spawnSync(process.execPath, ['-e', `require('fs').rmSync(${JSON.stringify(file)}, {force: true})`]);
+  try {
+    const j = JSON.parse(r.stdout);
+    return { steps: j.steps, ms: Math.round(ms), ips: Math.round((j.steps / ms) * 1000) };
+  } catch {
+    return { error: (r.stderr || r.stdout || 'pglab run failed').slice(0, 300) };
+  }
+}
+
+let server = null;
+let url = opt('--url');
+if (!url) {
+  if (!existsSync(path.join(root, 'dist/index.html')) || !args.includes('--no-build')) {
+    const b = spawnSync('npx', ['vite', 'build', '--logLevel', 'error'], { cwd: root, stdio: 'inherit' });
+    if (b.status !== 0) process.exit(1);
+  }
+  const port = 4179;
+  server = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'], { cwd: root, stdio: 'ignore', detached: true });
+  url = `http://127.0.0.1:${port}`;
+  await waitFor(url, 30_000);
+}
+
+const browser = await chromium.launch({
+  executablePath: browserPath(),
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+});
+const out = { url };
+try {
+  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  await page.goto(url);
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
+  await page.waitForFunction(() => window.__pglab && window.__pglabEditor);
+  // Every panel open.
+  for (const b of await page.locator('.panel.collapsed .panel-toggle').all()) await b.click();
+
+  const setProgram = async (src) => {
+    await page.evaluate((s) => window.__pglabEditor.setValue(s), src);
+    await page.getByRole('button', { name: 'Reset', exact: true }).click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=state]')?.textContent === 'idle');
+  };
+
+  // 1. Straight speed of the worker: one run call, no slicing.
+  await setProgram(LOOP);
+  const straight = await page.evaluate(async () => window.__pglab.api.bench(2_000_000_000));
+  out.workerStraight = { steps: straight.steps, ms: Math.round(straight.ms), ips: Math.round((straight.steps / straight.ms) * 1000) };
+
+  // 2. As Run does it: 8 ms slices, yields through a MessageChannel, the page pulling a frame per animation frame.
+  await setProgram(LOOP);
+  const sliced = await page.evaluate(async () => {
+    const t0 = performance.now();
+    document.querySelector('button[title^="Run "]').click();
+    await new Promise((resolve) => {
+      const check = () => (document.querySelector('[data-testid=state]')?.textContent === 'halted' ? resolve(null) : requestAnimationFrame(check));
+      requestAnimationFrame(check);
+    });
+    const ms = performance.now() - t0;
+    const steps = Number(document.querySelector('[data-testid=steps]').textContent.replace(/,/g, ''));
+    return { steps, ms };
+  });
+  out.workerRun = { steps: sliced.steps, ms: Math.round(sliced.ms), ips: Math.round((sliced.steps / sliced.ms) * 1000) };
+
+  // 3. Frames per second of the page while an endless loop runs at full speed with every view open.
+  await setProgram(ENDLESS);
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await page.waitForTimeout(500);
+  const fps = await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        let frames = 0;
+        let worst = 0;
+        let last = performance.now();
+        const t0 = last;
+        const tick = (t) => {
+          frames++;
+          worst = Math.max(worst, t - last);
+          last = t;
+          if (t - t0 < 3000) requestAnimationFrame(tick);
+          else {
+            const steps = Number(document.querySelector('[data-testid=steps]').textContent.replace(/,/g, ''));
+            resolve({ fps: (frames * 1000) / (t - t0), worstFrameMs: worst, steps });
+          }
+        };
+        requestAnimationFrame(tick);
+      }),
+  );
+  const t1 = Date.now();
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=state]')?.textContent !== 'running');
+  out.ui = { fps: Math.round(fps.fps * 10) / 10, worstFrameMs: Math.round(fps.worstFrameMs), pauseMs: Date.now() - t1 };
+} finally {
+  await browser.close();
+  if (server) {
+    try {
+      process.kill(-server.pid);
+    } catch {
+      server.kill();
+    }
+  }
+}
+out.node = nodeRun();
+if (out.node.ips) {
+  out.workerVsNode = Math.round((out.workerStraight.ips / out.node.ips) * 100) / 100;
+  out.runVsNode = Math.round((out.workerRun.ips / out.node.ips) * 100) / 100;
+}
+console.log(JSON.stringify(out, null, 2));
