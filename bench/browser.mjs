@@ -97,21 +97,38 @@ try {
 
   // 1. Straight speed of the worker: one run call, no slicing.
   await setProgram(LOOP);
-  const straight = await page.evaluate(async () => window.__pglab.api.bench(2_000_000_000));
+  const straight = await page.evaluate(async () => {
+    const api = window.__pglab.api;
+    let best = null;
+    for (let k = 0; k < 3; k++) {
+      await api.reset();
+      const r = await api.bench(2_000_000_000);
+      if (!best || r.ms < best.ms) best = r;
+    }
+    return best;
+  });
   out.workerStraight = { steps: straight.steps, ms: Math.round(straight.ms), ips: Math.round((straight.steps / straight.ms) * 1000) };
 
-  // 2. As Run does it: 8 ms slices, yields through a MessageChannel, the page pulling a frame per animation frame.
+  // 2. As Run does it: 8 ms slices of ~1 ms run calls, yields through a MessageChannel, checkpoints for
+  // stepping back, while a frame is requested every 5 ms (more often than the page does).
   await setProgram(LOOP);
   const sliced = await page.evaluate(async () => {
-    const t0 = performance.now();
-    document.querySelector('button[title^="Run "]').click();
-    await new Promise((resolve) => {
-      const check = () => (document.querySelector('[data-testid=state]')?.textContent === 'halted' ? resolve(null) : requestAnimationFrame(check));
-      requestAnimationFrame(check);
-    });
-    const ms = performance.now() - t0;
-    const steps = Number(document.querySelector('[data-testid=steps]').textContent.replace(/,/g, ''));
-    return { steps, ms };
+    const api = window.__pglab.api;
+    const req = { view: { space: 'virtual', start: 0, count: 48, follow: true }, epoch: -1, consoleLen: 0, eventsTotal: 0, samplesTotal: 0 };
+    const best = { steps: 0, ms: Infinity };
+    for (let k = 0; k < 3; k++) {
+      await api.reset();
+      const t0 = performance.now();
+      await api.run(0);
+      let f;
+      do {
+        await new Promise((r) => setTimeout(r, 5));
+        f = await api.frame(req);
+      } while (f.state === 'running');
+      const ms = performance.now() - t0;
+      if (ms < best.ms) Object.assign(best, { steps: f.steps, ms });
+    }
+    return best;
   });
   out.workerRun = { steps: sliced.steps, ms: Math.round(sliced.ms), ips: Math.round((sliced.steps / sliced.ms) * 1000) };
 
@@ -139,10 +156,23 @@ try {
         requestAnimationFrame(tick);
       }),
   );
-  const t1 = Date.now();
-  await page.getByRole('button', { name: 'Pause', exact: true }).click();
-  await page.waitForFunction(() => document.querySelector('[data-testid=state]')?.textContent !== 'running');
-  out.ui = { fps: Math.round(fps.fps * 10) / 10, worstFrameMs: Math.round(fps.worstFrameMs), pauseMs: Date.now() - t1 };
+  // Pause as the user sees it: from the click to the state on screen no longer saying "running".
+  const pauseMs = await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const state = document.querySelector('[data-testid=state]');
+        const t0 = performance.now();
+        const mo = new MutationObserver(() => {
+          if (state.textContent !== 'running') {
+            mo.disconnect();
+            resolve(performance.now() - t0);
+          }
+        });
+        mo.observe(state, { childList: true, characterData: true, subtree: true });
+        [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Pause').click();
+      }),
+  );
+  out.ui = { fps: Math.round(fps.fps * 10) / 10, worstFrameMs: Math.round(fps.worstFrameMs), pauseMs: Math.round(pauseMs), stepsWhileMeasuring: fps.steps };
 } finally {
   await browser.close();
   if (server) {

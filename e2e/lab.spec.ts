@@ -44,8 +44,10 @@ test('ISA lab: pg1 meets all three conditions; one toggle breaks Theorem 1, the 
 });
 
 test('ISA lab: an ISA file with errors shows them in place and keeps the last good classification', async ({ page }) => {
+  // The workbench toolbar's preset and the lab's ISA file are the same choice.
+  await page.getByLabel('ISA preset').selectOption('x86');
   await page.getByTestId('tab-isa').click();
-  await page.getByTestId('preset').selectOption('x86');
+  await expect(page.getByTestId('preset')).toHaveValue('x86');
   await expect(page.getByTestId('theorem3')).toHaveAttribute('data-holds', 'false', { timeout: 20_000 });
   await setEditor(page, 'isa-editor', '{\n  "name": "broken",\n  "base": "pg1",\n  "variants": { "GETMODE": "opne" }\n}\n');
   await expect(page.getByTestId('isa-errors')).toContainText('line 4');
@@ -140,9 +142,11 @@ test('Sharing: a link restores program, ISA file, monitor settings and view exac
   await page.getByTestId('preset').selectOption('pdp10');
   await expect(page.getByTestId('theorem1')).toHaveAttribute('data-holds', 'false', { timeout: 20_000 });
   await page.getByTestId('tab-equiv').click();
-  await page.getByTestId('eq-monitor').selectOption('hybrid');
-  await page.getByTestId('eq-depth').fill('2');
   await page.getByTestId('eq-counterexample').click();
+  // On pdp10 Theorem 3 holds: under the hybrid monitor there is nothing to show.
+  await page.getByTestId('eq-monitor').selectOption('hybrid');
+  await expect(page.getByTestId('eq-no-counterexample')).toContainText('holds');
+  await page.getByTestId('eq-depth').fill('2');
   const program = await getEditor(page, 'eq-editor');
   await page.getByTestId('share').click();
   const url = await page.getByTestId('share-url').inputValue();

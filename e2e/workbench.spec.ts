@@ -145,3 +145,30 @@ test('a program runs under nested monitors and every level shows its PSW', async
   await expect(page.getByTestId('traplog')).toContainText('reflected');
   await expect(page.getByTestId('depthchart')).toBeVisible();
 });
+
+test('a breakpoint set in the gutter stops Run before that line, and the current line is highlighted', async ({ page }) => {
+  await typeProgram(page, ['start: LI r1, 0', 'LI r2, 50', 'loop: ADDI r1, 1', 'JLT r1, r2, loop', 'OUT r1, 1', 'HALT']);
+  // Clicking a line number toggles a breakpoint on that line (line 5: OUT r1, 1).
+  await page.locator('.monaco-editor .line-numbers', { hasText: /^5$/ }).click();
+  await expect(page.locator('.monaco-editor .bp-glyph')).toHaveCount(1);
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(page.getByTestId('state')).toHaveText('break');
+  await expect(page.getByTestId('psw-p-0')).toHaveText('20');
+  await expect(page.locator('.monaco-editor .pc-line')).toHaveCount(1);
+  await expect(page.getByTestId('console')).not.toContainText('50');
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(page.getByTestId('state')).toHaveText('halted');
+  await expect(page.getByTestId('console')).toHaveText('50');
+});
+
+test('hovers come from the ISA table and say the variant in force under the chosen ISA', async ({ page }) => {
+  await typeProgram(page, ['start: GETMODE r1', 'HALT']);
+  await page.getByLabel('ISA preset').selectOption('x86');
+  await page.locator('.monaco-editor .view-line span', { hasText: /^GETMODE$/ }).first().hover();
+  await expect(page.locator('.monaco-hover').first()).toContainText('open: runs in user mode without trapping');
+  await page.mouse.move(800, 900);
+  await page.getByLabel('ISA preset').selectOption('pg1');
+  await page.locator('.monaco-editor .view-line span', { hasText: /^HALT$/ }).first().hover();
+  await page.locator('.monaco-editor .view-line span', { hasText: /^GETMODE$/ }).first().hover();
+  await expect(page.locator('.monaco-hover').first()).toContainText('privileged: a PRIVILEGED trap');
+});

@@ -100,7 +100,7 @@ export function App() {
           </div>
         </div>
         <LabTabs />
-        <Settings />
+        <div className="spacer" />
         <div className="view-opts">
           <button type="button" className="ghost" title="Smaller text" aria-label="Smaller text" onClick={() => set({ fontSize: Math.max(11, fontSize - 1) })}>
             A−
@@ -116,6 +116,7 @@ export function App() {
         </div>
       </header>
       {labView !== 'workbench' ? <LabMain /> : <>
+      <Settings />
       <Controls />
       <main className="work">
         <div className="left">

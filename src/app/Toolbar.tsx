@@ -6,6 +6,25 @@ import { fmtInt, fmtRate } from './format';
 import { actions, load, useRuntime } from './session';
 import { useSettings } from './store';
 
+/** Icons as SVG paths (a font may lack the media symbols; a projector must show them). */
+const ICONS: Record<string, string> = {
+  run: 'M5 3.5v13l11-6.5z',
+  pause: 'M5 3.5h3.5v13H5zM11.5 3.5H15v13h-3.5z',
+  step: 'M3 13a7 7 0 0 1 12.5-4.3M16 4v5h-5M9 15.5h2v2H9z',
+  trap: 'M11 2 4 11h5l-1 7 7-9h-5z',
+  back: 'M17 13A7 7 0 0 0 4.5 8.7M4 4v5h5M9 15.5h2v2H9z',
+  reset: 'M4 10a6 6 0 1 0 2-4.5M4 3v4h4',
+};
+
+function Icon({ name }: { name: string }) {
+  const filled = name === 'run' || name === 'pause' || name === 'trap';
+  return (
+    <svg className="ctl-icon" viewBox="0 0 20 20" width="16" height="16" aria-hidden="true">
+      <path d={ICONS[name]} fill={filled ? 'currentColor' : 'none'} stroke={filled ? 'none' : 'currentColor'} strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" />
+    </svg>
+  );
+}
+
 interface Ctl {
   name: string;
   keys: string;
@@ -18,12 +37,12 @@ const F = (key: string, mods: { shift?: boolean; ctrl?: boolean } = {}) => (e: K
   e.key === key && e.shiftKey === !!mods.shift && (e.ctrlKey || e.metaKey) === !!mods.ctrl && !e.altKey;
 
 export const CONTROLS: Ctl[] = [
-  { name: 'Run', keys: 'F5', icon: '▶', match: F('F5'), act: () => void actions.run() },
-  { name: 'Pause', keys: 'Shift+F5', icon: '⏸', match: F('F5', { shift: true }), act: () => void actions.pause() },
-  { name: 'Step', keys: 'F10', icon: '↷', match: F('F10'), act: () => void actions.step(1) },
-  { name: 'Step to next trap', keys: 'Ctrl+F10', icon: '⤼', match: F('F10', { ctrl: true }), act: () => void actions.stepToTrap() },
-  { name: 'Step back', keys: 'Shift+F10', icon: '↶', match: F('F10', { shift: true }), act: () => void actions.stepBack(1) },
-  { name: 'Reset', keys: 'Ctrl+Shift+F5', icon: '⟲', match: F('F5', { shift: true, ctrl: true }), act: () => void actions.reset() },
+  { name: 'Run', keys: 'F5', icon: 'run', match: F('F5'), act: () => void actions.run() },
+  { name: 'Pause', keys: 'Shift+F5', icon: 'pause', match: F('F5', { shift: true }), act: () => void actions.pause() },
+  { name: 'Step', keys: 'F10', icon: 'step', match: F('F10'), act: () => void actions.step(1) },
+  { name: 'Step to next trap', keys: 'Ctrl+F10', icon: 'trap', match: F('F10', { ctrl: true }), act: () => void actions.stepToTrap() },
+  { name: 'Step back', keys: 'Shift+F10', icon: 'back', match: F('F10', { shift: true }), act: () => void actions.stepBack(1) },
+  { name: 'Reset', keys: 'Ctrl+Shift+F5', icon: 'reset', match: F('F5', { shift: true, ctrl: true }), act: () => void actions.reset() },
 ];
 
 /** Keyboard shortcuts work everywhere, the editor included (captured before Monaco sees them). */
@@ -71,14 +90,12 @@ export function Controls() {
           disabled={disabled[c.name]}
           onClick={c.act}
         >
-          <span className="ctl-icon" aria-hidden="true">
-            {c.icon}
-          </span>
+          <Icon name={c.icon} />
           <span className="ctl-label">{c.name}</span>
         </button>
       ))}
       <button type="button" className="ctl ctl-minor" title="Back to the previous trap (Alt+F10)" aria-label="Back to previous trap" disabled={running} onClick={() => void actions.backToTrap()}>
-        <span aria-hidden="true">⇤</span> trap
+        <Icon name="back" /> to trap
       </button>
       <div className="timeline" title="Travel in time: drag to any step reached so far">
         <input

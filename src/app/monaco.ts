@@ -4,6 +4,24 @@
  */
 import * as monaco from 'monaco-editor/editor/editor.api';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
+// editor.api is the bare editor; these are the features a program editor needs (hovers, completion, find,
+// comments, bracket matching, the marker navigator, multi-cursor...), without the 80 bundled languages.
+import 'monaco-editor/features/codicon/register';
+import 'monaco-editor/features/hover/register';
+import 'monaco-editor/features/suggest/register';
+import 'monaco-editor/features/find/register';
+import 'monaco-editor/features/comment/register';
+import 'monaco-editor/features/bracketMatching/register';
+import 'monaco-editor/features/clipboard/register';
+import 'monaco-editor/features/contextmenu/register';
+import 'monaco-editor/features/cursorUndo/register';
+import 'monaco-editor/features/gotoError/register';
+import 'monaco-editor/features/linesOperations/register';
+import 'monaco-editor/features/multicursor/register';
+import 'monaco-editor/features/wordHighlighter/register';
+import 'monaco-editor/features/wordOperations/register';
+import 'monaco-editor/features/indentation/register';
+import 'monaco-editor/features/caretOperations/register';
 import { DIRECTIVES, operandSyntax } from '../core/asm/assembler';
 import { PRESETS, variantOf } from '../core/isa/isa';
 import { BASE_INSTRUCTIONS } from '../core/isa/table';

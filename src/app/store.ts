@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import { persist } from 'zustand/middleware';
 import type { MonitorKind } from '../worker/protocol';
-import { defaultExample, examples, exampleIsa } from './examples';
+import { defaultExample, exampleHeader, examples, exampleIsa } from './examples';
 
 export type Radix = 'dec' | 'hex';
 
@@ -49,14 +49,24 @@ export const useSettings = create<SettingsStore>()(
       memSpace: 'virtual',
       memFollow: true,
       theme: 'auto',
-      editorWidth: 44,
+      editorWidth: 38,
       collapsed: {},
       fontSize: 14,
       set: (p) => set(p),
       loadExample: (name) => {
         const src = examples[name];
         if (src === undefined) return;
-        set({ example: name, source: src, isa: exampleIsa(src) ?? get().isa, breakLines: [] });
+        // An example may say what it is for: `; isa: x86`, `; vmm: hybrid`, `; depth: 2`.
+        const vmm = exampleHeader(src, 'vmm');
+        const depth = Number(exampleHeader(src, 'depth') ?? NaN);
+        const monitor: MonitorKind | null = vmm === 'full' || vmm === 'hybrid' || vmm === 'none' ? vmm : null;
+        set({
+          example: name,
+          source: src,
+          isa: exampleIsa(src) ?? get().isa,
+          breakLines: [],
+          ...(monitor ? { monitor, depth: monitor === 'none' ? 0 : Number.isInteger(depth) ? depth : Math.max(1, get().depth) } : {}),
+        });
       },
       toggleBreak: (line) => {
         const s = new Set(get().breakLines);

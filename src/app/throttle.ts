@@ -28,3 +28,19 @@ export function useThrottled<T>(value: T, ms: number, active: boolean): T {
   }, [value, ms, active]);
   return active ? shown : value;
 }
+
+/** The pixel width of an element, so that SVG views draw at 1 unit = 1 px (text stays readable when wide or narrow). */
+export function useWidth<T extends Element>(ref: React.RefObject<T | null>, fallback = 520): number {
+  const [w, setW] = useState(fallback);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => {
+      const cw = Math.round(el.clientWidth);
+      if (cw > 0) setW(cw);
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [ref]);
+  return w;
+}

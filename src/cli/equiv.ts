@@ -2,7 +2,7 @@ import type { AsmResult } from '../core/asm/assembler';
 import { fitsMemory } from '../core/run';
 import { checkStack, DEFAULT_VM_SIZE, runVirtual, type RunResult } from '../core/vmm/stack';
 import { equiv, equivLockstep } from '../core/vmm/equiv';
-import { assembleFile, CliError, EXIT, parseRunOptions, type Command, type Io, type RunOptions } from './options';
+import { assembleFile, CliError, EXIT, parseRunOptions, RUN_OPTIONS, type Command, type Io, type RunOptions } from './options';
 
 /**
  * `pglab equiv FILE.s`: runs the program bare (q = Q) and in a VM of size Q under N nested monitors, and compares
@@ -55,9 +55,25 @@ export const command: Command = {
   summary: 'run a program bare and in a VM and compare the end states under f (exit 0 equivalent, 1 not, 2 bad input)',
   run(args, io) {
     // equiv always virtualizes: the full monitor unless --vmm says otherwise; --lockstep is equiv's own flag.
-    const lockstep = args.includes('--lockstep');
-    const rest = args.filter((a) => a !== '--lockstep');
-    if (!rest.some((a) => a === '--vmm' || a.startsWith('--vmm='))) rest.push('--vmm', 'full');
+    // Scanned like parseArgs does, so that a value (`--input --vmm`) is not taken for an option.
+    let lockstep = false;
+    let vmmGiven = false;
+    const rest: string[] = [];
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i];
+      if (a === '--') {
+        rest.push(...args.slice(i));
+        break;
+      }
+      if (a === '--lockstep') {
+        lockstep = true;
+        continue;
+      }
+      rest.push(a);
+      if (a === '--vmm' || a.startsWith('--vmm=')) vmmGiven = true;
+      if (a.startsWith('--') && !a.includes('=') && Object.hasOwn(RUN_OPTIONS, a.slice(2)) && RUN_OPTIONS[a.slice(2)] === 'value' && i + 1 < args.length) rest.push(args[++i]);
+    }
+    if (!vmmGiven) rest.unshift('--vmm', 'full');
     const o = parseRunOptions('equiv', rest, io);
     if (o.help) {
       io.stdout(`usage: ${command.usage}\n`);

@@ -19,6 +19,12 @@ export interface Io {
 }
 
 export function nodeIo(): Io {
+  // A reader that stops early (`pglab run x.s | head`) closes the pipe: end quietly, never with a stack trace.
+  for (const s of [process.stdout, process.stderr]) {
+    if (s.listenerCount('error') === 0) {
+      s.on('error', (e: NodeJS.ErrnoException) => process.exit(e.code === 'EPIPE' ? (typeof process.exitCode === 'number' ? process.exitCode : 0) : 1));
+    }
+  }
   return {
     stdout: (t) => void process.stdout.write(t),
     stderr: (t) => void process.stderr.write(t),
@@ -137,7 +143,8 @@ export function parseDepth(s: string): number {
 
 export function readText(file: string, io: Io): string {
   try {
-    return io.readFile(file);
+    // A byte-order mark (Windows editors add one) is not part of the program or the JSON.
+    return io.readFile(file).replace(/^\uFEFF/, '');
   } catch (e) {
     const code = (e as { code?: string }).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : String((e as Error).message ?? e);

@@ -84,3 +84,22 @@ describe('workbench engine', () => {
     expect(e.events.some((x) => x.handled === 'interpreted')).toBe(true);
   });
 });
+
+describe('step to next trap under monitors', () => {
+  it('lands on the first trap after the current step, at any level', async () => {
+    const e = new Engine(noYield);
+    e.load(cfg({ monitor: 'full', depth: 2, q: 16384 }));
+    const seen: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const before = e.target!.steps;
+      await e.run(true);
+      const now = e.target!.steps;
+      seen.push(now);
+      expect(now).toBeGreaterThan(before);
+      // No trap happened strictly between the start and where it stopped.
+      expect(e.events.filter((x) => x.step > before && x.step < now)).toEqual([]);
+      expect(e.events.some((x) => x.step === now)).toBe(true);
+    }
+    expect(new Set(seen).size).toBe(4);
+  });
+});

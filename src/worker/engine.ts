@@ -214,6 +214,8 @@ export class Engine {
     const t = this.target!;
     const limit = maxSteps;
     const stopAt = limit > 0 ? t.steps + limit : Infinity;
+    const startStep = t.steps;
+    const startEvents = this.eventsDropped + this.events.length;
     this.state = 'running';
     this.message = untilTrap ? 'Running to the next trap...' : 'Running...';
     this.ipsSteps = 0;
@@ -246,11 +248,10 @@ export class Engine {
       this.sample();
       this.maxReached = Math.max(this.maxReached, t.steps);
       if (stop !== 'limit') {
-        // A monitor tower may stop a little after the trap: land exactly on it.
-        const e = this.events[this.events.length - 1];
-        if (stop === 'trap' && e && e.step < t.steps) {
-          this.travelTo(e.step);
-          this.maxReached = Math.max(this.maxReached, e.step);
+        // A monitor tower may stop some steps after the first trap: land exactly on it.
+        if (stop === 'trap') {
+          const first = this.events.find((e, i) => i + this.eventsDropped >= startEvents && e.step > startStep);
+          if (first && first.step < t.steps) this.travelTo(first.step);
         }
         this.note(stop);
         return;

@@ -297,7 +297,6 @@ function VariantToggles({ text, onText }: { text: string; onText(t: string): voi
 }
 
 export function IsaLab() {
-  useLiveClassification();
   const text = useLab((s) => s.isaText);
   const setLab = useLab((s) => s.set);
   const { result, busy, text: classifiedText, error } = useClassification();

@@ -50,7 +50,7 @@ function rows(t: Tower): Row[] {
   return out;
 }
 
-function Windows({ data, q }: { data: Row[]; q: number }) {
+function Windows({ data, q, zoom }: { data: Row[]; q: number; zoom: boolean }) {
   const ref = useRef<SVGSVGElement>(null);
   useEffect(() => {
     const W = 620;
@@ -58,7 +58,12 @@ function Windows({ data, q }: { data: Row[]; q: number }) {
     const svg = d3.select(ref.current!);
     svg.attr('viewBox', `0 0 ${W} ${(data.length + 1) * rowH + 30}`);
     svg.selectAll('*').remove();
-    const x = d3.scaleLinear().domain([0, q]).range([10, W - 10]);
+    // Zoomed, the axis covers the monitors' own areas (16 words each) at the bottom of real memory.
+    const x = d3
+      .scaleLinear()
+      .domain([0, zoom ? Math.min(q, 16 * data.length + 48) : q])
+      .range([10, W - 10])
+      .clamp(true);
     const g = svg.selectAll('g.win').data(data).join('g').attr('class', 'win').attr('data-level', (_d, i) => i);
     g.append('rect')
       .attr('class', (_d, i) => `win-rect level-${i % 9}`)
@@ -93,7 +98,7 @@ function Windows({ data, q }: { data: Row[]; q: number }) {
       .append('g')
       .attr('transform', `translate(0, ${y + rowH})`)
       .call(axis as never);
-  }, [data, q]);
+  }, [data, q, zoom]);
   return <svg ref={ref} className="windows" data-testid="rec-windows" />;
 }
 
@@ -161,6 +166,7 @@ export function RecursionView() {
   const [, tick] = useReducer((x: number) => x + 1, 0);
   const [points, setPoints] = useState<DepthPoint[]>([]);
   const [err, setErr] = useState<string | null>(null);
+  const [zoom, setZoom] = useState(false);
 
   const reset = () => {
     tower.current = null;
@@ -241,7 +247,12 @@ export function RecursionView() {
           </span>
         </div>
         {err && <div className="err">{err}</div>}
-        {t && <Windows data={data} q={data[0]?.size ?? w} />}
+        {t && (
+          <label className="inline">
+            <input type="checkbox" data-testid="rec-zoom" checked={zoom} onChange={(e) => setZoom(e.target.checked)} /> zoom to the monitors' areas at the bottom of real memory
+          </label>
+        )}
+        {t && <Windows data={data} q={data[0]?.size ?? w} zoom={zoom} />}
         {t && (
           <table className="psw-levels" data-testid="rec-psw">
             <thead>

@@ -3,7 +3,7 @@ import * as d3 from 'd3';
 import type { LevelInfo, Sample } from '../../worker/protocol';
 import { fmtInt } from '../format';
 import { NO_LEVELS, useRuntime } from '../session';
-import { useThrottled } from '../throttle';
+import { useThrottled, useWidth } from '../throttle';
 
 const SERIES = [
   { key: 'direct', label: 'direct (native)', cls: 's-direct' },
@@ -26,8 +26,18 @@ function rates(samples: Sample[]): { series: Pt[][]; levels: Pt[][] } {
     const b = samples[i];
     const ds = b.step - a.step;
     if (ds <= 0) continue;
-    SERIES.forEach((s, k) => series[k].push({ step: b.step, v: ((b[s.key] - a[s.key]) / ds) * 1000 }));
-    for (let k = 0; k < nLevels; k++) levels[k].push({ step: b.step, v: (((b.levels[k] ?? 0) - (a.levels[k] ?? 0)) / ds) * 1000 });
+    // A rate holds over its whole interval: start each series at the first sample, drawn as steps.
+    const first = series[0].length === 0;
+    SERIES.forEach((s, k) => {
+      const v = ((b[s.key] - a[s.key]) / ds) * 1000;
+      if (first) series[k].push({ step: a.step, v });
+      series[k].push({ step: b.step, v });
+    });
+    for (let k = 0; k < nLevels; k++) {
+      const v = (((b.levels[k] ?? 0) - (a.levels[k] ?? 0)) / ds) * 1000;
+      if (levels[k].length === 0) levels[k].push({ step: a.step, v });
+      levels[k].push({ step: b.step, v });
+    }
   }
   return { series, levels };
 }
@@ -38,12 +48,14 @@ export function RatioChart() {
   const running = useRuntime((s) => s.frame?.state === 'running');
   const samples = useThrottled(useRuntime((s) => s.samples), 100, running);
   const counters = useThrottled(useRuntime((s) => s.frame?.counters), 100, running);
+  const box = useRef<HTMLDivElement>(null);
+  const W = useWidth(box);
   useEffect(() => {
     const svg = d3.select(ref.current!);
-    const W = 560;
-    const H = 230;
+    const H = 220;
     const m = { l: 52, r: 16, t: 12, b: 34 };
-    svg.attr('viewBox', `0 0 ${W} ${H}`);
+    svg.attr('viewBox', `0 0 ${W} ${H}`).attr('width', W).attr('height', H);
+    svg.selectAll('g.plot').remove();
     const { series, levels } = rates(samples);
     const maxStep = Math.max(1, samples[samples.length - 1]?.step ?? 1);
     const x = d3.scaleLinear().domain([samples[0]?.step ?? 0, maxStep]).range([m.l, W - m.r]);
@@ -52,7 +64,7 @@ export function RatioChart() {
       .line<Pt>()
       .x((p) => x(p.step))
       .y((p) => y(Math.max(0.01, p.v)))
-      .curve(d3.curveMonotoneX);
+      .curve(d3.curveStepBefore);
     let g = svg.select<SVGGElement>('g.plot');
     if (g.empty()) {
       g = svg.append('g').attr('class', 'plot');
@@ -64,7 +76,7 @@ export function RatioChart() {
     }
     g.select<SVGGElement>('g.axis.x')
       .attr('transform', `translate(0, ${H - m.b})`)
-      .call(d3.axisBottom(x).ticks(6).tickFormat(d3.format('~s')));
+      .call(d3.axisBottom(x).ticks(Math.max(2, Math.floor(W / 90))).tickFormat((v) => d3.format('~s')(Math.round(Number(v)))));
     g.select<SVGGElement>('g.axis.y')
       .attr('transform', `translate(${m.l}, 0)`)
       .call(d3.axisLeft(y).tickValues([0.01, 0.1, 1, 10, 100, 1000]).tickFormat(d3.format('~g')));
@@ -78,10 +90,10 @@ export function RatioChart() {
       .join('path')
       .attr('class', (d) => `series ${d.cls}`)
       .attr('d', (d) => (d.pts.length ? line(d.pts) : null));
-  }, [samples]);
+  }, [samples, W]);
   const nLevels = samples.reduce((mx, s) => Math.max(mx, s.levels.length), 0);
   return (
-    <div className="chart" data-testid="chart">
+    <div className="chart" data-testid="chart" ref={box}>
       <div className="legend">
         {SERIES.map((s) => (
           <span key={s.key} className={`legend-item ${s.cls}`}>
@@ -105,12 +117,15 @@ export function DepthChart() {
   const running = useRuntime((s) => s.frame?.state === 'running');
   const levels = useThrottled(useRuntime((s) => s.frame?.levels ?? NO_LEVELS), 250, running);
   const vms = useMemo(() => levels.filter((l: LevelInfo) => l.level >= 1), [levels]);
+  const box = useRef<HTMLDivElement>(null);
+  const W = useWidth(box);
   useEffect(() => {
-    const svg = d3.select(ref.current!);
-    const W = 560;
-    const H = 180;
+    if (!ref.current) return;
+    const svg = d3.select(ref.current);
+    const H = 170;
     const m = { l: 52, r: 16, t: 14, b: 34 };
-    svg.attr('viewBox', `0 0 ${W} ${H}`);
+    svg.attr('viewBox', `0 0 ${W} ${H}`).attr('width', W).attr('height', H);
+    svg.selectAll('g.plot').remove();
     const data = vms.map((l) => ({ depth: l.level, traps: l.stats.traps, interp: l.stats.interpreted, refl: l.stats.reflected }));
     const x = d3.scaleBand<number>().domain(data.map((d) => d.depth)).range([m.l, W - m.r]).padding(0.3);
     const maxV = Math.max(10, ...data.map((d) => d.traps));
@@ -135,10 +150,9 @@ export function DepthChart() {
       .attr('width', x.bandwidth())
       .attr('y', (d) => y(Math.max(1, d.traps)))
       .attr('height', (d) => H - m.b - y(Math.max(1, d.traps)));
-  }, [vms]);
-  if (vms.length < 1) return null;
+  }, [vms, W]);
   return (
-    <div className="chart" data-testid="depthchart">
+    <div className="chart" data-testid="depthchart" ref={box} style={vms.length < 1 ? { display: 'none' } : undefined}>
       <div className="legend">
         <span className="legend-item">Trap cost against depth: traps each monitor handles (log scale)</span>
       </div>

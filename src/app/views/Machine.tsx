@@ -1,4 +1,5 @@
-import { useMemo } from 'react';
+import { useMemo, useRef } from 'react';
+import { useWidth } from '../throttle';
 import * as d3 from 'd3';
 import { fmtInt, hex, modeName } from '../format';
 import { NO_LEVELS, useRuntime } from '../session';
@@ -66,16 +67,18 @@ export function Registers() {
  */
 export function MemoryMap() {
   const levels = useRuntime((s) => s.frame?.levels ?? NO_LEVELS);
-  const W = 560;
-  const bandH = 26;
-  const gap = 34;
-  const left = 92;
-  const right = 14;
-  const H = Math.max(1, levels.length) * (bandH + gap) + 4;
-  const x = useMemo(() => d3.scaleLinear().range([left, W - right]), []);
-  if (levels.length === 0) return <div className="empty">No program loaded.</div>;
+  const box = useRef<HTMLDivElement>(null);
+  const W = useWidth(box);
+  const bandH = 28;
+  const gap = 40;
+  const left = 78;
+  const right = 12;
+  const H = Math.max(1, levels.length) * (bandH + gap) + 6;
+  const x = useMemo(() => d3.scaleLinear().range([left, W - right]), [W]);
   return (
-    <svg className="memmap" viewBox={`0 0 ${W} ${H}`} role="img" aria-label="Relocation bounds: each level's window inside its parent's" data-testid="memmap">
+    <div ref={box} className="memmap-box">
+      {levels.length === 0 ? <div className="empty">No program loaded.</div> : (
+    <svg className="memmap" width={W} height={H} viewBox={`0 0 ${W} ${H}`} role="img" aria-label="Relocation bounds: each level's window inside its parent's" data-testid="memmap">
       {levels.map((lv, i) => {
         const y = i * (bandH + gap) + 16;
         const sx = x.copy().domain([0, lv.size]);
@@ -113,7 +116,7 @@ export function MemoryMap() {
             </text>
             {i === levels.length - 1 &&
               ticks.map((t) => (
-                <text key={t} x={sx(t)} y={y + bandH + 14} className="band-axis">
+                <text key={t} x={sx(t)} y={y + bandH + 15} className="band-axis">
                   {d3.format('~s')(t)}
                 </text>
               ))}
@@ -121,6 +124,8 @@ export function MemoryMap() {
         );
       })}
     </svg>
+      )}
+    </div>
   );
 }
 

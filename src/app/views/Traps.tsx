@@ -1,6 +1,11 @@
 import { useEffect, useRef } from 'react';
 import type { TrapEvent } from '../../worker/protocol';
-import { causeName, fmtInt, modeName } from '../format';
+import { causeName, fmtInt, hex, modeName } from '../format';
+
+/** The detail as the reader wants it: an instruction word in hex, an address or number in decimal. */
+const SHORT: Record<number, string> = { 1: 'PRIV', 2: 'MEM', 3: 'ILL', 4: 'SVC', 5: 'ARITH' };
+
+export const detailText = (e: TrapEvent): string => (e.cause === 1 || e.cause === 3 ? hex(e.detail) : String(e.detail));
 import { actions, useRuntime } from '../session';
 import { useThrottled } from '../throttle';
 
@@ -74,12 +79,24 @@ export function TrapFlow() {
       </div>
     );
   }
+  const sameStep = events.filter((x) => x.step === e.step).slice(-8);
   return (
     <div className="trapflow" key={`${e.step}-${tick}`} data-testid="trapflow">
       <div className="tf-title">
         <span className={`cause-chip cause-${e.cause}`}>{causeName(e.cause)}</span> at step <b>{fmtInt(e.step)}</b>
-        {e.level > 0 && <> · level {e.level}</>} · <code>{e.what}</code> · detail <b>{e.detail}</b>
+        {e.level > 0 && <> · monitor {e.level}</>} · <code>{e.what}</code> · detail <b>{detailText(e)}</b>
       </div>
+      {sameStep.length > 1 && (
+        <div className="tf-same">
+          <span className="muted small">{sameStep.length} dispatcher entries at this step:</span>
+          {sameStep.map((x, i) => (
+            <button type="button" key={i} className={`tf-same-btn${x === e ? ' on' : ''}`} onClick={() => useRuntime.setState({ selectedEvent: x, animTick: tick + 1 })}>
+              {x.level > 0 ? `M${x.level} ` : ''}
+              {x.what} · {x.handled}
+            </button>
+          ))}
+        </div>
+      )}
       <div className="tf-grid">
         <Psw label="old PSW" psw={e.old} where="→ E[0..3]" />
         <div className="tf-arrow" aria-hidden="true">
@@ -87,7 +104,9 @@ export function TrapFlow() {
             <path d="M4 20 H50 M42 12 L52 20 L42 28" />
           </svg>
           <div className="tf-ce">
-            E[4]={e.cause} E[5]={e.detail}
+            E[4]={e.cause}
+            <br />
+            E[5]={detailText(e)}
           </div>
         </div>
         <Psw label="new PSW" psw={e.new} where="← E[8..11]" />
@@ -142,9 +161,11 @@ export function TrapLog() {
               <td className="num">{fmtInt(e.step)}</td>
               <td className="num">{e.level}</td>
               <td>
-                <span className={`cause-chip cause-${e.cause}`}>{causeName(e.cause)}</span>
+                <span className={`cause-chip cause-${e.cause}`} title={causeName(e.cause)}>
+                  {SHORT[e.cause] ?? causeName(e.cause)}
+                </span>
               </td>
-              <td className="num">{e.detail}</td>
+              <td className="num">{detailText(e)}</td>
               <td>
                 <code>{e.what}</code>
               </td>

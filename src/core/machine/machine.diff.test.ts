@@ -442,6 +442,8 @@ const hotArb = fc.record({
   user: fc.boolean(),
   startL: fc.constantFrom(0, K),
   cut: fc.integer({ min: CODE - K, max: CODE + 100 }),
+  // Before some run calls the caller (a monitor would) moves the end of the window, keeping l.
+  rebound: fc.array(fc.option(fc.integer({ min: CODE - K, max: Q }), { freq: 2 }), { minLength: 12, maxLength: 12 }),
   regs: fc.array(fc.integer({ min: -4, max: Q }), { minLength: 16, maxLength: 16 }),
   chunks: fc.array(fc.oneof(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 600 })), { minLength: 1, maxLength: 12 }),
   flags: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 3 }),
@@ -507,6 +509,12 @@ describe('compiled blocks agree with the reference', () => {
         for (let i = 0; i < h.chunks.length; i++) {
           const n = h.chunks[i];
           const flags = h.flags[i % h.flags.length];
+          const nb = h.rebound[i];
+          if (nb !== null) {
+            m.setPSW({ ...m.psw, b: nb });
+            plain.setPSW({ ...plain.psw, b: nb });
+            ref.b = nb;
+          }
           const got = m.run(n, flags);
           const want = refRun(ref, presetIsa(h.preset), n, flags, null);
           const where = `run #${i} (${n} steps, flags ${flags})`;

@@ -46,4 +46,19 @@ describe('lessons', () => {
     const dead = SOLUTIONS.machine.wrong + 'never:  RETU never\n';
     expect(lessonById('machine')!.check(dead).passed).toBe(false);
   });
+
+  it('explains a run that halts bare but loops under the monitor (stopped by the step limit)', () => {
+    const src = `        .org 8
+        .word 0, handler, 0, 16384
+        .org 16
+start:  RETU user
+user:   GETMODE r1      ; bare: a user-mode trap; full monitor on pdp10: interpreted as supervisor code
+        JMP user
+handler:
+        HALT
+`;
+    const r = lessonById('hybrid')!.check(src);
+    expect(r.passed).toBe(true);
+    expect(r.items[0].text).toMatch(/stopped after 100,000 instructions without halting/);
+  });
 });

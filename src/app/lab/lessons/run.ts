@@ -114,6 +114,9 @@ export function towerRun(
 export function describeDivergence(r: EquivResult): string {
   const d = r.divergence;
   if (!d) return 'equivalent';
+  if (d.field === 'status' && d.virtual === 'limit') {
+    return `status: the bare machine halts, but under the monitor the run was stopped after ${LESSON_MAX_STEPS.toLocaleString('en')} instructions without halting`;
+  }
   const show = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : String(v));
   return `${d.field}: bare ${show(d.native)}, virtual ${show(d.virtual)}`;
 }

@@ -1,0 +1,17 @@
+import { chromium } from 'playwright-core';
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox','--disable-gpu'] });
+const p = await b.newPage({ viewport: { width: 1600, height: 1000 }, colorScheme: 'dark' });
+p.on('console', m => { if (m.type() === 'error' || m.type() === 'warning') console.log('console:', m.type(), m.text().slice(0, 200)); });
+await p.goto('http://127.0.0.1:4173');
+await p.evaluate(() => localStorage.clear()); await p.reload();
+await p.waitForFunction(() => window.__pglab && window.__pglabEditor);
+await p.getByLabel('Example', { exact: true }).selectOption('x86-getr.s');
+await p.waitForTimeout(500);
+await p.evaluate(() => window.__pglabEditor.revealLineInCenter(96));
+await p.waitForTimeout(300);
+const tok = p.locator('.monaco-editor .view-line span', { hasText: /^GETMODE$/ }).first();
+await tok.hover();
+await p.waitForTimeout(1500);
+console.log('hover html:', await p.evaluate(() => [...document.querySelectorAll('[class*=hover]')].map(e => e.className + ':' + e.textContent.slice(0, 300)).join('\n')));
+await p.screenshot({ path: '/tmp/hover.png' });
+await b.close();
