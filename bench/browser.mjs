@@ -3,10 +3,11 @@
 // Run does it with the UI pulling frames), the same loop with `pglab run` in Node, and the UI's frames per
 // second while the machine runs at full speed with every view open. Prints one JSON object.
 //
-// Usage: node bench/browser.mjs [--url http://127.0.0.1:4173] [--no-build]
+// Usage: node bench/browser.mjs [--url http://127.0.0.1:4173] [--no-build] [--screenshot docs/screenshot.png]
 // Without --url it builds the app (unless dist/ exists and --no-build) and starts `vite preview` itself.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -47,13 +48,13 @@ async function waitFor(url, ms) {
 }
 
 function nodeRun() {
-  // `pglab run` on the same loop, timed from outside (includes Node start-up, ~0.1 s) and from its step count.
-  const file = path.join(root, 'bench', '.browser-loop.s');
-  spawnSync(process.execPath, ['-e', `require('fs').writeFileSync(${JSON.stringify(file)}, ${JSON.stringify(LOOP)})`]);
+  // `pglab run` on the same loop, timed from outside (so it includes Node's start-up, ~0.1 s).
+  const file = path.join(os.tmpdir(), `pglab-bench-${process.pid}.s`);
+  writeFileSync(file, LOOP);
   const t0 = process.hrtime.bigint();
   const r = spawnSync(process.execPath, [path.join(root, 'bin/pglab.mjs'), 'run', file, '--json', '--max-steps', '1000000000'], { encoding: 'utf8' });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  spawnSync(process.execPath, ['-e', `require('fs').rmSync(${JSON.stringify(file)}, {force: true})`]);
+  rmSync(file, { force: true });
   try {
     const j = JSON.parse(r.stdout);
     return { steps: j.steps, ms: Math.round(ms), ips: Math.round((j.steps / ms) * 1000) };
@@ -175,12 +176,35 @@ try {
   out.ui = { fps: Math.round(fps.fps * 10) / 10, worstFrameMs: Math.round(fps.worstFrameMs), pauseMs: Math.round(pauseMs), stepsWhileMeasuring: fps.steps };
 } finally {
   await browser.close();
-  if (server) {
-    try {
-      process.kill(-server.pid);
-    } catch {
-      server.kill();
-    }
+}
+// --screenshot FILE: the workbench as in docs/screenshot.png (kernel.s under a full VMM, back at an SVC).
+const shot = opt('--screenshot');
+if (shot) {
+  const b2 = await chromium.launch({ executablePath: browserPath(), args: ['--no-sandbox', '--disable-gpu'] });
+  try {
+    const p = await b2.newPage({ viewport: { width: 1920, height: 1080 }, colorScheme: 'dark' });
+    await p.goto(url);
+    await p.evaluate(() => localStorage.clear());
+    await p.reload();
+    await p.waitForFunction(() => window.__pglab && window.__pglabEditor);
+    await p.getByLabel('Example', { exact: true }).selectOption('kernel.s');
+    await p.getByLabel('Monitor', { exact: true }).selectOption('full');
+    await p.getByRole('button', { name: 'Run', exact: true }).click();
+    await p.waitForFunction(() => document.querySelector('[data-testid=state]')?.textContent === 'halted');
+    const rows = p.getByTestId('traplog').locator('tbody tr', { hasText: 'SVC' });
+    await rows.nth(Math.max(0, (await rows.count()) - 2)).click();
+    await p.waitForTimeout(1500);
+    await p.screenshot({ path: shot });
+    out.screenshot = shot;
+  } finally {
+    await b2.close();
+  }
+}
+if (server) {
+  try {
+    process.kill(-server.pid);
+  } catch {
+    server.kill();
   }
 }
 out.node = nodeRun();

@@ -1,7 +1,7 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { Editor } from './Editor';
 import { Controls, Settings, useShortcuts } from './Toolbar';
-import { load, startWorker, useRuntime } from './session';
+import { configKey, currentConfig, load, startWorker, useRuntime } from './session';
 import { useSettings } from './store';
 import { useDark } from './theme';
 import { DepthChart, RatioChart } from './views/Chart';
@@ -33,9 +33,12 @@ function StatusBar() {
   const notice = useRuntime((s) => s.notice);
   const message = useRuntime((s) => s.frame?.message ?? 'Loading…');
   const errors = useRuntime((s) => s.asm?.errors.length ?? 0);
+  const loadedKey = useRuntime((s) => s.loadedKey);
+  const edited = useSettings((s) => loadedKey !== '' && configKey(currentConfig()) !== loadedKey && s.source !== undefined);
   return (
     <div className="statusbar" role="status" data-testid="status">
       {notice ? <span className={`notice ${notice.kind}`}>{notice.text}</span> : <span>{message}</span>}
+      {edited && errors === 0 && <span className="edited">edited · Run or Step reassembles and reboots</span>}
       {errors > 0 && <span className="errcount">{errors} assembly error{errors > 1 ? 's' : ''}</span>}
     </div>
   );

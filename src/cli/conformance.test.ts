@@ -361,6 +361,15 @@ describe('§2 addressing and the bounds check', () => {
     expect((await run(s2, ...Q)).console).toBe(frame(1, -7, 2000, 100, 2, -7));
   });
 
+  it('a window that starts past the end of memory, or straddles it', async () => {
+    const src = kernel('LPSW [p0]\np0: .word 1, 0, 5000, 10');
+    expect((await run(src, ...Q)).console).toBe(frame(1, 0, 5000, 10, 2, 0));
+    const s2 = kernel('LPSW [p0]\np0: .word 0, 0, 4090, 100', '.org 4090\nLD r1, [5]\nLD r1, [6]');
+    expect((await run(s2, ...Q)).console).toBe(frame(0, 1, 4090, 100, 2, 6));
+    const s3 = kernel('LPSW [p0]\np0: .word 1, 3, -3, 100', '.org 0\nLD r1, [r0+3]\nLD r1, [r0+2]');
+    expect((await run(s3, ...Q)).console).toBe(frame(1, 4, -3, 100, 2, 2));
+  });
+
   it('LPSW with M = 5 means user mode; OUT port 0 masks to 16 bits', async () => {
     const src = kernel('LPSW [p0]\np0: .word 5, 0, 2000, 100', '.org 2000\nGETMODE r1');
     expect((await run(src, ...Q)).console).toBe(frame(1, 0, 2000, 100, 1, enc(0x22, 1)));
@@ -1221,5 +1230,37 @@ describe('more: every operand shape of an ISA file', () => {
     expect(d.code).toBe(0);
     for (const l of lines) expect(d.out).toContain(l.replace('0x1234', String(0x1234)).split(' ')[0]);
     expect((await run(d.out, '--isa', f)).regs).toEqual(j.regs);
+  });
+});
+
+describe('more: hostile ISA files', () => {
+  it('a deeply nested or very long effect is bad input (exit 2), not an internal error', async () => {
+    const eff = ['ra = ' + '('.repeat(5000) + '1' + ')'.repeat(5000) + ';', 'ra = ' + '-'.repeat(20000) + '1;', 'ra = ' + '1 + '.repeat(100000) + '1;'];
+    for (const e of eff) {
+      const f = file(JSON.stringify({ name: 'd', base: 'pg1', instructions: [{ mnemonic: 'DEEP', opcode: 48, operands: 'ra', privileged: false, effect: e }] }), '.json');
+      const r = await cli('asm', file('NOP\n'), '--isa', f);
+      expect(r.code).toBe(2);
+      expect(r.err).not.toMatch(/internal error|\n\s+at /);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+    }
+    const g = file('['.repeat(100000) + ']'.repeat(100000), '.json');
+    const r = await cli('check', '--isa', g);
+    expect(r.code).toBe(2);
+    expect(r.err).not.toMatch(/internal error|\n\s+at /);
+  });
+});
+
+describe('more: a binary file as FILE.s', () => {
+  it('gives plain FILE:LINE:COL messages with control characters named, exit 2', async () => {
+    const p = path.join(dir, 'binary.s');
+    writeFileSync(p, Buffer.from(Array.from({ length: 512 }, (_, i) => i % 256)));
+    const r = await cli('run', p);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    for (const l of r.err.trim().split('\n')) {
+      expect(l.startsWith(`${p}:`)).toBe(true);
+      expect(l).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+    }
+    expect(r.err).toMatch(/:1:1: unexpected character U\+0000/);
   });
 });

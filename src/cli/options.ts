@@ -161,7 +161,14 @@ export function loadIsa(spec: string | undefined, io: Io): Isa {
     throw new CliError(`unknown ISA preset '${spec}'${close ? ` (did you mean ${close}?)` : ''}; presets are ${PRESET_NAMES.join(', ')}, or give an ISA file F.json`);
   }
   const text = readText(spec, io);
-  const r = parseIsaFile(text, spec);
+  let r: ReturnType<typeof parseIsaFile>;
+  try {
+    r = parseIsaFile(text, spec);
+  } catch (e) {
+    // An effect nested hundreds deep (or a chain of 100,000 terms) exhausts the stack: bad input, not a crash.
+    if (e instanceof RangeError) throw new CliError(`${spec}: an effect is too deeply nested or too long to read (${e.message})`);
+    throw e;
+  }
   if (!r.ok) {
     io.stderr(formatIsaErrors(spec, r.errors) + '\n');
     throw new CliError('');

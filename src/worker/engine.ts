@@ -40,6 +40,8 @@ export class Engine {
   /** Events dropped from the front of `events` (the log keeps the newest MAX_EVENTS). */
   private eventsDropped = 0;
   samples: Sample[] = [];
+  /** Guest steps between chart samples; doubles each time the samples are thinned. */
+  private sampleEvery = 16;
   private breakpoints: number[] = [];
   private runToken = 0;
   private chunk = 200_000;
@@ -99,6 +101,7 @@ export class Engine {
     this.events = [];
     this.eventsDropped = 0;
     this.samples = [];
+    this.sampleEvery = 16;
     this.maxReached = 0;
     this.checkpoints = [];
     this.maxCheckpoints = Math.max(8, Math.min(256, Math.floor(CHECKPOINT_BUDGET / t.snapshotBytes())));
@@ -152,6 +155,7 @@ export class Engine {
     if (this.samples.length > MAX_SAMPLES) {
       this.samples = this.samples.filter((_, i) => i % 2 === 0 || i === this.samples.length - 1);
       for (const cp of this.checkpoints) cp.samples = Math.min(cp.samples, this.samples.length);
+      this.sampleEvery *= 2;
       this.epoch++;
     }
   }
@@ -226,7 +230,8 @@ export class Engine {
       const s0 = t.steps;
       let stop: RunStop = 'limit';
       do {
-        const n = Math.min(this.chunk, stopAt - t.steps);
+        const lastSample = this.samples[this.samples.length - 1]?.step ?? 0;
+        const n = Math.min(this.chunk, stopAt - t.steps, Math.max(1, lastSample + this.sampleEvery - t.steps));
         if (n <= 0) break;
         const c0 = performance.now();
         // Breakpoints are skipped for the first instruction so that Run from a breakpoint moves on.
@@ -235,6 +240,7 @@ export class Engine {
         // Aim for ~1 ms per call so the slice deadline is met closely.
         if (stop === 'limit' && t.steps - s0 > 0) this.chunk = Math.max(1000, Math.min(20_000_000, Math.round(this.chunk * (dt < 0.5 ? 2 : dt > 2 ? 0.5 : 1))));
         this.maybeCheckpoint();
+        if (t.steps - lastSample >= this.sampleEvery) this.sample();
       } while (stop === 'limit' && performance.now() - t0 < SLICE_MS && t.steps < stopAt);
       const dt = performance.now() - t0;
       this.ipsSteps += t.steps - s0;
@@ -281,7 +287,8 @@ export class Engine {
     // Keep the log up to the checkpoint; replay rebuilds the rest exactly.
     const keep = Math.max(0, cp.events - this.eventsDropped);
     if (keep < this.events.length) this.events.length = keep;
-    this.samples = this.samples.filter((s) => s.step <= cp.steps);
+    // Chart samples up to the goal stay true (replay is deterministic); only later ones go.
+    this.samples = this.samples.filter((s) => s.step <= goal);
     let left = goal - t.steps;
     let stop: RunStop = 'limit';
     while (left > 0) {

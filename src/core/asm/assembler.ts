@@ -147,7 +147,10 @@ function lex(s: string): Tok[] {
       i++;
       toks.push({ kind: 'punct', text: c, start, end: i });
     } else {
-      throw new AsmFail(start, start + 1, `unexpected character '${c}'`);
+      // Control and invisible characters (a binary file, a stray BOM) are named by code point, not printed raw.
+      const ch = String.fromCodePoint(s.codePointAt(start)!);
+      const shown = /^[\p{C}\p{Z}]$/u.test(ch) ? `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}` : `'${ch}'`;
+      throw new AsmFail(start, start + ch.length, `unexpected character ${shown}`);
     }
   }
   return toks;
