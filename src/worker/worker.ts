@@ -18,6 +18,20 @@ const yieldNow = (): Promise<void> =>
 
 const engine = new Engine(yieldNow);
 
+/** A bug must not leave the page waiting on a worker that silently stopped: report it as the machine's state. */
+function guard<A extends unknown[], R>(f: (...a: A) => R | Promise<R>): (...a: A) => Promise<R> {
+  return async (...a: A): Promise<R> => {
+    try {
+      return await f(...a);
+    } catch (e) {
+      engine.state = 'error';
+      engine.message = `Internal error: ${e instanceof Error ? e.message : String(e)}`;
+      engine.epoch++;
+      throw e;
+    }
+  };
+}
+
 const api: WorkerApi = {
   async load(cfg: SessionConfig) {
     return engine.load(cfg);
@@ -27,26 +41,18 @@ const api: WorkerApi = {
   },
   async run(maxSteps: number) {
     // Not awaited: the call returns at once and the page watches progress through frames.
-    void engine.run(false, maxSteps);
+    void guard(() => engine.run(false, maxSteps))().catch(() => undefined);
   },
   async pause() {
     engine.pause();
   },
-  async step(n: number) {
-    engine.step(n);
-  },
+  step: guard((n: number) => engine.step(n)),
   async stepToTrap() {
-    void engine.run(true, 0);
+    void guard(() => engine.run(true, 0))().catch(() => undefined);
   },
-  async stepBack(n: number) {
-    engine.stepBack(n);
-  },
-  async backToTrap() {
-    engine.backToTrap();
-  },
-  async travelTo(step: number) {
-    engine.travelTo(step);
-  },
+  stepBack: guard((n: number) => engine.stepBack(n)),
+  backToTrap: guard(() => engine.backToTrap()),
+  travelTo: guard((step: number) => engine.travelTo(step)),
   async setBreakpoints(addrs: number[]) {
     engine.setBreakpoints(addrs);
   },

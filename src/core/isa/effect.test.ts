@@ -140,3 +140,19 @@ describe('effect language: interpreter', () => {
     expect(run('ra = 5; rb = rb + 1;', {}, 0, 3, 3).s.regs[3]).toBe(6);
   });
 });
+
+describe('hostile effects', () => {
+  it('refuses deep nesting and huge effects with a message, not a stack overflow', () => {
+    const deep = parseEffect(`ra = ${'('.repeat(700)}1${')'.repeat(700)};`);
+    expect(deep.ok).toBe(false);
+    if (!deep.ok) expect(deep.error.message).toMatch(/nested too deeply/);
+    const ifs = parseEffect('if (1) { '.repeat(100) + 'ra = 1;' + ' }'.repeat(100));
+    expect(!ifs.ok && ifs.error.message).toMatch(/nested too deeply/);
+    const minus = parseEffect(`ra = ${'- '.repeat(20000)}1;`);
+    expect(!minus.ok && minus.error.message).toMatch(/too long|nested too deeply/);
+    const long = parseEffect(`ra = ${'1 + '.repeat(100000)}1;`);
+    expect(!long.ok && long.error.message).toMatch(/too long/);
+    const fine = parseEffect(`ra = ${'('.repeat(30)}1${')'.repeat(30)} + ${'1 + '.repeat(1000)}1;`);
+    expect(fine.ok).toBe(true);
+  });
+});

@@ -165,9 +165,31 @@ const LEVELS: readonly (readonly BinaryOp[])[] = [
   ['*', '/', '%'],
 ];
 
+/**
+ * Effects are one-line instructions; these bounds keep the parser, the compiler and the evaluator (all
+ * recursive) far from the JavaScript stack limit, so a hostile file gets a message instead of a crash.
+ */
+export const MAX_EFFECT_TOKENS = 4000;
+export const MAX_NESTING = 64;
+
 class Parser {
   private i = 0;
-  constructor(private readonly toks: Token[]) {}
+  private depth = 0;
+  constructor(private readonly toks: Token[]) {
+    if (toks.length > MAX_EFFECT_TOKENS) {
+      throw new EffectSyntaxError(toks[MAX_EFFECT_TOKENS].pos, `the effect is too long (more than ${MAX_EFFECT_TOKENS} tokens)`);
+    }
+  }
+
+  /** Enters one level of nesting (a block, parentheses, mem[...], a unary operator). */
+  private nest<T>(f: () => T): T {
+    if (++this.depth > MAX_NESTING) throw new EffectSyntaxError(this.t.pos, `nested too deeply (more than ${MAX_NESTING} levels)`);
+    try {
+      return f();
+    } finally {
+      this.depth--;
+    }
+  }
 
   private get t(): Token {
     return this.toks[this.i];
@@ -196,6 +218,10 @@ class Parser {
   }
 
   private block(what: string): Stmt[] {
+    return this.nest(() => this.blockBody(what));
+  }
+
+  private blockBody(what: string): Stmt[] {
     this.expect('{', what);
     const out: Stmt[] = [];
     while (!this.isPunct('}')) {
@@ -293,7 +319,7 @@ class Parser {
     const t = this.t;
     if (t.kind === 'punct' && (t.text === '-' || t.text === '!')) {
       this.i++;
-      const arg = this.unary();
+      const arg = this.nest(() => this.unary());
       if (t.text === '-' && arg.k === 'num') return { k: 'num', value: -arg.value | 0, pos: t.pos };
       return { k: 'unary', op: t.text, arg, pos: t.pos };
     }
@@ -308,7 +334,7 @@ class Parser {
     }
     if (t.kind === 'punct' && t.text === '(') {
       this.i++;
-      const e = this.expr();
+      const e = this.nest(() => this.expr());
       this.expect(')', 'to close the parenthesis');
       return e;
     }
@@ -316,7 +342,7 @@ class Parser {
       this.i++;
       if (t.text === 'mem') {
         this.expect('[', "after 'mem'");
-        const addr = this.expr();
+        const addr = this.nest(() => this.expr());
         this.expect(']', 'after the address');
         return { k: 'mem', addr, pos: t.pos };
       }

@@ -106,3 +106,14 @@ describe('ISA files', () => {
     }
   });
 });
+
+describe('ISA file names and missing effects', () => {
+  it('names an unnamed ISA after its file, and refuses an instruction with no effect', () => {
+    const r = parseIsaFile('{"base": "pg1"}', '/tmp/labs/my-isa.json');
+    expect(r.ok && r.isa.name).toBe('my-isa');
+    const bad = parseIsaFile('{"base": "pg1", "instructions": [{"mnemonic": "FOO", "opcode": 48, "operands": ""}]}');
+    expect(!bad.ok && bad.errors[0].message).toMatch(/FOO.*effect is missing/);
+    const nop = parseIsaFile('{"base": "pg1", "instructions": [{"mnemonic": "FOO", "opcode": 48, "operands": "", "effect": ""}]}');
+    expect(nop.ok).toBe(true);
+  });
+});

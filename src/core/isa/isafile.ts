@@ -211,7 +211,8 @@ export function parseIsaFile(text: string, fileName = 'isa'): IsaFileResult {
     if (!TOP_KEYS.includes(e.key)) err(e.key, e.keyAt, `unknown field "${e.key}" (an ISA file has ${TOP_KEYS.slice(0, 4).join(', ')})`);
   }
 
-  let name = fileName;
+  // Unnamed ISAs take the file's name without folders or extension, as users see it in their file manager.
+  let name = fileName.replace(/^.*[\\/]/, '').replace(/\.json$/i, '') || 'isa';
   const nameNode = field(root, 'name');
   if (nameNode) {
     if (nameNode.t === 'string' && nameNode.value.trim() !== '') name = nameNode.value;
@@ -317,7 +318,8 @@ export function parseIsaFile(text: string, fileName = 'isa'): IsaFileResult {
     const efNode = field(node, 'effect');
     let source = '';
     let program = null;
-    if (efNode && efNode.t !== 'string') err(`${path}.effect`, efNode.at, `${who}: effect must be a string of statements`);
+    if (!efNode) err(path, node.at, `${who}: effect is missing (write "effect": "" for an instruction that does nothing)`);
+    else if (efNode.t !== 'string') err(`${path}.effect`, efNode.at, `${who}: effect must be a string of statements`);
     else {
       source = efNode?.t === 'string' ? efNode.value : '';
       // Place of an effect offset in the file: the character's own place, or the closing quote at the end.

@@ -455,7 +455,7 @@ const K = 16; // the handler toggles l between 0 and K; the window b = Q - K cov
 const BODY_OPS = ['NOP', 'LI', 'LUI', 'ORI', 'MOV', 'ADD', 'SUB', 'MUL', 'DIV', 'MOD', 'AND', 'OR', 'XOR', 'SHL', 'SHR', 'ADDI',
   'LD', 'ST', 'SVC', 'JMP', 'JAL'];
 
-function word(mn: string, ra: number, rb: number, imm: number): number {
+function word(mn: string, ra: number, rb = 0, imm = 0): number {
   const d = PG1.byMnemonic.get(mn)!;
   const f = usesField(d.operands);
   return encode(d.op, f.ra ? ra : 0, f.rb ? rb : 0, f.imm ? imm : 0);

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { presetIsa, PRESET_NAMES } from '../isa/isa';
+import { makeIsa, presetIsa, PRESET_NAMES } from '../isa/isa';
 import { encode } from '../isa/table';
 import { ConsoleDevices } from './devices';
 import { Machine, RunFlag, Stop } from './machine';
@@ -138,6 +138,52 @@ describe('location independence of innocuous code (§2; what the monitors rely o
       { numRuns: 400 },
     );
   }, 60_000);
+});
+
+describe('isolation in user mode (§2: every reference is relocated)', () => {
+  const anyWord = fc.oneof(
+    { weight: 6, arbitrary: fc.tuple(fc.constantFrom(...PG1.instructions.map((d) => d.op)), fc.nat(4), fc.nat(4), fc.integer({ min: -8, max: 140 })).map(([o, a, b, i]) => encode(o, a, b, i)) },
+    { weight: 1, arbitrary: fc.integer({ min: MIN32, max: MAX32 }) },
+  );
+  const isolationCase = fc.record({
+    preset: fc.constantFrom(...PRESET_NAMES),
+    l: fc.integer({ min: 0, max: 200 }),
+    b: fc.integer({ min: 1, max: 56 }),
+    words: fc.array(anyWord, { minLength: 256, maxLength: 256 }),
+    regs: fc.array(fc.integer({ min: -8, max: 300 }), { minLength: 16, maxLength: 16 }),
+    pc: fc.nat(60),
+  });
+
+  it('a user program on any preset reads and writes only its window until it traps', () => {
+    fc.assert(
+      fc.property(isolationCase, (c) => {
+        const m = new Machine({ q: 256, isa: presetIsa(c.preset), dev: new ConsoleDevices('12 ab') });
+        m.boot();
+        m.mem.set(c.words);
+        m.regs.set(c.regs);
+        m.setPSW({ mode: 1, pc: c.pc, l: c.l, b: c.b });
+        const outside: [number, number][] = [];
+        m.onAccess = (k, pa) => {
+          if (k === 3 ? pa > 5 : pa < c.l || pa >= c.l + c.b) outside.push([k, pa]);
+        };
+        m.run(500, RunFlag.EXIT_ON_TRAP);
+        expect(outside).toEqual([]);
+        expect(m.console).toBe('');
+      }),
+      { numRuns: 300 },
+    );
+  }, 60_000);
+
+  it('an ISA with SETR open lets a user program out of its window (the check above can fail)', () => {
+    const I = (mn: string, ra = 0, rb = 0, imm = 0) => encode(opOf(mn), ra, rb, imm);
+    const m = new Machine({ q: 256, isa: makeIsa({ base: 'pg1', variants: { SETR: 'open' } }) });
+    m.boot({ words: [[100, I('SETR', 0, 1)], [1, I('ST', 2, 0, 50)]], entry: 100 });
+    m.regs[1] = 256;
+    m.regs[2] = 99;
+    m.setPSW({ mode: 1, pc: 0, l: 100, b: 10 });
+    m.run(2, RunFlag.EXIT_ON_TRAP);
+    expect(m.mem[50]).toBe(99);
+  });
 });
 
 /** A random machine: memory of random instructions and data, a handler PSW, random registers and input. */
