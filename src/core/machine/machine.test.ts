@@ -713,6 +713,17 @@ describe('run control', () => {
     expect(m.run(100)).toBe(Stop.LIMIT);
   });
 
+  it('breakpoints also stop a traced run (onAccess set)', () => {
+    const m = mk({ prog: new Array(10).fill(I('ADDI', 1, 0, 1)).concat([I('JMP', 0, 0, ORG)]) });
+    const seen: number[] = [];
+    m.onAccess = (_k, a) => seen.push(a);
+    m.breakpoints = new Uint8Array(m.q);
+    m.breakpoints[ORG + 3] = 1;
+    expect(m.run(100)).toBe(Stop.BREAK);
+    expect(m.pc).toBe(ORG + 3);
+    expect(seen).toEqual([ORG, ORG + 1, ORG + 2]);
+  });
+
   it('breakpoints are physical: under relocation they match P + l', () => {
     const m = mk({ prog: [I('NOP'), I('NOP'), I('NOP')], at: 110, psw: { mode: 1, pc: 10, l: 100, b: 20 } });
     m.breakpoints = new Uint8Array(m.q);

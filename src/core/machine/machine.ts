@@ -95,6 +95,7 @@ export class Machine implements SlowState {
   private fast!: RunFn;
   private withBreaks!: RunFn;
   private traced!: RunFn;
+  private tracedBreaks!: RunFn;
 
   constructor(opts: MachineOptions = {}) {
     const err = opts.mem ? null : checkMemorySize(opts.q ?? DEFAULT_Q);
@@ -131,6 +132,7 @@ export class Machine implements SlowState {
     this.fast = compiledRun(isa, { breakpoints: false, trace: false, blocks: this.jit });
     this.withBreaks = compiledRun(isa, { breakpoints: true, trace: false, blocks: false });
     this.traced = compiledRun(isa, { breakpoints: false, trace: true, blocks: false });
+    this.tracedBreaks = compiledRun(isa, { breakpoints: true, trace: true, blocks: false });
     this.dropBlocks();
   }
 
@@ -201,7 +203,7 @@ export class Machine implements SlowState {
       this.lastSteps = 0;
       return Stop.HALTED;
     }
-    const fn = this.onAccess ? this.traced : this.breakpoints ? this.withBreaks : this.fast;
+    const fn = this.onAccess ? (this.breakpoints ? this.tracedBreaks : this.traced) : this.breakpoints ? this.withBreaks : this.fast;
     const r = fn(this, maxSteps, flags);
     if (r === Stop.HALTED) this.status = 'halted';
     return r;
