@@ -103,3 +103,34 @@ describe('step to next trap under monitors', () => {
     expect(new Set(seen).size).toBe(4);
   });
 });
+
+describe('frames', () => {
+  it('carry only the console, events and samples the page has not seen, until history is rewritten', async () => {
+    const e = new Engine(noYield);
+    e.load(cfg());
+    e.step(400);
+    const f1 = e.frame(req(e));
+    expect(f1.consoleText.length).toBeGreaterThan(0);
+    const seen = { view: { space: 'virtual' as const, start: 0, count: 16, follow: true }, epoch: f1.epoch, consoleLen: f1.consoleLen, eventsTotal: f1.eventsTotal, samplesTotal: f1.samplesFrom + f1.samples.length };
+    const f2 = e.frame(seen);
+    expect(f2.consoleText).toBe('');
+    expect(f2.events).toEqual([]);
+    expect(f2.samples).toEqual([]);
+    e.stepBack(100);
+    const f3 = e.frame(seen);
+    expect(f3.epoch).not.toBe(f1.epoch);
+    expect(f3.consoleFrom).toBe(0);
+    expect(f3.consoleText.length).toBeLessThanOrEqual(f1.consoleText.length);
+  });
+
+  it('follows P: the memory window is moved to show the instruction at P', () => {
+    const e = new Engine(noYield);
+    e.load(cfg());
+    e.step(1);
+    const f = e.frame({ view: { space: 'physical', start: 5000, count: 16, follow: true }, epoch: -1, consoleLen: 0, eventsTotal: 0, samplesTotal: 0 });
+    expect(f.pcPhysical).toBeGreaterThanOrEqual(f.mem.start);
+    expect(f.pcPhysical).toBeLessThan(f.mem.start + f.mem.words.length);
+    const g = e.frame({ view: { space: 'physical', start: 5000, count: 16, follow: false }, epoch: -1, consoleLen: 0, eventsTotal: 0, samplesTotal: 0 });
+    expect(g.mem.start).toBe(5000);
+  });
+});

@@ -102,7 +102,7 @@ export interface Frame {
   eventsTotal: number;
   samples: Sample[];
   samplesFrom: number;
-  counters: { direct: number; trapped: number; interpreted: number };
+  counters: { direct: number; trapped: number; interpreted: number; amplification?: number };
   trapCounts: number[];
   /** E[0..11] of the real machine's trap frame (old PSW, cause, detail, new PSW). */
   trapFrame: number[];

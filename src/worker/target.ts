@@ -15,6 +15,8 @@ export interface Counters {
   interpreted: number;
   /** Traps handled by each monitor (index k-1 for level k). */
   levels: number[];
+  /** Under monitors: work at the outermost level (its traps plus every level's interpretations) per guest trap. */
+  amplification?: number;
 }
 
 export interface Target {

@@ -131,7 +131,7 @@ class VirtualTarget implements Target {
   }
   counters(): Counters {
     const s = this.stack.stats();
-    return { direct: s.direct, trapped: s.trapped, interpreted: s.interpreted, levels: s.levels.map((l) => l.traps) };
+    return { direct: s.direct, trapped: s.trapped, interpreted: s.interpreted, levels: s.levels.map((l) => l.traps), amplification: this.stack.amplification() };
   }
   trapCounts(): number[] {
     return Array.from(this.stack.guest.cpu.trapCounts);

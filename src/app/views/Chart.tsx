@@ -117,6 +117,7 @@ export function DepthChart() {
   const running = useRuntime((s) => s.frame?.state === 'running');
   const levels = useThrottled(useRuntime((s) => s.frame?.levels ?? NO_LEVELS), 250, running);
   const vms = useMemo(() => levels.filter((l: LevelInfo) => l.level >= 1), [levels]);
+  const amp = useThrottled(useRuntime((s) => s.frame?.counters.amplification), 250, running);
   const box = useRef<HTMLDivElement>(null);
   const W = useWidth(box);
   useEffect(() => {
@@ -155,6 +156,11 @@ export function DepthChart() {
     <div className="chart" data-testid="depthchart" ref={box} style={vms.length < 1 ? { display: 'none' } : undefined}>
       <div className="legend">
         <span className="legend-item">Trap cost against depth: traps each monitor handles (log scale)</span>
+        {amp !== undefined && amp > 0 && (
+          <span className="legend-item" title="(traps at the outermost monitor + interpretations at every level) per trap the guest itself takes">
+            amplification <b>{amp.toFixed(1)}×</b>
+          </span>
+        )}
       </div>
       <svg ref={ref} className="d3chart" role="img" aria-label="Trap cost against monitor depth" />
     </div>

@@ -41,7 +41,11 @@ export function disassembleWord(word: number, isa: Isa, symbols?: SymbolNames): 
 
 function wordText(word: number, isa: Isa, names: ReadonlyMap<number, string>): string {
   const d = decodeWord(word, isa);
-  if (!d) return `.word ${hexWord(word)}`;
+  return d ? instructionText(d, word, names) : `.word ${hexWord(word)}`;
+}
+
+/** Assembly text of a word known to encode instruction d, its operands written from the table's kinds. */
+export function instructionText(d: InstrDef, word: number, names: ReadonlyMap<number, string> = new Map()): string {
   const ra = fieldRa(word);
   const rb = fieldRb(word);
   const simm = fieldSimm(word);

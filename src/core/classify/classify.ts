@@ -1,5 +1,6 @@
+import { instructionText } from '../asm/disassembler';
 import { isUser, type Isa, type UserInstrDef } from '../isa/isa';
-import { fieldRa, fieldRb, fieldSimm, fieldUimm, encode, usesField, type InstrDef } from '../isa/table';
+import { encode, usesField, type InstrDef } from '../isa/table';
 import { Machine, RunFlag, Stop, type Devices } from '../machine/machine';
 
 /**
@@ -162,30 +163,8 @@ class RecordingDevices implements Devices {
   }
 }
 
-/** Assembly text of a word, from the operand kinds of the table. */
-export function formatInstruction(d: InstrDef, w: number): string {
-  const ra = fieldRa(w);
-  const rb = fieldRb(w);
-  const simm = fieldSimm(w);
-  const ops = d.operands.map((k) => {
-    switch (k) {
-      case 'ra':
-        return `r${ra}`;
-      case 'rb':
-        return `r${rb}`;
-      case 'simm':
-      case 'imm':
-        return String(simm);
-      case 'uimm':
-      case 'target':
-        return String(fieldUimm(w));
-      case 'mem':
-        return simm === 0 ? `[r${rb}]` : simm < 0 ? `[r${rb}${simm}]` : `[r${rb}+${simm}]`;
-    }
-    return '';
-  });
-  return ops.length ? `${d.mnemonic} ${ops.join(', ')}` : d.mnemonic;
-}
+/** Assembly text of a word, for witnesses and counterexample programs. */
+export const formatInstruction = (d: InstrDef, w: number): string => instructionText(d, w);
 
 export interface Config {
   ra: number;
