@@ -172,3 +172,15 @@ test('hovers come from the ISA table and say the variant in force under the chos
   await page.locator('.monaco-editor .view-line span', { hasText: /^GETMODE$/ }).first().hover();
   await expect(page.locator('.monaco-hover').first()).toContainText('privileged: a PRIVILEGED trap');
 });
+
+test('keyboard: F10 steps, Shift+F10 steps back, even while typing in the editor; tooltips name the keys', async ({ page }) => {
+  await expect(page.getByRole('button', { name: 'Step', exact: true })).toHaveAttribute('title', /F10/);
+  await expect(page.getByRole('button', { name: 'Run', exact: true })).toHaveAttribute('title', /F5/);
+  await page.locator('.monaco-editor .view-lines').first().click();
+  await page.keyboard.press('F10');
+  await expect(page.getByTestId('steps')).toHaveText('1');
+  await page.keyboard.press('F10');
+  await expect(page.getByTestId('steps')).toHaveText('2');
+  await page.keyboard.press('Shift+F10');
+  await expect(page.getByTestId('steps')).toHaveText('1');
+});

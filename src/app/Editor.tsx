@@ -57,6 +57,10 @@ export function Editor() {
     };
     mark();
     const sub = model.onDidChangeContent(() => {
+      // Breakpoints ride on their decorations, so they move with their line as lines are added or removed.
+      const lines = [...new Set((bpDeco.current?.getRanges() ?? []).map((r) => r.startLineNumber))].sort((x, y) => x - y);
+      const st = useSettings.getState();
+      if (bpDeco.current && lines.join() !== st.breakLines.join()) st.set({ breakLines: lines });
       useSettings.getState().set({ source: model.getValue() });
       clearTimeout(timer);
       timer = window.setTimeout(mark, 120);

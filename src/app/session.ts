@@ -204,9 +204,9 @@ export const actions = {
     if (!api || busy()) return;
     if (!(await ensureLoaded())) return;
     const st = useRuntime.getState().frame?.state;
-    if (st === 'halted') {
-      notify('The machine has halted: Reset to run it again, or Step back.', 'info');
-      return;
+    if (st === 'halted' || st === 'error') {
+      // Run after a halt runs the program again from boot, as a student expects of a Run button.
+      if (!(await load())) return;
     }
     useRuntime.setState({ notice: null });
     await api.run(useSettings.getState().maxSteps);
@@ -218,30 +218,39 @@ export const actions = {
     await pull();
   },
   async step(n = 1) {
+    useRuntime.setState({ notice: null });
     if (!api || busy()) return;
     if (!(await ensureLoaded())) return;
+    if (useRuntime.getState().frame?.state === 'halted') {
+      notify('The machine has halted: Step back, or Reset to start again.');
+      return;
+    }
     await api.step(n);
     await pull();
   },
   async stepToTrap() {
+    useRuntime.setState({ notice: null });
     if (!api || busy()) return;
     if (!(await ensureLoaded())) return;
     await api.stepToTrap();
     await pull();
   },
   async stepBack(n = 1) {
+    useRuntime.setState({ notice: null });
     if (!api) return;
     if (busy()) await api.pause();
     await api.stepBack(n);
     await pull();
   },
   async backToTrap() {
+    useRuntime.setState({ notice: null });
     if (!api) return;
     if (busy()) await api.pause();
     await api.backToTrap();
     await pull();
   },
   async travelTo(step: number, ev?: TrapEvent) {
+    useRuntime.setState({ notice: null });
     if (!api) return;
     if (busy()) await api.pause();
     await api.travelTo(step);

@@ -134,3 +134,49 @@ describe('frames', () => {
     expect(g.mem.start).toBe(5000);
   });
 });
+
+describe('bad input', () => {
+  it('a program that writes over its own code runs as the machine says, and stepping back restores the old code', async () => {
+    // The ST replaces `LI r1, 1` at `patch` with the word of `LI r1, 2` (taken from `new`).
+    const src = ['start: LD r2, [new]', ' ST r2, [patch]', 'patch: LI r1, 1', ' OUT r1, 1', ' HALT', 'new: LI r1, 2'].join('\n');
+    const e = new Engine(noYield);
+    expect(e.load(cfg({ source: src })).ok).toBe(true);
+    const before = e.frame({ view: { space: 'physical', start: 16, count: 8, follow: false }, epoch: -1, consoleLen: 0, eventsTotal: 0, samplesTotal: 0 });
+    await e.run(false);
+    expect(e.frame(req(e)).consoleText).toBe('2');
+    e.travelTo(1);
+    const back = e.frame({ view: { space: 'physical', start: 16, count: 8, follow: false }, epoch: -1, consoleLen: 0, eventsTotal: 0, samplesTotal: 0 });
+    expect(back.mem.words).toEqual(before.mem.words);
+    expect(back.consoleText).toBe('');
+  });
+
+  it('a trap with no trap vector stops with an explanation instead of trapping forever', async () => {
+    const e = new Engine(noYield);
+    e.load(cfg({ source: 'start: SVC 3\n HALT\n' }));
+    await e.run(false);
+    const f = e.frame(req(e));
+    expect(f.state).toBe('error');
+    expect(f.message).toMatch(/E\[8\.\.11\]/);
+    expect(f.steps).toBe(1);
+  });
+
+  it('a memory size out of range is refused with the allowed range', () => {
+    const e = new Engine(noYield);
+    const r = e.load(cfg({ q: 10 }));
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.message).toMatch(/64/);
+  });
+});
+
+describe('step to next trap in a trap-free stretch under two monitors', () => {
+  it('runs on to the first real trap instead of stopping at the resume of the guest', async () => {
+    const src = 'start: LUI r1, 1\n LI r2, 0\nloop: ADDI r2, 1\n JLT r2, r1, loop\n SVC 7\n HALT\n';
+    const e = new Engine(noYield);
+    e.load(cfg({ source: src, monitor: 'full', depth: 2, q: 16384 }));
+    e.step(3);
+    await e.run(true);
+    const ev = e.events[e.events.length - 1];
+    expect(e.target!.steps).toBeGreaterThan(100_000);
+    expect(ev.what).toBe('SVC');
+  });
+});

@@ -231,14 +231,16 @@ export class Engine {
       let stop: RunStop = 'limit';
       do {
         const lastSample = this.samples[this.samples.length - 1]?.step ?? 0;
-        const n = Math.min(this.chunk, stopAt - t.steps, Math.max(1, lastSample + this.sampleEvery - t.steps));
+        const toSample = t.longCalls ? Infinity : Math.max(1, lastSample + this.sampleEvery - t.steps);
+        const n = Math.min(this.chunk, stopAt - t.steps, toSample);
         if (n <= 0) break;
         const c0 = performance.now();
         // Breakpoints are skipped for the first instruction so that Run from a breakpoint moves on.
         stop = t.run(n, untilTrap, true);
         const dt = performance.now() - c0;
-        // Aim for ~1 ms per call so the slice deadline is met closely.
-        if (stop === 'limit' && t.steps - s0 > 0) this.chunk = Math.max(1000, Math.min(20_000_000, Math.round(this.chunk * (dt < 0.5 ? 2 : dt > 2 ? 0.5 : 1))));
+        // Aim for ~1 ms per call (a whole slice for a monitor tower) so the slice deadline is met closely.
+        const [lo, hi] = t.longCalls ? [3, 8] : [0.5, 2];
+        if (stop === 'limit' && t.steps - s0 > 0) this.chunk = Math.max(1000, Math.min(20_000_000, Math.round(this.chunk * (dt < lo ? 2 : dt > hi ? 0.5 : 1))));
         this.maybeCheckpoint();
         if (t.steps - lastSample >= this.sampleEvery) this.sample();
       } while (stop === 'limit' && performance.now() - t0 < SLICE_MS && t.steps < stopAt);

@@ -18,12 +18,20 @@ class VirtualTarget implements Target {
   readonly stack: VirtualStack;
   onEvent: ((e: TrapEvent) => void) | null = null;
   errorMessage = '';
+  /** From depth 2 on each call adds an interpreted LPSW at level 1 (see record): call rarely there. */
+  readonly longCalls: boolean;
   private bp: number[] = [];
   private seen = 0;
+  /** Step at which a stop-at-trap run started, and whether a trap after it was seen. */
+  private mark = Infinity;
+  private hit = false;
+  /** Guest step at which the current stack.run call began. */
+  private callStart = -1;
 
   constructor(isa: Isa, cfg: SessionConfig) {
     this.stack = new VirtualStack({ isa, kind: cfg.monitor === 'hybrid' ? 'hybrid' : 'full', depth: Math.max(1, cfg.depth), w: cfg.q, input: cfg.input });
     this.stack.onEvent = (e) => this.record(e);
+    this.longCalls = this.stack.depth >= 2;
   }
 
   get steps(): number {
@@ -31,7 +39,14 @@ class VirtualTarget implements Target {
   }
 
   private record(e: VmmEvent): void {
+    // Each stack.run call resumes the guest, and from depth 2 on the inner monitor's LPSW into its guest is
+    // interpreted by the outer one: an event at the call's first step that depends on how the run is sliced
+    // (into ~1 ms calls here), not on the program. Left out of the log and of step-to-trap.
+    if (e.step === this.callStart && e.handled === 'interpreted' && e.what === 'LPSW' && e.level < this.stack.depth) return;
     this.seen++;
+    // Only a trap after the start counts: at depth >= 2 each resume of the guest is itself an event at the
+    // starting step (the inner monitor's LPSW into its guest, interpreted by the outer one).
+    if (e.step > this.mark) this.hit = true;
     if (!this.onEvent) return;
     const kind = this.stack.kind === 'hybrid' ? 'hybrid monitor' : 'VMM';
     const path = [this.stack.depth > 1 ? `guest (VM ${this.stack.depth})` : 'guest (VM 1)', 'real trap'];
@@ -66,20 +81,26 @@ class VirtualTarget implements Target {
   run(n: number, stopAtTrap: boolean, useBreakpoints: boolean): RunStop {
     this.stack.setBreakpoints(useBreakpoints ? this.bp : []);
     try {
+      this.callStart = this.steps;
       if (!stopAtTrap) return this.map(this.stack.run(n));
-      // A trap at any level stops the run; the engine travels back to its exact step if the run overshot it.
-      const seen0 = this.seen;
+      // A trap at any level after the start stops the run; the engine travels back to its exact step if the
+      // run went past it (the stack returns at the guest's own traps, not at every monitor's).
+      this.mark = this.steps;
+      this.hit = false;
       let left = n;
       while (left > 0) {
         const before = this.steps;
-        const r = this.stack.run(Math.min(left, 4096), RunFlag.EXIT_ON_TRAP);
+        this.callStart = before;
+        const r = this.stack.run(left, RunFlag.EXIT_ON_TRAP);
         left -= this.steps - before;
         if (r === Stop.HALTED || r === Stop.BREAK) return this.map(r);
-        if (this.seen !== seen0 || r === Stop.TRAP) return 'trap';
+        if (this.hit) return 'trap';
         if (this.steps === before) return 'limit';
       }
       return 'limit';
     } finally {
+      this.mark = Infinity;
+      this.callStart = -1;
       if (!useBreakpoints) this.stack.setBreakpoints(this.bp);
     }
   }
