@@ -231,15 +231,15 @@ export class Engine {
       let stop: RunStop = 'limit';
       do {
         const lastSample = this.samples[this.samples.length - 1]?.step ?? 0;
-        const toSample = t.longCalls ? Infinity : Math.max(1, lastSample + this.sampleEvery - t.steps);
+        const toSample = Math.max(1, lastSample + this.sampleEvery - t.steps);
         const n = Math.min(this.chunk, stopAt - t.steps, toSample);
         if (n <= 0) break;
         const c0 = performance.now();
         // Breakpoints are skipped for the first instruction so that Run from a breakpoint moves on.
         stop = t.run(n, untilTrap, true);
         const dt = performance.now() - c0;
-        // Aim for ~1 ms per call (a whole slice for a monitor tower) so the slice deadline is met closely.
-        const [lo, hi] = t.longCalls ? [3, 8] : [0.5, 2];
+        // Aim for ~1 ms per call so the slice deadline is met closely.
+        const [lo, hi] = [0.5, 2];
         if (stop === 'limit' && t.steps - s0 > 0) this.chunk = Math.max(1000, Math.min(20_000_000, Math.round(this.chunk * (dt < lo ? 2 : dt > hi ? 0.5 : 1))));
         this.maybeCheckpoint();
         if (t.steps - lastSample >= this.sampleEvery) this.sample();

@@ -20,8 +20,6 @@ export interface Counters {
 }
 
 export interface Target {
-  /** Each run call costs more than the instructions it runs (a monitor tower resumes its guest): call rarely. */
-  readonly longCalls?: boolean;
   /** Guest instructions completed since boot: the clock of the timeline. */
   readonly steps: number;
   /** Set when a run stops with 'error'. */

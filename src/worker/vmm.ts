@@ -18,20 +18,15 @@ class VirtualTarget implements Target {
   readonly stack: VirtualStack;
   onEvent: ((e: TrapEvent) => void) | null = null;
   errorMessage = '';
-  /** From depth 2 on each call adds an interpreted LPSW at level 1 (see record): call rarely there. */
-  readonly longCalls: boolean;
   private bp: number[] = [];
   private seen = 0;
   /** Step at which a stop-at-trap run started, and whether a trap after it was seen. */
   private mark = Infinity;
   private hit = false;
-  /** Guest step at which the current stack.run call began. */
-  private callStart = -1;
 
   constructor(isa: Isa, cfg: SessionConfig) {
     this.stack = new VirtualStack({ isa, kind: cfg.monitor === 'hybrid' ? 'hybrid' : 'full', depth: Math.max(1, cfg.depth), w: cfg.q, input: cfg.input });
     this.stack.onEvent = (e) => this.record(e);
-    this.longCalls = this.stack.depth >= 2;
   }
 
   get steps(): number {
@@ -39,13 +34,9 @@ class VirtualTarget implements Target {
   }
 
   private record(e: VmmEvent): void {
-    // Each stack.run call resumes the guest, and from depth 2 on the inner monitor's LPSW into its guest is
-    // interpreted by the outer one: an event at the call's first step that depends on how the run is sliced
-    // (into ~1 ms calls here), not on the program. Left out of the log and of step-to-trap.
-    if (e.step === this.callStart && e.handled === 'interpreted' && e.what === 'LPSW' && e.level < this.stack.depth) return;
     this.seen++;
-    // Only a trap after the start counts: at depth >= 2 each resume of the guest is itself an event at the
-    // starting step (the inner monitor's LPSW into its guest, interpreted by the outer one).
+    // Only a trap after the start counts: a monitor entering its guest at the starting step (after the trap
+    // the last run stopped at) is the tail of that trap, not a new one.
     if (e.step > this.mark) this.hit = true;
     if (!this.onEvent) return;
     const kind = this.stack.kind === 'hybrid' ? 'hybrid monitor' : 'VMM';
@@ -81,7 +72,6 @@ class VirtualTarget implements Target {
   run(n: number, stopAtTrap: boolean, useBreakpoints: boolean): RunStop {
     this.stack.setBreakpoints(useBreakpoints ? this.bp : []);
     try {
-      this.callStart = this.steps;
       if (!stopAtTrap) return this.map(this.stack.run(n));
       // A trap at any level after the start stops the run; the engine travels back to its exact step if the
       // run went past it (the stack returns at the guest's own traps, not at every monitor's).
@@ -90,7 +80,6 @@ class VirtualTarget implements Target {
       let left = n;
       while (left > 0) {
         const before = this.steps;
-        this.callStart = before;
         const r = this.stack.run(left, RunFlag.EXIT_ON_TRAP);
         left -= this.steps - before;
         if (r === Stop.HALTED || r === Stop.BREAK) return this.map(r);
@@ -100,7 +89,6 @@ class VirtualTarget implements Target {
       return 'limit';
     } finally {
       this.mark = Infinity;
-      this.callStart = -1;
       if (!useBreakpoints) this.stack.setBreakpoints(this.bp);
     }
   }

@@ -244,6 +244,20 @@ describe('nesting', () => {
     }
   });
 
+  it('statistics do not depend on how a run is sliced', () => {
+    const prog = img(KERNEL('  LI r5, 7\n  SVC 4\n  ADDI r5, 1\n  SVC 5\n  ST r5, [r0+50]'));
+    for (const depth of [1, 2, 3]) {
+      const whole = new VirtualStack({ isa: PG1, kind: 'full', depth, w: 1024 });
+      whole.boot(prog);
+      whole.run(1_000_000);
+      const sliced = new VirtualStack({ isa: PG1, kind: 'full', depth, w: 1024 });
+      sliced.boot(prog);
+      for (let i = 0; i < 10_000 && sliced.guest.status !== 'halted'; i++) sliced.run(3);
+      expect(sliced.guest.steps).toBe(whole.guest.steps);
+      expect(sliced.stats()).toEqual(whole.stats());
+    }
+  });
+
   it('rejects bad towers with a clear message', () => {
     expect(checkStack(1024, 0)).toMatch(/--depth must be an integer from 1 to 8/);
     expect(checkStack(1024, 9)).toMatch(/--depth/);

@@ -313,10 +313,16 @@ export class VirtualMachine implements Host {
     return this.dev.output;
   }
 
-  /** Loading this VM's PSW is a privileged act of whoever runs on it: counted as a trap interpreted here. */
+  /**
+   * Loading this VM's PSW is a privileged act of whoever runs on it: counted as a trap interpreted here. A
+   * monitor that resumes its guest where it already is (the run was only sliced, nothing trapped) needs no
+   * instruction for that, so it costs nothing: the statistics do not depend on how a run is sliced.
+   */
   setPSW(p: PSW): void {
     const old = this.cpu.psw;
     this.cpu.setPSW(p);
+    const now = this.cpu.psw;
+    if (now.mode === old.mode && now.pc === old.pc && now.l === old.l && now.b === old.b) return;
     this.monitor.countPswLoad(this, old);
   }
 
