@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { chromium } from 'playwright';
+import { chromium } from '@playwright/test';
 import { existsSync } from 'node:fs';
 
 /** Playwright's own Chromium when it is installed, else the system's (Debian's `chromium` package). */
