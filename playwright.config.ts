@@ -1,5 +1,4 @@
-import { defineConfig } from '@playwright/test';
-import { chromium } from '@playwright/test';
+import { chromium, defineConfig } from '@playwright/test';
 import { existsSync } from 'node:fs';
 
 /** Playwright's own Chromium when it is installed, else the system's (Debian's `chromium` package). */
