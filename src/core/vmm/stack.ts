@@ -3,8 +3,8 @@
  * that monitor k gives, and the guest runs in the innermost VM. Also the small public API the CLI, the web
  * worker and the classifier use: runBare, runVirtual and the RunResult they return.
  */
-import { Machine, MAX_Q, MIN_Q, DEFAULT_MAX_STEPS, Stop, ConsoleDevices, type Image, type MachineSnapshot, type PSW, type StopReason } from '../machine/machine';
-import { bareStats } from '../run';
+import { Machine, MAX_Q, MIN_Q, DEFAULT_MAX_STEPS, type Image, type MachineSnapshot, type PSW, type StopReason } from '../machine/machine';
+import { pswJson, runBare as runMachine, type BareRunOptions, type RunJson, type RunStatsJson } from '../run';
 import type { Isa } from '../isa/isa';
 import { presetIsa } from '../isa/isa';
 import { MONITOR_AREA, Monitor, type Clock, type Host, type LevelStats, type MonitorKind, type MonitorSnapshot, type TrapEvent, type VirtualMachine } from './monitor';
@@ -13,35 +13,15 @@ export const MAX_DEPTH = 8;
 /** Default VM size for `--vmm` runs (PG1.md §10). */
 export const DEFAULT_VM_SIZE = 16384;
 
-export interface RunStats {
-  /** Guest instructions the real processor executed with no monitor involved. */
-  direct: number;
-  /** Guest instructions that trapped on the real processor (then reflected or interpreted by the monitors). */
-  trapped: number;
-  /** Guest instructions a monitor's interpreter executed in place of the real processor. */
-  interpreted: number;
-  /** Per monitor, outermost (on the real machine) first. */
-  levels: LevelStats[];
-}
+/** Statistics of a run (§10): the same object `pglab run --json` prints. */
+export type RunStats = RunStatsJson;
 
-export interface RunResult {
-  status: 'halted' | 'limit';
-  steps: number;
-  console: string;
-  /** The guest's PSW (virtual, when a monitor runs it). */
-  psw: { mode: 's' | 'u'; pc: number; l: number; b: number };
-  regs: number[];
-  /** The guest-physical memory (q words bare, w words in a VM). */
+/** The §10 run object plus the guest-physical memory (q words bare, w words in a VM), for equivalence. */
+export interface RunResult extends RunJson {
   mem: Int32Array;
-  stats: RunStats;
 }
 
-export interface BareOptions {
-  isa?: Isa;
-  q?: number;
-  input?: string;
-  maxSteps?: number;
-}
+export type BareOptions = BareRunOptions;
 
 export interface VirtualOptions {
   isa?: Isa;
@@ -53,9 +33,7 @@ export interface VirtualOptions {
   maxSteps?: number;
 }
 
-export function pswOut(p: PSW): RunResult['psw'] {
-  return { mode: p.mode === 0 ? 's' : 'u', pc: p.pc, l: p.l, b: p.b };
-}
+export const pswOut = pswJson;
 
 /** Real memory a tower of `depth` monitors needs for a guest of w words: each monitor keeps its own area. */
 export function realSizeFor(w: number, depth: number): number {
@@ -73,19 +51,10 @@ export function checkStack(w: number, depth: number): string | null {
   return null;
 }
 
+/** A bare run to the end, with a VM's default size unless q is given (so that it compares with runVirtual). */
 export function runBare(image: Image, opts: BareOptions = {}): RunResult {
-  const m = new Machine({ q: opts.q ?? DEFAULT_VM_SIZE, isa: opts.isa ?? presetIsa('pg1'), dev: new ConsoleDevices(opts.input ?? '') });
-  m.boot(image);
-  const r = m.run(opts.maxSteps ?? DEFAULT_MAX_STEPS);
-  return {
-    status: r === Stop.HALTED ? 'halted' : 'limit',
-    steps: m.steps,
-    console: m.console,
-    psw: pswOut(m.psw),
-    regs: Array.from(m.regs),
-    mem: m.mem.slice(),
-    stats: bareStats(m),
-  };
+  const { machine, json } = runMachine(image, { ...opts, q: opts.q ?? DEFAULT_VM_SIZE });
+  return { ...json, mem: machine.mem.slice() };
 }
 
 export function runVirtual(image: Image, opts: VirtualOptions = {}): RunResult {
