@@ -20,6 +20,7 @@ interface Checkpoint {
 
 const SLICE_MS = 8;
 const CHECKPOINT_BUDGET = 96 * 1024 * 1024;
+const CHECKPOINT_MS = 25;
 const MAX_EVENTS = 200_000;
 const MAX_SAMPLES = 1500;
 
@@ -35,6 +36,7 @@ export class Engine {
   epoch = 0;
   private checkpoints: Checkpoint[] = [];
   private cpInterval = 20_000;
+  private lastCheckpointAt = -Infinity;
   private maxCheckpoints = 64;
   events: TrapEvent[] = [];
   /** Events dropped from the front of `events` (the log keeps the newest MAX_EVENTS). */
@@ -137,9 +139,18 @@ export class Engine {
     }
   }
 
+  /**
+   * A checkpoint copies all of memory, so while running at full speed at most one is taken per
+   * CHECKPOINT_MS: replaying from the nearest one then costs about that long, and the copies no longer eat
+   * into the speed of Run. When stepping, the step interval alone decides.
+   */
   private maybeCheckpoint(): void {
     const last = this.checkpoints[this.checkpoints.length - 1];
-    if (!last || this.target!.steps - last.steps >= this.cpInterval) this.checkpoint();
+    if (last && this.target!.steps - last.steps < this.cpInterval) return;
+    const now = performance.now();
+    if (last && now - this.lastCheckpointAt < CHECKPOINT_MS) return;
+    this.lastCheckpointAt = now;
+    this.checkpoint();
   }
 
   private sample(): void {
