@@ -187,7 +187,7 @@ if (shot) {
     await p.evaluate(() => localStorage.clear());
     await p.reload();
     await p.waitForFunction(() => window.__pglab && window.__pglabEditor);
-    await p.getByLabel('Example', { exact: true }).selectOption('kernel.s');
+    await p.getByRole('list', { name: 'Example programs' }).getByRole('button', { name: /^kernel\.s/ }).click();
     await p.getByLabel('Monitor', { exact: true }).selectOption('full');
     await p.getByRole('button', { name: 'Run', exact: true }).click();
     await p.waitForFunction(() => document.querySelector('[data-testid=state]')?.textContent === 'halted');

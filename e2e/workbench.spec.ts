@@ -22,6 +22,10 @@ async function typeProgram(page: Page, lines: string[]): Promise<void> {
   }
 }
 
+/** The example's button in the Examples list (its name is the file name followed by its description). */
+const example = (page: Page, name: string) =>
+  page.getByRole('list', { name: 'Example programs' }).getByRole('button', { name: new RegExp(`^${name.replace(/\./g, '\\.')}`) });
+
 const editorText = (page: Page) => page.evaluate(() => (window as unknown as { __pglabEditor: { getValue(): string } }).__pglabEditor.getValue());
 
 test('type a program into Monaco, run it, see the console', async ({ page }) => {
@@ -32,7 +36,7 @@ test('type a program into Monaco, run it, see the console', async ({ page }) => 
 });
 
 test('step through a trap: the PSW views and the trap flow change; step back undoes it', async ({ page }) => {
-  await page.getByLabel('Example', { exact: true }).selectOption('kernel.s');
+  await example(page, 'kernel.s').click();
   await expect(page.getByTestId('state')).toHaveText(/idle/);
   await expect(page.getByTestId('psw-m-0')).toHaveText('s');
   const p0 = await page.getByTestId('psw-p-0').textContent();
@@ -62,7 +66,7 @@ test('step through a trap: the PSW views and the trap flow change; step back und
 });
 
 test('step back 10,000+ steps and click a trap-log row to travel back to it', async ({ page }) => {
-  await page.getByLabel('Example', { exact: true }).selectOption('kernel.s');
+  await example(page, 'kernel.s').click();
   await page.getByRole('button', { name: 'Run', exact: true }).click();
   await expect(page.getByTestId('state')).toHaveText('halted');
   await expect(page.getByTestId('console')).toContainText('process stopped');
@@ -135,7 +139,7 @@ test('a reload keeps the program and the settings', async ({ page }) => {
 });
 
 test('a program runs under nested monitors and every level shows its PSW', async ({ page }) => {
-  await page.getByLabel('Example', { exact: true }).selectOption('kernel.s');
+  await example(page, 'kernel.s').click();
   await page.getByLabel('Monitor', { exact: true }).selectOption('full');
   await page.getByLabel('Depth', { exact: true }).selectOption('2');
   await expect(page.getByTestId('psw').locator('tbody tr')).toHaveCount(3);
@@ -183,4 +187,47 @@ test('keyboard: F10 steps, Shift+F10 steps back, even while typing in the editor
   await expect(page.getByTestId('steps')).toHaveText('2');
   await page.keyboard.press('Shift+F10');
   await expect(page.getByTestId('steps')).toHaveText('1');
+});
+
+test('every example is one click away, with its description; a header line sets the ISA', async ({ page }) => {
+  const list = page.getByRole('list', { name: 'Example programs' });
+  await expect(list.getByRole('button')).toHaveCount(8);
+  // The description is the first line of the example's leading comment, without the repeated file name.
+  await expect(example(page, 'kernel.s')).toContainText('a tiny operating system');
+  await expect(example(page, 'sum.s')).toHaveAttribute('aria-pressed', 'true');
+
+  await example(page, 'x86-getr.s').click();
+  await expect.poll(() => editorText(page)).toContain('x86-getr.s');
+  await expect(page.getByLabel('ISA preset')).toHaveValue('x86');
+  await expect(example(page, 'x86-getr.s')).toHaveAttribute('aria-pressed', 'true');
+  await expect(example(page, 'sum.s')).toHaveAttribute('aria-pressed', 'false');
+  // Loading one untouched example over another loses nothing, so nothing is put aside.
+  await expect(page.getByTestId('displaced')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(page.getByTestId('console')).toContainText('GETMODE says M = 1');
+});
+
+test('loading an example over your own program puts it aside, and Undo load brings it back', async ({ page }) => {
+  await typeProgram(page, ['; my own work', 'start: LI r1, 3', 'HALT']);
+  await expect.poll(() => editorText(page)).toContain('; my own work');
+  await example(page, 'hello.s').click();
+  await expect.poll(() => editorText(page)).toContain('hello.s');
+  await expect(page.getByTestId('displaced')).toContainText('your edited sum.s');
+
+  // A second example load keeps the same program reachable: the put-aside text is still the user's.
+  await example(page, 'kernel.s').click();
+  await expect.poll(() => editorText(page)).toContain('kernel.s');
+  await expect(page.getByTestId('displaced')).toContainText('kernel.s');
+
+  // It survives a reload, since the browser keeps only one program.
+  await page.waitForTimeout(200);
+  await page.reload();
+  await expect(page.getByTestId('displaced')).toBeVisible();
+  await page.getByRole('button', { name: 'Undo load' }).click();
+  await expect.poll(() => editorText(page)).toContain('; my own work');
+  expect(await editorText(page)).toContain('LI r1, 3');
+  await expect(page.getByTestId('displaced')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(page.getByTestId('state')).toHaveText('halted');
+  await expect(page.getByTestId('registers').locator('[title^="r1 = 3 "]')).toHaveCount(1);
 });

@@ -1,5 +1,6 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { Editor } from './Editor';
+import { DisplacedNotice, ExampleList } from './ExampleList';
 import { Controls, Settings, useShortcuts } from './Toolbar';
 import { configKey, currentConfig, load, startWorker, useRuntime } from './session';
 import { useSettings } from './store';
@@ -123,6 +124,11 @@ export function App() {
       <Controls />
       <main className="work">
         <div className="left">
+          {/* The repository's examples one click away (the issue asks for it), above the editor they fill. */}
+          <Panel id="examples" title="Examples" className="panel-examples">
+            <ExampleList />
+          </Panel>
+          <DisplacedNotice />
           <Panel id="editor" title="Program" className="panel-grow">
             <Editor />
           </Panel>
@@ -136,14 +142,15 @@ export function App() {
             <Panel id="psw" title="PSW of every level">
               <PswView />
             </Panel>
+            {/* Right under the PSWs: after "Step to next trap" it is the view to look at, and here it stays in sight at 1280x800. */}
+            <Panel id="flow" title="Trap flow">
+              <TrapFlow />
+            </Panel>
             <Panel id="regs" title="Registers">
               <Registers />
             </Panel>
             <Panel id="memmap" title="Relocation bounds (physical memory map)">
               <MemoryMap />
-            </Panel>
-            <Panel id="flow" title="Trap flow">
-              <TrapFlow />
             </Panel>
           </div>
           <div className="col">
@@ -161,7 +168,8 @@ export function App() {
         </div>
       </main>
       </>}
-      <StatusBar />
+      {/* The status line speaks of the workbench's machine; on a lab tab it would describe something not on screen. */}
+      {labView === 'workbench' && <StatusBar />}
     </div>
   );
 }

@@ -1,7 +1,8 @@
 import { useEffect } from 'react';
 import { PRESETS, PRESET_NAMES, isPresetName } from '../core/isa/isa';
 import { MAX_Q, MIN_Q } from '../core/machine/machine';
-import { examples, exampleTitle } from './examples';
+import { examples } from './examples';
+import { pickExample } from './ExampleList';
 import { fmtInt, fmtRate } from './format';
 import { actions, load, useRuntime } from './session';
 import { useSettings } from './store';
@@ -131,32 +132,11 @@ export function Settings() {
   };
   return (
     <div className="settings">
-      <label title="Example programs of the repository">
-        <span>Example</span>
-        <select
-          aria-label="Example"
-          value={names.includes(s.example) ? s.example : ''}
-          onChange={(e) => {
-            s.loadExample(e.target.value);
-            void load();
-          }}
-        >
-          {!names.includes(s.example) && <option value="">(your program)</option>}
-          {names.map((n) => (
-            <option key={n} value={n} title={exampleTitle(examples[n])}>
-              {n}
-            </option>
-          ))}
-        </select>
-      </label>
       <button
         type="button"
         className="ghost"
-        title="Put the example's original text back into the editor"
-        onClick={() => {
-          s.loadExample(s.example && examples[s.example] !== undefined ? s.example : names[0]);
-          void load();
-        }}
+        title="Put the example's original text back into the editor (your edits are put aside, with Undo)"
+        onClick={() => pickExample(s.example && examples[s.example] !== undefined ? s.example : names[0])}
       >
         Reset to example
       </button>

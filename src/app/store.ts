@@ -5,6 +5,20 @@ import { defaultExample, exampleHeader, examples, exampleIsa } from './examples'
 
 export type Radix = 'dec' | 'hex';
 
+/** A program the user wrote that an example load replaced; kept so that the load can be undone. */
+export interface Displaced {
+  source: string;
+  example: string;
+  isa: string;
+  monitor: MonitorKind;
+  depth: number;
+  breakLines: number[];
+  /** How the notice names it: "your program" or "your edited kernel.s". */
+  label: string;
+  /** The example loaded in its place. */
+  replacedBy: string;
+}
+
 /** What survives a reload: the program, the settings and the layout. */
 export interface Settings {
   source: string;
@@ -23,6 +37,8 @@ export interface Settings {
   editorWidth: number;
   collapsed: Record<string, boolean>;
   fontSize: number;
+  /** Persisted so that a reload after an unwanted example load still offers the user's program back. */
+  displaced: Displaced | null;
 }
 
 export interface SettingsStore extends Settings {
@@ -52,6 +68,7 @@ export const useSettings = create<SettingsStore>()(
       editorWidth: 38,
       collapsed: {},
       fontSize: 14,
+      displaced: null,
       set: (p) => set(p),
       loadExample: (name) => {
         const src = examples[name];

@@ -3,13 +3,15 @@
  * first divergence is highlighted on both sides with its field, values and source line. One click loads a
  * counterexample for the current ISA.
  */
-import { useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { assemble } from '../../core/asm/assembler';
 import { parseIsaFile } from '../../core/isa/isafile';
 import { useSettings } from '../store';
 import { pickCounterexample } from './counterexample';
 import { useClassification } from './IsaLab';
-import { Lockstep, type SideState } from './lockstep';
+import type { SideState } from './lockstep';
+import type { EqSnapshot } from './run.worker';
+import { equivRuns, type RunOutcome } from './runClient';
 import { ASM_LANG, MonacoBox, type Marker } from './MonacoBox';
 import { useLab } from './store';
 
@@ -92,40 +94,64 @@ export function EquivView() {
   const kind = monitor === 'hybrid' ? 'hybrid' : 'full';
   const d = Math.max(1, Math.min(8, depth || 1));
   const asm = useMemo(() => (parsed.ok ? assemble(source, parsed.isa) : null), [source, parsed]);
-  const ls = useRef<Lockstep | null>(null);
+  // The lockstep runs in a worker (runClient.ts): "Run to divergence" compares up to 200,000 steps, a few
+  // tenths of a second or more, which would freeze the editor on the page's thread. `snap` is its last state.
+  const [snap, setSnap] = useState<EqSnapshot | null>(null);
+  const [busy, setBusy] = useState(false);
   const [err, setErr] = useState<string | null>(null);
-  const [, tick] = useReducer((x: number) => x + 1, 0);
   const [note, setNote] = useState<string | null>(null);
 
+  /** Sends a request; a null answer means a newer request overtook it, and that one will clear `busy`. */
+  const send = (req: Parameters<typeof equivRuns.call>[0], then: (s: EqSnapshot) => void) => {
+    setBusy(true);
+    void equivRuns.call<EqSnapshot>(req).then((out: RunOutcome<EqSnapshot> | null) => {
+      if (!out) return;
+      setBusy(false);
+      if (out.ok) then(out.value);
+      else {
+        // A stopped run took the worker (and the lockstep in it) with it; Reset loads the program again.
+        if ('stopped' in out) setSnap(null);
+        setErr('stopped' in out ? `${out.message} Press Reset to start again.` : out.message);
+      }
+    });
+  };
+  const open = () => {
+    setNote(null);
+    send({ op: 'eq-open', source, isaText, kind, depth: d, w, input }, setSnap);
+  };
+
   useEffect(() => {
-    ls.current = null;
+    setSnap(null);
     setErr(null);
     setNote(null);
-    if (!parsed.ok) setErr('The ISA file has errors (see the ISA lab).');
-    else if (!asm?.ok) setErr(`The program does not assemble: ${asm?.errors.slice(0, 3).map((e) => `line ${e.line}: ${e.message}`).join('; ')}`);
-    else {
-      try {
-        ls.current = new Lockstep(asm, { isa: parsed.isa, kind, depth: d, w, input });
-      } catch (e) {
-        setErr(String((e as Error).message ?? e));
-      }
-    }
-    tick();
+    if (!parsed.ok) {
+      equivRuns.cancel();
+      setBusy(false);
+      setErr('The ISA file has errors (see the ISA lab).');
+    } else if (!asm?.ok) {
+      equivRuns.cancel();
+      setBusy(false);
+      setErr(`The program does not assemble: ${asm?.errors.slice(0, 3).map((e) => `line ${e.line}: ${e.message}`).join('; ')}`);
+    } else open();
+    // asm and parsed are derived from source and isaText, which open() sends.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [asm, parsed, kind, d, w, input]);
+  useEffect(() => () => equivRuns.cancel(), []);
 
-  const l = ls.current;
+  const l = snap;
   const dv = l?.divergence ?? null;
   const step = (n: number) => {
     if (!l) return;
-    l.step(n);
-    if (!l.divergence && !l.done && n >= RUN_LIMIT) setNote(`No divergence in ${l.steps.toLocaleString('en')} steps; stopped there (the program may loop).`);
-    else if (l.done && !l.divergence) setNote('Both halted in the same state: equivalent.');
-    tick();
+    send({ op: 'eq-step', n }, (s) => {
+      setSnap(s);
+      if (!s.divergence && !s.done && n >= RUN_LIMIT) setNote(`No divergence in ${s.steps.toLocaleString('en')} steps; stopped there (the program may loop).`);
+      else if (s.done && !s.divergence) setNote('Both halted in the same state: equivalent.');
+    });
   };
   const reset = () => {
-    if (asm?.ok && parsed.ok) ls.current = new Lockstep(asm, { isa: parsed.isa, kind, depth: d, w, input });
-    setNote(null);
-    tick();
+    setErr(null);
+    if (asm?.ok && parsed.ok) open();
+    else setNote(null);
   };
   const cx = parsed.ok && classification && classifiedText === isaText ? pickCounterexample(parsed.isa, classification, found, kind) : null;
   const lines = useMemo(() => {
@@ -133,12 +159,11 @@ export function EquivView() {
     if (dv?.nativeLine) m.set(dv.nativeLine, 'diverge-line');
     if (dv?.virtualLine && dv.virtualLine !== dv.nativeLine) m.set(dv.virtualLine, 'diverge-line');
     if (!dv && l) {
-      const ln = l.side('native').line;
+      const ln = l.native.line;
       if (ln) m.set(ln, 'pc-line');
     }
     return m;
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [dv, l, l?.steps]);
+  }, [dv, l]);
   const markers: Marker[] = asm && !asm.ok ? asm.errors.map((e) => ({ line: e.line, col: e.col, endCol: e.endCol, message: e.message })) : [];
 
   return (
@@ -181,16 +206,18 @@ export function EquivView() {
         <section className="card">
           <h3>Bare machine vs. {kind} monitor{d > 1 ? ` (depth ${d})` : ''}</h3>
           <div className="form-row">
-            <button type="button" data-testid="eq-step" disabled={!l || !!dv || l.done} onClick={() => step(1)}>
+            <button type="button" data-testid="eq-step" disabled={!l || busy || !!dv || l.done} onClick={() => step(1)}>
               Step
             </button>
-            <button type="button" data-testid="eq-run" disabled={!l || !!dv || l.done} onClick={() => step(RUN_LIMIT)}>
-              Run to divergence
+            <button type="button" data-testid="eq-run" disabled={!l || busy || !!dv || l.done} onClick={() => step(RUN_LIMIT)} aria-busy={busy}>
+              {busy && l ? 'Running…' : 'Run to divergence'}
             </button>
             <button type="button" data-testid="eq-reset" onClick={reset}>
               Reset
             </button>
-            <span className="muted">{l ? `${l.steps.toLocaleString('en')} steps compared` : ''}</span>
+            <span className="muted" data-testid="eq-steps">
+              {l ? `${l.steps.toLocaleString('en')} steps compared` : busy ? 'loading…' : ''}
+            </span>
           </div>
           {err && <div className="err" data-testid="eq-error">{err}</div>}
           {dv && (
@@ -208,8 +235,8 @@ export function EquivView() {
           )}
           {l && (
             <div className="eq-sides">
-              <Side title="Bare machine (q = w)" s={l.side('native')} field={dv?.field} value={dv?.native} line={dv?.nativeLine ?? null} testId="eq-native" />
-              <Side title={`Under the ${kind} monitor`} s={l.side('virtual')} field={dv?.field} value={dv?.virtual} line={dv?.virtualLine ?? null} testId="eq-virtual" />
+              <Side title="Bare machine (q = w)" s={l.native} field={dv?.field} value={dv?.native} line={dv?.nativeLine ?? null} testId="eq-native" />
+              <Side title={`Under the ${kind} monitor`} s={l.virtual} field={dv?.field} value={dv?.virtual} line={dv?.virtualLine ?? null} testId="eq-virtual" />
             </div>
           )}
         </section>

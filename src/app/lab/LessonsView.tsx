@@ -1,10 +1,11 @@
 /** The guided lessons: text, task, an editor for the answer, a Check that runs it, hints; progress persists. */
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Fragment } from 'react';
 import { assemble } from '../../core/asm/assembler';
 import { presetIsa } from '../../core/isa/isa';
 import { LESSONS, LESSON_LIMIT_NOTE, lessonById, type CheckResult } from './lessons/lessons';
 import { ASM_LANG, MonacoBox, type Marker } from './MonacoBox';
+import { lessonRuns } from './runClient';
 import { useLab } from './store';
 
 /** `code` spans and *emphasis*, nothing more: the lesson texts are ours. */
@@ -28,26 +29,32 @@ export function LessonsView() {
   const st = progress[lesson.id];
   const source = st?.source ?? lesson.starter;
   const hints = st?.hints ?? -1;
-  const [result, setResult] = useState<{ id: string; r: CheckResult } | null>(null);
+  const [result, setResult] = useState<{ id: string; r: CheckResult; timedOut?: boolean } | null>(null);
   const [running, setRunning] = useState(false);
   const asm = useMemo(() => assemble(source, presetIsa(lesson.isa)), [source, lesson.isa]);
   const markers: Marker[] = asm.errors.map((e) => ({ line: e.line, col: e.col, endCol: e.endCol, message: e.message }));
+  // A check runs in a worker (runClient.ts): a long one leaves the page usable. Editing the answer or switching
+  // lessons abandons it — its verdict would be about a program that is no longer in the editor.
+  useEffect(() => {
+    lessonRuns.cancel();
+    setRunning(false);
+  }, [source, lesson.id]);
+  useEffect(() => () => lessonRuns.cancel(), []);
   const check = () => {
     setRunning(true);
-    // Let the button show "Checking…" before the runs block the thread.
-    window.setTimeout(() => {
-      let r: CheckResult;
-      try {
-        r = lesson.check(source);
-      } catch (e) {
-        r = { passed: false, items: [{ ok: false, text: `The check could not run: ${String((e as Error).message ?? e)}` }], notes: [] };
-      }
-      setResult({ id: lesson.id, r });
-      if (r.passed) setLesson(lesson.id, { solved: true });
+    const id = lesson.id;
+    void lessonRuns.call<CheckResult>({ op: 'lesson', lessonId: id, source }).then((out) => {
+      if (!out) return; // overtaken by an edit or another check
+      const r: CheckResult = out.ok
+        ? out.value
+        : { passed: false, items: [{ ok: false, text: 'stopped' in out ? out.message : `The check could not run: ${out.message}` }], notes: [] };
+      setResult({ id, r, timedOut: !out.ok && 'stopped' in out });
+      if (r.passed) setLesson(id, { solved: true });
       setRunning(false);
-    }, 10);
+    });
   };
   const shown = result?.id === lesson.id ? result.r : null;
+  const timedOut = result?.id === lesson.id && !!result.timedOut;
   const solvedCount = LESSONS.filter((l) => progress[l.id]?.solved).length;
   return (
     <div className="lab-lessons" data-testid="lessons-view">
@@ -98,7 +105,7 @@ export function LessonsView() {
           ariaLabel="Your answer"
         />
         <div className="form-row">
-          <button type="button" data-testid="lesson-check" onClick={check} disabled={running}>
+          <button type="button" data-testid="lesson-check" onClick={check} disabled={running} aria-busy={running}>
             {running ? 'Checking…' : 'Check (runs your program)'}
           </button>
           <button type="button" className="ghost" data-testid="lesson-hint" disabled={hints >= lesson.hints.length - 1} onClick={() => setLesson(lesson.id, { hints: hints + 1 })}>
@@ -128,7 +135,7 @@ export function LessonsView() {
         {shown && (
           <div className={`lesson-result ${shown.passed ? 'passed' : 'failed'}`} data-testid="lesson-result" data-passed={String(shown.passed)}>
             <div className="lesson-result-head">
-              {shown.passed ? 'Solved.' : shown.stopped === 'loop' ? 'Stopped: the program does not halt.' : shown.stopped === 'asm' ? 'The program does not assemble.' : 'Not yet.'}
+              {shown.passed ? 'Solved.' : timedOut ? 'Stopped: the check ran too long.' : shown.stopped === 'loop' ? 'Stopped: the program does not halt.' : shown.stopped === 'asm' ? 'The program does not assemble.' : 'Not yet.'}
             </div>
             <ul>
               {shown.items.map((it, i) => (

@@ -10,7 +10,8 @@ import { parseIsaFile } from '../../core/isa/isafile';
 import { ConsoleDevices, Machine, type PSW } from '../../core/machine/machine';
 import { VirtualStack, checkStack } from '../../core/vmm/stack';
 import { useSettings } from '../store';
-import { depthSeries, type DepthPoint } from './lockstep';
+import type { DepthPoint } from './lockstep';
+import { seriesRuns } from './runClient';
 import { useLab } from './store';
 
 const RUN_LIMIT = 200_000;
@@ -183,19 +184,29 @@ export function RecursionView() {
   // eslint-disable-next-line react-hooks/exhaustive-deps
   useEffect(reset, [asm, parsed, kind, depth, w, input]);
 
-  // The amplification series runs the whole program 9 times: debounce it behind edits.
+  // The amplification series runs the whole program 9 times (close to a second for a program that traps a lot):
+  // debounced behind edits and run in a worker; a newer series abandons the running one.
+  const [measuring, setMeasuring] = useState(false);
+  const [seriesErr, setSeriesErr] = useState<string | null>(null);
   useEffect(() => {
     setPoints([]);
+    setSeriesErr(null);
+    seriesRuns.cancel();
+    setMeasuring(false);
     if (!parsed.ok || !asm?.ok) return;
     const t = window.setTimeout(() => {
-      try {
-        setPoints(depthSeries(asm, parsed.isa, kind, Math.min(w, 16384), RUN_LIMIT, 8, input));
-      } catch (e) {
-        setErr(String((e as Error).message ?? e));
-      }
+      setMeasuring(true);
+      void seriesRuns.call<DepthPoint[]>({ op: 'series', source, isaText, kind, w: Math.min(w, 16384), maxSteps: RUN_LIMIT, maxDepth: 8, input }).then((out) => {
+        if (!out) return;
+        setMeasuring(false);
+        if (out.ok) setPoints(out.value);
+        else setSeriesErr(out.message);
+      });
     }, 300);
     return () => window.clearTimeout(t);
-  }, [asm, parsed, kind, w, input]);
+    // asm and parsed are derived from source and isaText, which the worker is sent.
+  }, [asm, parsed, kind, w, input, source, isaText]);
+  useEffect(() => () => seriesRuns.cancel(), []);
 
   const t = tower.current;
   const run = (n: number) => {
@@ -289,6 +300,16 @@ export function RecursionView() {
           = instructions on the real processor + traps taken by every monitor's dispatcher + instructions its interpreters executed, divided by
           the guest's instructions. Depth 0 is the bare machine (1).
         </p>
+        {measuring && (
+          <div className="muted" data-testid="rec-measuring" aria-live="polite">
+            measuring…
+          </div>
+        )}
+        {seriesErr && (
+          <div className="err" data-testid="rec-series-error">
+            {seriesErr}
+          </div>
+        )}
         <AmpPlot points={points} />
         {points.length > 0 && (
           <table className="amp-table" data-testid="rec-table">

@@ -53,7 +53,8 @@ export function Registers() {
       {regs.map((v, i) => (
         <div key={i + (changed[i] && !running ? '-' + tick : '')} className={`reg${changed[i] ? ' changed' : ''}${i === 0 ? ' r0' : ''}`} title={`r${i} = ${v} = ${hex(v)}`}>
           <span className="reg-name">r{i}</span>
-          <span className="reg-dec">{v}</span>
+          {/* Long values get a smaller font so that three columns still fit a 1280 px screen. */}
+          <span className={`reg-dec${String(v).length > 7 ? ' long' : ''}`}>{v}</span>
           <span className="reg-hex">{hex(v)}</span>
         </div>
       ))}
