@@ -17,6 +17,29 @@ interface Pt {
 }
 
 /** Per interval between samples: instructions of each kind per 1000 guest steps. */
+type Margin = { l: number; r: number; t: number; b: number };
+
+/** The plot group of a chart, made once: both axes, a layer for the marks and the two axis titles. */
+function plotFrame(
+  svg: d3.Selection<SVGSVGElement, unknown, null, undefined>,
+  W: number,
+  H: number,
+  m: Margin,
+  layer: string,
+  xTitle: string,
+  yTitle: string,
+): d3.Selection<SVGGElement, unknown, null, undefined> {
+  const found = svg.select<SVGGElement>('g.plot');
+  if (!found.empty()) return found;
+  const g = svg.append('g').attr('class', 'plot');
+  g.append('g').attr('class', 'axis x');
+  g.append('g').attr('class', 'axis y');
+  g.append('g').attr('class', layer);
+  g.append('text').attr('class', 'axis-title').attr('x', W - m.r).attr('y', H - 4).attr('text-anchor', 'end').text(xTitle);
+  g.append('text').attr('class', 'axis-title').attr('transform', `translate(12, ${m.t + (H - m.t - m.b) / 2}) rotate(-90)`).attr('text-anchor', 'middle').text(yTitle);
+  return g;
+}
+
 function rates(samples: Sample[]): { series: Pt[][]; levels: Pt[][] } {
   const series: Pt[][] = SERIES.map(() => []);
   const nLevels = samples.reduce((m, s) => Math.max(m, s.levels.length), 0);
@@ -65,15 +88,7 @@ export function RatioChart() {
       .x((p) => x(p.step))
       .y((p) => y(Math.max(0.01, p.v)))
       .curve(d3.curveStepBefore);
-    let g = svg.select<SVGGElement>('g.plot');
-    if (g.empty()) {
-      g = svg.append('g').attr('class', 'plot');
-      g.append('g').attr('class', 'axis x');
-      g.append('g').attr('class', 'axis y');
-      g.append('g').attr('class', 'lines');
-      g.append('text').attr('class', 'axis-title').attr('x', W - m.r).attr('y', H - 4).attr('text-anchor', 'end').text('guest steps');
-      g.append('text').attr('class', 'axis-title').attr('transform', `translate(12, ${m.t + (H - m.t - m.b) / 2}) rotate(-90)`).attr('text-anchor', 'middle').text('per 1000 steps');
-    }
+    const g = plotFrame(svg, W, H, m, 'lines', 'guest steps', 'per 1000 steps');
     g.select<SVGGElement>('g.axis.x')
       .attr('transform', `translate(0, ${H - m.b})`)
       .call(d3.axisBottom(x).ticks(Math.max(2, Math.floor(W / 90))).tickFormat((v) => d3.format('~s')(Math.round(Number(v)))));
@@ -131,15 +146,7 @@ export function DepthChart() {
     const x = d3.scaleBand<number>().domain(data.map((d) => d.depth)).range([m.l, W - m.r]).padding(0.3);
     const maxV = Math.max(10, ...data.map((d) => d.traps));
     const y = d3.scaleLog().domain([1, maxV]).range([H - m.b, m.t]).clamp(true).nice();
-    let g = svg.select<SVGGElement>('g.plot');
-    if (g.empty()) {
-      g = svg.append('g').attr('class', 'plot');
-      g.append('g').attr('class', 'axis x');
-      g.append('g').attr('class', 'axis y');
-      g.append('g').attr('class', 'bars');
-      g.append('text').attr('class', 'axis-title').attr('x', W - m.r).attr('y', H - 4).attr('text-anchor', 'end').text('monitor depth');
-      g.append('text').attr('class', 'axis-title').attr('transform', `translate(12, ${m.t + (H - m.t - m.b) / 2}) rotate(-90)`).attr('text-anchor', 'middle').text('traps handled');
-    }
+    const g = plotFrame(svg, W, H, m, 'bars', 'monitor depth', 'traps handled');
     g.select<SVGGElement>('g.axis.x').attr('transform', `translate(0, ${H - m.b})`).call(d3.axisBottom(x));
     g.select<SVGGElement>('g.axis.y').attr('transform', `translate(${m.l}, 0)`).call(d3.axisLeft(y).ticks(4, '~s'));
     g.select('g.bars')
