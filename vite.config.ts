@@ -11,6 +11,9 @@ const isolation = {
 export default defineConfig({
   plugins: [react()],
   worker: { format: 'es' },
+  // Crawl the workers too, so `npm run dev` pre-bundles what they import (comlink, monaco's worker) before the
+  // first page load instead of discovering it then and forcing a reload.
+  optimizeDeps: { entries: ['index.html', 'src/worker/worker.ts', 'src/app/lab/*.worker.ts'] },
   server: { headers: isolation },
   preview: { headers: isolation },
   build: {
