@@ -52,7 +52,7 @@ describe('examples', () => {
         const j = JSON.parse(io.out);
         expect(j.status).toBe('halted');
         expect(j.console).toBe(expected);
-        expect(j.stats.direct).toBe(j.steps);
+        expect(j.stats.direct + j.stats.trapped + j.stats.interpreted).toBe(j.steps);
       });
 
       it('survives the disassembly round trip', () => {

@@ -49,9 +49,13 @@ export function trapTotal(m: Machine): number {
   return n;
 }
 
-/** Statistics of a bare run: every instruction ran directly, no monitor levels. */
+/**
+ * Statistics of a bare run, with the same meaning as under a monitor so that direct + trapped + interpreted =
+ * steps everywhere: instructions that trapped are counted as trapped, all others ran directly; no levels.
+ */
 export function bareStats(m: Machine): RunStatsJson {
-  return { direct: m.steps, trapped: trapTotal(m), interpreted: 0, levels: [] };
+  const trapped = trapTotal(m);
+  return { direct: m.steps - trapped, trapped, interpreted: 0, levels: [] };
 }
 
 /**
