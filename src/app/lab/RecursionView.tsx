@@ -3,55 +3,19 @@
  * and a plot of real work per guest instruction against depth (trap amplification), for the current program.
  */
 import * as d3 from 'd3';
-import { useEffect, useMemo, useReducer, useRef, useState } from 'react';
-import { assemble, type AsmResult } from '../../core/asm/assembler';
-import type { Isa } from '../../core/isa/isa';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { assemble } from '../../core/asm/assembler';
 import { parseIsaFile } from '../../core/isa/isafile';
-import { ConsoleDevices, Machine, type PSW } from '../../core/machine/machine';
-import { VirtualStack, checkStack } from '../../core/vmm/stack';
+import { checkStack } from '../../core/vmm/stack';
 import { useSettings } from '../store';
 import type { DepthPoint } from './lockstep';
-import { seriesRuns } from './runClient';
+import type { RecRow, RecSnapshot } from './run.worker';
+import { seriesRuns, towerRuns, type RunOutcome } from './runClient';
 import { useLab } from './store';
 
 const RUN_LIMIT = 200_000;
 
-interface Tower {
-  depth: number;
-  bare: Machine | null;
-  stack: VirtualStack | null;
-}
-
-function build(asm: AsmResult, isa: Isa, kind: 'full' | 'hybrid', depth: number, w: number, input: string): Tower {
-  if (depth === 0) {
-    const m = new Machine({ q: w, isa, dev: new ConsoleDevices(input) });
-    m.boot(asm.image);
-    return { depth, bare: m, stack: null };
-  }
-  const s = new VirtualStack({ isa, kind, depth, w, input });
-  s.boot(asm.image);
-  return { depth, bare: null, stack: s };
-}
-
-interface Row {
-  label: string;
-  psw: PSW;
-  base: number;
-  size: number;
-}
-
-function rows(t: Tower): Row[] {
-  if (t.bare) return [{ label: 'real machine (the program, bare)', psw: t.bare.psw, base: 0, size: t.bare.q }];
-  const s = t.stack!;
-  const out: Row[] = [{ label: 'real machine (monitor 1 runs here)', psw: s.real.psw, base: 0, size: s.real.q }];
-  for (const lv of s.levels()) {
-    const last = lv.level === s.depth;
-    out.push({ label: last ? `VM ${lv.level}: the program` : `VM ${lv.level}: monitor ${lv.level + 1} runs here`, psw: lv.psw, base: lv.realBase, size: lv.size });
-  }
-  return out;
-}
-
-function Windows({ data, q, zoom }: { data: Row[]; q: number; zoom: boolean }) {
+function Windows({ data, q, zoom }: { data: RecRow[]; q: number; zoom: boolean }) {
   const ref = useRef<SVGSVGElement>(null);
   useEffect(() => {
     const W = 620;
@@ -163,26 +127,50 @@ export function RecursionView() {
   const parsed = useMemo(() => parseIsaFile(isaText), [isaText]);
   const kind = monitor === 'hybrid' ? 'hybrid' : 'full';
   const asm = useMemo(() => (parsed.ok ? assemble(source, parsed.isa) : null), [source, parsed]);
-  const tower = useRef<Tower | null>(null);
-  const [, tick] = useReducer((x: number) => x + 1, 0);
+  // The tower lives in a worker (runClient.ts, run.worker.ts): Run steps it up to 200,000 guest instructions
+  // under as many as 8 monitors, which would freeze the editors on the page's thread. `snap` is its last state.
+  const [snap, setSnap] = useState<RecSnapshot | null>(null);
+  const [busy, setBusy] = useState(false);
   const [points, setPoints] = useState<DepthPoint[]>([]);
   const [err, setErr] = useState<string | null>(null);
   const [zoom, setZoom] = useState(false);
 
-  const reset = () => {
-    tower.current = null;
-    setErr(null);
-    if (!parsed.ok) setErr('The ISA file has errors (see the ISA lab).');
-    else if (!asm?.ok) setErr(`The program does not assemble: ${asm?.errors.slice(0, 3).map((e) => `line ${e.line}: ${e.message}`).join('; ')}`);
-    else {
-      const problem = depth > 0 ? checkStack(w, depth) : null;
-      if (problem) setErr(problem);
-      else tower.current = build(asm, parsed.isa, kind, depth, w, input);
-    }
-    tick();
+  /** Sends a request; a null answer means a newer request (or an edit) overtook it, and that one will clear `busy`. */
+  const send = (req: Parameters<typeof towerRuns.call>[0]) => {
+    setBusy(true);
+    void towerRuns.call<RecSnapshot>(req).then((out: RunOutcome<RecSnapshot> | null) => {
+      if (!out) return;
+      setBusy(false);
+      if (out.ok) setSnap(out.value);
+      else {
+        // A stopped run took the worker (and the tower in it) with it; Reset builds the tower again.
+        if ('stopped' in out) setSnap(null);
+        setErr('stopped' in out ? `${out.message} Press Reset to start again.` : out.message);
+      }
+    });
   };
+
+  const reset = () => {
+    setSnap(null);
+    setErr(null);
+    // Errors the page can see without the worker are shown at once; any running step is dropped with the old tower.
+    const problem = !parsed.ok
+      ? 'The ISA file has errors (see the ISA lab).'
+      : !asm?.ok
+        ? `The program does not assemble: ${asm?.errors.slice(0, 3).map((e) => `line ${e.line}: ${e.message}`).join('; ')}`
+        : depth > 0
+          ? checkStack(w, depth)
+          : null;
+    if (problem) {
+      towerRuns.cancel();
+      setBusy(false);
+      setErr(problem);
+    } else send({ op: 'rec-open', source, isaText, kind, depth, w, input });
+  };
+  // asm and parsed are derived from source and isaText, which reset() sends.
   // eslint-disable-next-line react-hooks/exhaustive-deps
   useEffect(reset, [asm, parsed, kind, depth, w, input]);
+  useEffect(() => () => towerRuns.cancel(), []);
 
   // The amplification series runs the whole program 9 times (close to a second for a program that traps a lot):
   // debounced behind edits and run in a worker; a newer series abandons the running one.
@@ -208,16 +196,14 @@ export function RecursionView() {
   }, [asm, parsed, kind, w, input, source, isaText]);
   useEffect(() => () => seriesRuns.cancel(), []);
 
-  const t = tower.current;
+  const t = snap;
   const run = (n: number) => {
     if (!t) return;
-    if (t.bare) t.bare.run(n);
-    else t.stack!.run(n);
-    tick();
+    send({ op: 'rec-step', n });
   };
-  const status = t ? (t.bare ? t.bare.status : t.stack!.status) : '';
-  const steps = t ? (t.bare ? t.bare.steps : t.stack!.guest.steps) : 0;
-  const data = t ? rows(t) : [];
+  const status = t?.status ?? (busy ? 'loading…' : '');
+  const steps = t?.steps ?? 0;
+  const data = t?.rows ?? [];
   return (
     <div className="lab-rec" data-testid="recursion-view">
       <section className="card">
@@ -244,11 +230,11 @@ export function RecursionView() {
               <option value="hybrid">hybrid</option>
             </select>
           </label>
-          <button type="button" data-testid="rec-step" disabled={!t || status === 'halted'} onClick={() => run(1)}>
+          <button type="button" data-testid="rec-step" disabled={!t || busy || status === 'halted'} onClick={() => run(1)}>
             Step
           </button>
-          <button type="button" data-testid="rec-run" disabled={!t || status === 'halted'} onClick={() => run(RUN_LIMIT)}>
-            Run
+          <button type="button" data-testid="rec-run" disabled={!t || busy || status === 'halted'} onClick={() => run(RUN_LIMIT)} aria-busy={busy}>
+            {busy && t ? 'Running…' : 'Run'}
           </button>
           <button type="button" data-testid="rec-reset" onClick={reset}>
             Reset
@@ -257,7 +243,11 @@ export function RecursionView() {
             {status} · {steps.toLocaleString('en')} guest steps · ISA <code>{parsed.ok ? parsed.isa.name : '(errors)'}</code>
           </span>
         </div>
-        {err && <div className="err">{err}</div>}
+        {err && (
+          <div className="err" data-testid="rec-error">
+            {err}
+          </div>
+        )}
         {t && (
           <label className="inline">
             <input type="checkbox" data-testid="rec-zoom" checked={zoom} onChange={(e) => setZoom(e.target.checked)} /> zoom to the monitors' areas at the bottom of real memory

@@ -1,5 +1,5 @@
 /**
- * The page's side of run.worker.ts. One channel per view (lessons, recursion series, equivalence), each with its
+ * The page's side of run.worker.ts. One channel per view (lessons, recursion series, recursion tower, equivalence), each with its
  * own worker, so a long lesson check does not hold up the Recursion plot. A channel runs one request at a time:
  * a newer request makes the running one stale, and since a worker cannot be interrupted mid-run, the stale run
  * is ended by terminating its worker (the next request starts a fresh one). A request that runs past the
@@ -85,3 +85,5 @@ export class RunChannel {
 export const lessonRuns = new RunChannel('lessons', 20_000);
 export const seriesRuns = new RunChannel('series', 30_000);
 export const equivRuns = new RunChannel('equiv', 30_000);
+/** The Recursion view's tower has its own worker, so stepping it does not cancel the amplification series. */
+export const towerRuns = new RunChannel('tower', 30_000);
