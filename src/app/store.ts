@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import { persist } from 'zustand/middleware';
-import type { MonitorKind } from '../worker/protocol';
+import type { MonitorKind, SessionConfig } from '../worker/protocol';
 import { defaultExample, exampleHeader, examples, exampleIsa } from './examples';
 
 export type Radix = 'dec' | 'hex';
@@ -19,16 +19,9 @@ export interface Displaced {
   replacedBy: string;
 }
 
-/** What survives a reload: the program, the settings and the layout. */
-export interface Settings {
-  source: string;
+/** What survives a reload: the program and the machine settings the worker runs it with, and the layout. */
+export interface Settings extends SessionConfig {
   example: string;
-  isa: string;
-  monitor: MonitorKind;
-  depth: number;
-  q: number;
-  input: string;
-  maxSteps: number;
   /** Breakpoints as source lines (1-based). */
   breakLines: number[];
   memSpace: 'virtual' | 'physical';
