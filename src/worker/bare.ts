@@ -1,6 +1,7 @@
 import type { Isa } from '../core/isa/isa';
 import { Machine, RunFlag, Stop, ConsoleDevices, type Image, type MachineSnapshot, type PSW } from '../core/machine/machine';
 import { disassembleWord } from '../core/asm/disassembler';
+import { bareStats, trapTotal } from '../core/run';
 import type { LevelInfo, TrapEvent } from './protocol';
 import type { Counters, RunStop, Target } from './target';
 
@@ -11,7 +12,6 @@ export class BareTarget implements Target {
   errorMessage = '';
   private bp: Uint8Array;
   private hasBp = false;
-  private traps = 0;
 
   constructor(isa: Isa, q: number, input: string) {
     this.m = new Machine({ q, isa, dev: new ConsoleDevices(input) });
@@ -24,7 +24,6 @@ export class BareTarget implements Target {
 
   boot(image: Image): void {
     this.m.boot(image);
-    this.traps = 0;
     this.errorMessage = '';
   }
 
@@ -52,7 +51,6 @@ export class BareTarget implements Target {
       if (r === Stop.HALTED) return 'halted';
       if (r === Stop.BREAK) return 'break';
       if (r === Stop.TRAP) {
-        this.traps++;
         this.record(pcBefore, lBefore);
         if (this.storm()) return 'error';
         if (stopAtTrap) return 'trap';
@@ -107,10 +105,11 @@ export class BareTarget implements Target {
     return this.m.console;
   }
   levels(): LevelInfo[] {
-    return [{ level: 0, label: 'bare machine', psw: this.m.psw, base: 0, size: this.m.q, stats: { traps: this.traps, reflected: 0, interpreted: 0 } }];
+    return [{ level: 0, label: 'bare machine', psw: this.m.psw, base: 0, size: this.m.q, stats: { traps: trapTotal(this.m), reflected: 0, interpreted: 0 } }];
   }
   counters(): Counters {
-    return { direct: this.m.steps - this.traps, trapped: this.traps, interpreted: 0, levels: [] };
+    const { direct, trapped, interpreted } = bareStats(this.m);
+    return { direct, trapped, interpreted, levels: [] };
   }
   trapCounts(): number[] {
     return Array.from(this.m.trapCounts);
@@ -122,12 +121,10 @@ export class BareTarget implements Target {
     return this.m.q;
   }
   snapshot(): unknown {
-    return { m: this.m.snapshot(), traps: this.traps };
+    return this.m.snapshot();
   }
   restore(s: unknown): void {
-    const x = s as { m: MachineSnapshot; traps: number };
-    this.m.restore(x.m);
-    this.traps = x.traps;
+    this.m.restore(s as MachineSnapshot);
     this.errorMessage = '';
   }
   snapshotBytes(): number {
