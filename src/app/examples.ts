@@ -1,5 +1,5 @@
 /** The repository's example programs, picked up at build time so that a new examples/*.s appears by itself. */
-const raw = import.meta.glob('/examples/*.s', { query: '?raw', eager: true, import: 'default' }) as Record<string, string>;
+const raw: Record<string, string> = import.meta.glob<string>('/examples/*.s', { query: '?raw', eager: true, import: 'default' });
 
 export const examples: Record<string, string> = Object.fromEntries(
   Object.entries(raw)
