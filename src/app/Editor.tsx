@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { LANG, monaco, setupMonaco } from './monaco';
+import { LANG, asmMarkers, monaco, setupMonaco } from './monaco';
 import { actions, reassemble, useRuntime } from './session';
 import { useSettings } from './store';
 import { useDark } from './theme';
@@ -42,18 +42,7 @@ export function Editor() {
     let timer = 0;
     const mark = (): void => {
       const asm = reassemble();
-      monaco.editor.setModelMarkers(
-        model,
-        'pg1asm',
-        asm.errors.map((er) => ({
-          severity: monaco.MarkerSeverity.Error,
-          message: er.message,
-          startLineNumber: er.line,
-          startColumn: er.col,
-          endLineNumber: er.line,
-          endColumn: Math.max(er.endCol, er.col + 1),
-        })),
-      );
+      monaco.editor.setModelMarkers(model, LANG, asmMarkers(asm));
     };
     mark();
     const sub = model.onDidChangeContent(() => {

@@ -6,6 +6,8 @@ import { pickExample } from './ExampleList';
 import { fmtInt, fmtRate } from './format';
 import { actions, load, useRuntime } from './session';
 import { useSettings } from './store';
+import { setIsaText, useIsa } from './isa';
+import { presetText } from './lab/isadoc';
 
 /** Icons as SVG paths (a font may lack the media symbols; a projector must show them). */
 const ICONS: Record<string, string> = {
@@ -125,6 +127,7 @@ const LIMITS = [0, 10_000_000, 100_000_000, 1_000_000_000];
 
 export function Settings() {
   const s = useSettings();
+  const isa = useIsa();
   const names = Object.keys(examples);
   const change = (p: Parameters<typeof s.set>[0]) => {
     s.set(p);
@@ -140,9 +143,11 @@ export function Settings() {
       >
         Reset to example
       </button>
-      <label title={isPresetName(s.isa) ? PRESETS[s.isa].teaches : ''}>
+      <label title={isa.preset && isPresetName(isa.preset) ? PRESETS[isa.preset].teaches : `The ISA file ${isa.name}, made in the ISA lab; pick a preset to replace it`}>
         <span>ISA</span>
-        <select aria-label="ISA preset" value={s.isa} onChange={(e) => change({ isa: e.target.value })}>
+        {/* The ISA in force (isa.ts): a preset, or the lab's file under its name; a change reboots the machine. */}
+        <select aria-label="ISA preset" data-testid="isa-in-force" value={isa.preset ?? ''} onChange={(e) => isPresetName(e.target.value) && setIsaText(presetText(e.target.value))}>
+          {!isa.preset && <option value="">{isa.name}</option>}
           {PRESET_NAMES.map((n) => (
             <option key={n} value={n}>
               {n}

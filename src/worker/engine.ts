@@ -4,7 +4,8 @@
  * DOM-free: the worker (worker.ts) wraps it, and unit tests drive it in Node.
  */
 import { assemble } from '../core/asm/assembler';
-import { isPresetName, presetIsa, type Isa } from '../core/isa/isa';
+import { presetIsa, type Isa } from '../core/isa/isa';
+import { formatIsaErrors, parseIsaFile } from '../core/isa/isafile';
 import { checkMemorySize, type Image } from '../core/machine/machine';
 import { BareTarget } from './bare';
 import type { Frame, FrameRequest, LoadResult, RunState, Sample, SessionConfig, TrapEvent } from './protocol';
@@ -57,9 +58,12 @@ export class Engine {
   load(cfg: SessionConfig): LoadResult {
     this.runToken++;
     this.cfg = cfg;
-    this.isa = isPresetName(cfg.isa) ? presetIsa(cfg.isa) : presetIsa('pg1');
     this.target = null;
     this.image = null;
+    // The session carries the ISA file's text; one with errors is refused, never replaced by a preset.
+    const parsed = parseIsaFile(cfg.isa);
+    if (!parsed.ok) return this.fail(`The ISA file has errors:\n${formatIsaErrors('isa', parsed.errors)}`, []);
+    this.isa = parsed.isa;
     const sizeErr = checkMemorySize(cfg.q);
     if (sizeErr) return this.fail(sizeErr, []);
     const asm = assemble(cfg.source, this.isa);

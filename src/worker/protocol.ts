@@ -8,6 +8,7 @@ export type MonitorKind = 'none' | 'full' | 'hybrid';
 
 export interface SessionConfig {
   source: string;
+  /** The ISA file's text (a preset is the text that names it as base); a text with errors is refused. */
   isa: string;
   monitor: MonitorKind;
   /** Nesting depth: 0 = bare machine; n >= 1 = n monitors, each running the next inside its VM. */

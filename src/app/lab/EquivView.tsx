@@ -13,7 +13,7 @@ import type { SideState } from './lockstep';
 import type { EqSnapshot } from './run.worker';
 import { equivRuns, type RunOutcome } from './runClient';
 import { ASM_LANG, MonacoBox, type Marker } from './MonacoBox';
-import { useLab } from './store';
+import { useIsa } from '../isa';
 
 const RUN_LIMIT = 200_000;
 
@@ -86,7 +86,9 @@ export function EquivView() {
   const w = useSettings((s) => s.q);
   const input = useSettings((s) => s.input);
   const setS = useSettings((s) => s.set);
-  const isaText = useLab((s) => s.isaText);
+  // The ISA in force: while the lab's file has errors, the last good one.
+  const isaText = useIsa((s) => s.text);
+  const isaName = useIsa((s) => s.name);
   const classification = useClassification((s) => s.result);
   const classifiedText = useClassification((s) => s.text);
   const found = useClassification((s) => s.counterexamples);
@@ -184,7 +186,7 @@ export function EquivView() {
               <input data-testid="eq-depth" type="number" min={1} max={8} value={d} onChange={(e) => setS({ depth: Math.max(1, Math.min(8, Number(e.target.value) || 1)), monitor: kind })} style={{ width: '4em' }} />
             </label>
             <span className="muted">
-              ISA <code>{parsed.ok ? parsed.isa.name : '(errors)'}</code>, w = {w}
+              ISA <code>{isaName}</code>, w = {w}
             </span>
           </div>
           <MonacoBox value={source} onChange={(t) => setS({ source: t })} language={ASM_LANG} markers={markers} lines={lines} height={340} testId="eq-editor" ariaLabel="Program" />

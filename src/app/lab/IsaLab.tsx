@@ -11,11 +11,10 @@ import { PRESET_NAMES, PRESETS, isPresetName, type PresetName } from '../../core
 import { parseEffect } from '../../core/isa/effect';
 import { OPERAND_SHAPES, parseIsaFile, type IsaFileError } from '../../core/isa/isafile';
 import { BASE_INSTRUCTIONS, type Variant } from '../../core/isa/table';
-import { useSettings } from '../store';
+import { setIsaText, useIsaText } from '../isa';
 import { classifyText } from './classifyClient';
 import { freeOpcode, presetText, readDoc, removeInstruction, setVariant, upsertInstruction, variantIn } from './isadoc';
 import { EFFECT_LANG, ISA_LANG, MonacoBox, type Marker } from './MonacoBox';
-import { useLab } from './store';
 import { Venn } from './Venn';
 import { WitnessView } from './Witness';
 
@@ -32,7 +31,7 @@ export const useClassification = create<ClassState>()(() => ({ result: null, cou
 
 /** Keeps the classification in step with the ISA file, off the page's thread, debounced. */
 export function useLiveClassification(): void {
-  const text = useLab((s) => s.isaText);
+  const text = useIsaText();
   useEffect(() => {
     const st = useClassification.getState();
     if (!parseIsaFile(text).ok || (st.text === text && st.result)) {
@@ -297,18 +296,15 @@ function VariantToggles({ text, onText }: { text: string; onText(t: string): voi
 }
 
 export function IsaLab() {
-  const text = useLab((s) => s.isaText);
-  const setLab = useLab((s) => s.set);
+  const text = useIsaText();
   const { result, busy, text: classifiedText, error } = useClassification();
   const parsed = useMemo(() => parseIsaFile(text), [text]);
   const [selected, setSelected] = useState<string | null>('GETMODE');
   const doc = readDoc(text);
   const base = typeof doc === 'string' ? null : doc.base;
   const setText = (t: string) => {
-    setLab({ isaText: t });
-    // The workbench runs presets: keep its ISA on the file's base so the two never disagree on the basics.
-    const d = readDoc(t);
-    if (typeof d !== 'string' && isPresetName(d.base)) useSettings.getState().set({ isa: d.base });
+    // The workspace's one ISA: the workbench, the editor and every lab view follow it (../isa.ts).
+    setIsaText(t);
   };
   const stale = !parsed.ok || classifiedText !== text;
   const openFile = async (f: File | undefined) => {

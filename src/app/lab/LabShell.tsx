@@ -10,9 +10,6 @@ import { LessonsView } from './LessonsView';
 import { RecursionView } from './RecursionView';
 import { decodeFragment, shareUrl, type LabView } from './share';
 import { applyWorkspace, currentWorkspace, useLab } from './store';
-import { useSettings } from '../store';
-import { isPresetName } from '../../core/isa/isa';
-import { presetText, readDoc } from './isadoc';
 import './lab.css';
 
 const TABS: [LabView, string][] = [
@@ -86,17 +83,7 @@ export function LabTabs() {
     openLink(location.hash);
     const on = () => openLink(location.hash);
     window.addEventListener('hashchange', on);
-    // A preset picked in the workbench's toolbar becomes the lab's ISA file too (the lab's own edits set the
-    // workbench's preset to the file's base, so the two never disagree on the preset).
-    const unsub = useSettings.subscribe((st, prev) => {
-      if (st.isa === prev.isa || !isPresetName(st.isa)) return;
-      const doc = readDoc(useLab.getState().isaText);
-      if (typeof doc === 'string' || doc.base !== st.isa) useLab.getState().set({ isaText: presetText(st.isa) });
-    });
-    return () => {
-      window.removeEventListener('hashchange', on);
-      unsub();
-    };
+    return () => window.removeEventListener('hashchange', on);
   }, []);
   return (
     <>

@@ -11,7 +11,7 @@ import { useSettings } from '../store';
 import type { DepthPoint } from './lockstep';
 import type { RecRow, RecSnapshot } from './run.worker';
 import { seriesRuns, towerRuns, type RunOutcome } from './runClient';
-import { useLab } from './store';
+import { useIsa } from '../isa';
 
 const RUN_LIMIT = 200_000;
 
@@ -123,7 +123,9 @@ export function RecursionView() {
   const w = useSettings((s) => s.q);
   const input = useSettings((s) => s.input);
   const setS = useSettings((s) => s.set);
-  const isaText = useLab((s) => s.isaText);
+  // The ISA in force: while the lab's file has errors, the last good one.
+  const isaText = useIsa((s) => s.text);
+  const isaName = useIsa((s) => s.name);
   const parsed = useMemo(() => parseIsaFile(isaText), [isaText]);
   const kind = monitor === 'hybrid' ? 'hybrid' : 'full';
   const asm = useMemo(() => (parsed.ok ? assemble(source, parsed.isa) : null), [source, parsed]);
@@ -240,7 +242,7 @@ export function RecursionView() {
             Reset
           </button>
           <span className="muted" data-testid="rec-status">
-            {status} · {steps.toLocaleString('en')} guest steps · ISA <code>{parsed.ok ? parsed.isa.name : '(errors)'}</code>
+            {status} · {steps.toLocaleString('en')} guest steps · ISA <code>{isaName}</code>
           </span>
         </div>
         {err && (
