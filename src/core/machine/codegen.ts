@@ -226,8 +226,3 @@ export function compiledRun(isa: Isa, o: CodegenOptions): RunFn {
   }
   return fn;
 }
-
-/** The source of the generated loop, for docs and debugging. */
-export function generatedSource(isa: Isa, o: CodegenOptions = { breakpoints: false, trace: false, blocks: true }): string {
-  return generate(isa, o);
-}
