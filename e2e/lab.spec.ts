@@ -191,6 +191,6 @@ test('Sharing: damaged, foreign and newer links are refused with a message, and 
     await expect(page.getByTestId('preset')).toHaveValue('lra');
   }
   const after = await page.evaluate(() => [localStorage.getItem('pglab.lab.v1'), localStorage.getItem('pglab.workbench.v1')]);
-  expect(JSON.parse(after[0]!).state.isaText).toBe(JSON.parse(before[0]!).state.isaText);
+  expect(JSON.parse(after[1]!).state.isa).toBe(JSON.parse(before[1]!).state.isa);
   expect(JSON.parse(after[1]!).state.source).toBe(JSON.parse(before[1]!).state.source);
 });
