@@ -1,6 +1,7 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { Editor } from './Editor';
-import { DisplacedNotice, ExampleList } from './ExampleList';
+import { ExampleList } from './ExampleList';
+import { UndoToast } from './UndoToast';
 import { Controls, Settings, useShortcuts } from './Toolbar';
 import { configKey, currentConfig, load, startWorker, useRuntime } from './session';
 import { useSettings } from './store';
@@ -128,7 +129,6 @@ export function App() {
           <Panel id="examples" title="Examples" className="panel-examples">
             <ExampleList />
           </Panel>
-          <DisplacedNotice />
           <Panel id="editor" title="Program" className="panel-grow">
             <Editor />
           </Panel>
@@ -170,6 +170,7 @@ export function App() {
       </>}
       {/* The status line speaks of the workbench's machine; on a lab tab it would describe something not on screen. */}
       {labView === 'workbench' && <StatusBar />}
+      <UndoToast />
     </div>
   );
 }

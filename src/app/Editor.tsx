@@ -45,7 +45,9 @@ export function Editor() {
       monaco.editor.setModelMarkers(model, LANG, asmMarkers(asm));
     };
     mark();
+    let outside = false;
     const sub = model.onDidChangeContent(() => {
+      if (outside) return;
       // Breakpoints ride on their decorations, so they move with their line as lines are added or removed.
       const lines = [...new Set((bpDeco.current?.getRanges() ?? []).map((r) => r.startLineNumber))].sort((x, y) => x - y);
       const st = useSettings.getState();
@@ -71,10 +73,20 @@ export function Editor() {
         void actions.syncBreakpoints();
       }
     });
-    // Loading an example or a reset-to-example replaces the text from outside.
+    // A load (example, counterexample, link, Undo) replaces the text from outside. As an edit, not setValue, so
+    // that Ctrl+Z in the editor brings the replaced text back too; the store already has the new text and the
+    // breakpoints the loader chose, so this edit is not reported back.
     const unsub = useSettings.subscribe((s, prev) => {
       if (s.source !== prev.source && s.source !== model.getValue()) {
-        model.setValue(s.source);
+        outside = true;
+        try {
+          e.pushUndoStop();
+          e.executeEdits('pglab-load', [{ range: model.getFullModelRange(), text: s.source }]);
+          e.pushUndoStop();
+          e.setPosition({ lineNumber: 1, column: 1 });
+        } finally {
+          outside = false;
+        }
         mark();
       }
     });

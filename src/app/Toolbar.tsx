@@ -3,6 +3,7 @@ import { PRESETS, PRESET_NAMES, isPresetName } from '../core/isa/isa';
 import { MAX_Q, MIN_Q } from '../core/machine/machine';
 import { examples } from './examples';
 import { pickExample } from './ExampleList';
+import { replaceWorkspace } from './loader';
 import { fmtInt, fmtRate } from './format';
 import { actions, load, useRuntime } from './session';
 import { useSettings } from './store';
@@ -138,7 +139,7 @@ export function Settings() {
       <button
         type="button"
         className="ghost"
-        title="Put the example's original text back into the editor (your edits are put aside, with Undo)"
+        title="Put the example's original text back into the editor (Undo brings your edits back)"
         onClick={() => pickExample(s.example && examples[s.example] !== undefined ? s.example : names[0])}
       >
         Reset to example
@@ -146,7 +147,10 @@ export function Settings() {
       <label title={isa.preset && isPresetName(isa.preset) ? PRESETS[isa.preset].teaches : `The ISA file ${isa.name}, made in the ISA lab; pick a preset to replace it`}>
         <span>ISA</span>
         {/* The ISA in force (isa.ts): a preset, or the lab's file under its name; a change reboots the machine. */}
-        <select aria-label="ISA preset" data-testid="isa-in-force" value={isa.preset ?? ''} onChange={(e) => isPresetName(e.target.value) && setIsaText(presetText(e.target.value))}>
+        <select aria-label="ISA preset" data-testid="isa-in-force" value={isa.preset ?? ''} onChange={(e) => {
+            const p = e.target.value;
+            if (isPresetName(p)) replaceWorkspace(`ISA set to the ${p} preset`, () => setIsaText(presetText(p)));
+          }}>
           {!isa.preset && <option value="">{isa.name}</option>}
           {PRESET_NAMES.map((n) => (
             <option key={n} value={n}>

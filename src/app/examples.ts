@@ -46,11 +46,14 @@ loop:   ADD  r1, r2
         HALT
 `;
 
+/** What a first visit opens: a kernel whose user process makes a system call, so a trap comes within 9 steps. */
+export const FIRST_EXAMPLE = 'first-trap.s';
+
 export function defaultExample(): string | null {
   const names = Object.keys(examples);
   if (names.length === 0) {
     examples['sum.s'] = FALLBACK;
     return 'sum.s';
   }
-  return names.includes('sum.s') ? 'sum.s' : names[0];
+  return names.includes(FIRST_EXAMPLE) ? FIRST_EXAMPLE : names[0];
 }

@@ -14,6 +14,7 @@ import type { EqSnapshot } from './run.worker';
 import { equivRuns, type RunOutcome } from './runClient';
 import { ASM_LANG, MonacoBox, type Marker } from './MonacoBox';
 import { useIsa } from '../isa';
+import { replaceWorkspace } from '../loader';
 
 const RUN_LIMIT = 200_000;
 
@@ -191,7 +192,7 @@ export function EquivView() {
           </div>
           <MonacoBox value={source} onChange={(t) => setS({ source: t })} language={ASM_LANG} markers={markers} lines={lines} height={340} testId="eq-editor" ariaLabel="Program" />
           <div className="form-row">
-            <button type="button" data-testid="eq-counterexample" disabled={!cx} title={cx ? `Replace the program with one that diverges under the ${kind} monitor on this ISA` : 'No counterexample for this ISA and monitor (or it is still being classified)'} onClick={() => cx && setS({ source: cx })}>
+            <button type="button" data-testid="eq-counterexample" disabled={!cx} title={cx ? `Replace the program with one that diverges under the ${kind} monitor on this ISA` : 'No counterexample for this ISA and monitor (or it is still being classified)'} onClick={() => cx && replaceWorkspace('Loaded a counterexample', () => setS({ source: cx }))}>
               Load counterexample
             </button>
             {parsed.ok && classification && classifiedText === isaText && !cx && (

@@ -7,11 +7,12 @@ import { useEffect, useMemo, useState } from 'react';
 import { create } from 'zustand';
 import type { Classification, InstructionClass, Witness } from '../../core/classify/classify';
 import type { Counterexample } from '../../core/classify/counterexample';
-import { PRESET_NAMES, PRESETS, isPresetName, type PresetName } from '../../core/isa/isa';
+import { PRESET_NAMES, PRESETS, isPresetName } from '../../core/isa/isa';
 import { parseEffect } from '../../core/isa/effect';
 import { OPERAND_SHAPES, parseIsaFile, type IsaFileError } from '../../core/isa/isafile';
 import { BASE_INSTRUCTIONS, type Variant } from '../../core/isa/table';
 import { setIsaText, useIsaText } from '../isa';
+import { replaceWorkspace } from '../loader';
 import { classifyText } from './classifyClient';
 import { freeOpcode, presetText, readDoc, removeInstruction, setVariant, upsertInstruction, variantIn } from './isadoc';
 import { EFFECT_LANG, ISA_LANG, MonacoBox, type Marker } from './MonacoBox';
@@ -309,7 +310,8 @@ export function IsaLab() {
   const stale = !parsed.ok || classifiedText !== text;
   const openFile = async (f: File | undefined) => {
     if (!f) return;
-    setText(await f.text());
+    const t = await f.text();
+    replaceWorkspace(`Opened the ISA file ${f.name}`, () => setText(t));
   };
   return (
     <div className="lab-isa" data-testid="isa-lab">
@@ -322,7 +324,10 @@ export function IsaLab() {
               <select
                 data-testid="preset"
                 value={base && typeof doc !== 'string' && text === presetText(base) ? base : ''}
-                onChange={(e) => isPresetName(e.target.value) && setText(presetText(e.target.value as PresetName))}
+                onChange={(e) => {
+                  const p = e.target.value;
+                  if (isPresetName(p)) replaceWorkspace(`ISA set to the ${p} preset`, () => setText(presetText(p)));
+                }}
               >
                 <option value="">(modified)</option>
                 {PRESET_NAMES.map((p) => (

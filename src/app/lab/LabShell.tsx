@@ -10,6 +10,7 @@ import { LessonsView } from './LessonsView';
 import { RecursionView } from './RecursionView';
 import { decodeFragment, shareUrl, type LabView } from './share';
 import { applyWorkspace, currentWorkspace, useLab } from './store';
+import { replaceWorkspace, undoReplace, useUndo } from '../loader';
 import './lab.css';
 
 const TABS: [LabView, string][] = [
@@ -24,6 +25,9 @@ export function useLabView(): LabView {
   return useLab((s) => s.view);
 }
 
+/** The undo entry of the link opened on this page, for the notice's "back" button (the toast offers it too). */
+let linkUndo: number | null = null;
+
 /** Reads the page's fragment; applies a workspace or explains why not. Returns true when something was applied. */
 export function openLink(hash: string): boolean {
   const r = decodeFragment(hash);
@@ -32,9 +36,8 @@ export function openLink(hash: string): boolean {
     useLab.getState().set({ linkNotice: { kind: 'error', text: r.message } });
     return false;
   }
-  const before = currentWorkspace();
-  useLab.getState().set({ previous: before });
-  applyWorkspace(r.workspace);
+  replaceWorkspace('Opened a shared link', () => applyWorkspace(r.workspace));
+  linkUndo = useUndo.getState().shown;
   useLab.getState().set({ linkNotice: { kind: 'info', text: 'Opened the shared workspace (program, ISA file, monitor settings and view).' } });
   // Drop the fragment so a reload keeps the user's later edits instead of re-applying the link.
   history.replaceState(null, '', location.pathname + location.search);
@@ -78,7 +81,6 @@ export function LabTabs() {
   const view = useLabView();
   const set = useLab((s) => s.set);
   const notice = useLab((s) => s.linkNotice);
-  const previous = useLab((s) => s.previous);
   useEffect(() => {
     openLink(location.hash);
     const on = () => openLink(location.hash);
@@ -98,14 +100,15 @@ export function LabTabs() {
       {notice && (
         <div className={`link-notice ${notice.kind}`} role="alert" data-testid="link-notice">
           {notice.text}
-          {notice.kind === 'info' && previous && (
+          {notice.kind === 'info' && linkUndo !== null && (
             <button
               type="button"
               className="ghost"
               data-testid="link-undo"
               onClick={() => {
-                applyWorkspace(previous);
-                set({ previous: null, linkNotice: { kind: 'info', text: 'Your previous workspace is back.' } });
+                if (linkUndo !== null) undoReplace(linkUndo);
+                linkUndo = null;
+                set({ linkNotice: { kind: 'info', text: 'Your previous workspace is back.' } });
               }}
             >
               Back to my previous workspace

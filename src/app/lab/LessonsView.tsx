@@ -6,6 +6,7 @@ import { presetIsa } from '../../core/isa/isa';
 import { LESSONS, LESSON_LIMIT_NOTE, lessonById, type CheckResult } from './lessons/lessons';
 import { ASM_LANG, MonacoBox, type Marker } from './MonacoBox';
 import { lessonRuns } from './runClient';
+import { replaceWorkspace } from '../loader';
 import { useLab } from './store';
 
 /** `code` spans and *emphasis*, nothing more: the lesson texts are ours. */
@@ -116,7 +117,7 @@ export function LessonsView() {
             className="ghost"
             data-testid="lesson-reset"
             onClick={() => {
-              setLesson(lesson.id, { source: lesson.starter });
+              replaceWorkspace(`Started lesson ${lesson.title.replace(/^\d+\. /, '')} over`, () => setLesson(lesson.id, { source: lesson.starter }), { reboot: false });
               setResult(null);
             }}
           >
