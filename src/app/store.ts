@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import { persist } from 'zustand/middleware';
-import type { MonitorKind, SessionConfig } from '../worker/protocol';
+import type { SessionConfig, WorkbenchMonitor } from '../worker/protocol';
+import { isMonitorChoice } from '../core/vmm/kinds';
 import { defaultExample, exampleHeader, examples, exampleIsa } from './examples';
 import { isPresetName } from '../core/isa/isa';
 import { presetText, readDoc } from './lab/isadoc';
@@ -10,7 +11,7 @@ export interface Displaced {
   source: string;
   example: string;
   isa: string;
-  monitor: MonitorKind;
+  monitor: WorkbenchMonitor;
   depth: number;
   breakLines: number[];
   /** How the notice names it: "your program" or "your edited kernel.s". */
@@ -101,7 +102,7 @@ export const useSettings = create<SettingsStore>()(
         // An example may say what it is for: `; isa: x86`, `; vmm: hybrid`, `; depth: 2`.
         const vmm = exampleHeader(src, 'vmm');
         const depth = Number(exampleHeader(src, 'depth') ?? NaN);
-        const monitor: MonitorKind | null = vmm === 'full' || vmm === 'hybrid' || vmm === 'none' ? vmm : null;
+        const monitor = isMonitorChoice(vmm) ? vmm : null;
         set({
           example: name,
           source: src,

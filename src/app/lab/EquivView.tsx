@@ -9,9 +9,8 @@ import { parseIsaFile } from '../../core/isa/isafile';
 import { useSettings } from '../store';
 import { pickCounterexample } from './counterexample';
 import { useClassification } from './IsaLab';
-import type { SideState } from './lockstep';
-import type { EqSnapshot } from './run.worker';
-import { equivRuns, type RunOutcome } from './runClient';
+import type { EqSnapshot, LabApi, SideState } from '../../worker/protocol';
+import { equivRuns, type RunOutcome } from '../../worker/client';
 import { ASM_LANG, MonacoBox, type Marker } from './MonacoBox';
 import { useIsa } from '../isa';
 import { replaceWorkspace } from '../loader';
@@ -105,9 +104,9 @@ export function EquivView() {
   const [note, setNote] = useState<string | null>(null);
 
   /** Sends a request; a null answer means a newer request overtook it, and that one will clear `busy`. */
-  const send = (req: Parameters<typeof equivRuns.call>[0], then: (s: EqSnapshot) => void) => {
+  const send = (req: (w: LabApi) => Promise<EqSnapshot>, then: (s: EqSnapshot) => void) => {
     setBusy(true);
-    void equivRuns.call<EqSnapshot>(req).then((out: RunOutcome<EqSnapshot> | null) => {
+    void equivRuns.call(req).then((out: RunOutcome<EqSnapshot> | null) => {
       if (!out) return;
       setBusy(false);
       if (out.ok) then(out.value);
@@ -120,7 +119,7 @@ export function EquivView() {
   };
   const open = () => {
     setNote(null);
-    send({ op: 'eq-open', source, isaText, kind, depth: d, w, input }, setSnap);
+    send((x) => x.equivOpen({ source, isaText, kind, depth: d, w, input }), setSnap);
   };
 
   useEffect(() => {
@@ -145,7 +144,7 @@ export function EquivView() {
   const dv = l?.divergence ?? null;
   const step = (n: number) => {
     if (!l) return;
-    send({ op: 'eq-step', n }, (s) => {
+    send((x) => x.equivStep(n), (s) => {
       setSnap(s);
       if (!s.divergence && !s.done && n >= RUN_LIMIT) setNote(`No divergence in ${s.steps.toLocaleString('en')} steps; stopped there (the program may loop).`);
       else if (s.done && !s.divergence) setNote('Both halted in the same state: equivalent.');

@@ -13,7 +13,7 @@ import { OPERAND_SHAPES, parseIsaFile, type IsaFileError } from '../../core/isa/
 import { BASE_INSTRUCTIONS, type Variant } from '../../core/isa/table';
 import { setIsaText, useIsaText } from '../isa';
 import { replaceWorkspace } from '../loader';
-import { classifyText } from './classifyClient';
+import { classifyRuns } from '../../worker/client';
 import { freeOpcode, presetText, readDoc, removeInstruction, setVariant, upsertInstruction, variantIn } from './isadoc';
 import { EFFECT_LANG, ISA_LANG, MonacoBox, type Marker } from './MonacoBox';
 import { Venn } from './Venn';
@@ -41,9 +41,9 @@ export function useLiveClassification(): void {
     }
     useClassification.setState({ busy: true });
     const t = window.setTimeout(() => {
-      void classifyText(text).then((r) => {
+      void classifyRuns.call((x) => x.classify(text)).then((r) => {
         if (!r) return;
-        if (r.ok) useClassification.setState({ result: r.classification, counterexamples: r.counterexamples, text, busy: false, error: null });
+        if (r.ok) useClassification.setState({ result: r.value.classification, counterexamples: r.value.counterexamples, text, busy: false, error: null });
         else useClassification.setState({ busy: false, error: r.message });
       });
     }, 250);

@@ -5,7 +5,7 @@ import { assemble } from '../../core/asm/assembler';
 import { presetIsa } from '../../core/isa/isa';
 import { LESSONS, LESSON_LIMIT_NOTE, lessonById, type CheckResult } from './lessons/lessons';
 import { ASM_LANG, MonacoBox, type Marker } from './MonacoBox';
-import { lessonRuns } from './runClient';
+import { lessonRuns } from '../../worker/client';
 import { replaceWorkspace } from '../loader';
 import { useLab } from './store';
 
@@ -44,7 +44,7 @@ export function LessonsView() {
   const check = () => {
     setRunning(true);
     const id = lesson.id;
-    void lessonRuns.call<CheckResult>({ op: 'lesson', lessonId: id, source }).then((out) => {
+    void lessonRuns.call((x) => x.checkLesson(id, source)).then((out) => {
       if (!out) return; // overtaken by an edit or another check
       const r: CheckResult = out.ok
         ? out.value

@@ -8,14 +8,14 @@ import { assemble } from '../../core/asm/assembler';
 import { parseIsaFile } from '../../core/isa/isafile';
 import { checkStack } from '../../core/vmm/stack';
 import { useSettings } from '../store';
-import type { DepthPoint } from './lockstep';
-import type { RecRow, RecSnapshot } from './run.worker';
-import { seriesRuns, towerRuns, type RunOutcome } from './runClient';
+import { MAX_DEPTH } from '../../core/vmm/kinds';
+import type { DepthPoint, LabApi, LevelInfo, RecSnapshot } from '../../worker/protocol';
+import { seriesRuns, towerRuns, type RunOutcome } from '../../worker/client';
 import { useIsa } from '../isa';
 
 const RUN_LIMIT = 200_000;
 
-function Windows({ data, q, zoom }: { data: RecRow[]; q: number; zoom: boolean }) {
+function Windows({ data, q, zoom }: { data: LevelInfo[]; q: number; zoom: boolean }) {
   const ref = useRef<SVGSVGElement>(null);
   useEffect(() => {
     const W = 620;
@@ -32,18 +32,18 @@ function Windows({ data, q, zoom }: { data: RecRow[]; q: number; zoom: boolean }
     const g = svg.selectAll('g.win').data(data).join('g').attr('class', 'win').attr('data-level', (_d, i) => i);
     g.append('rect')
       .attr('class', (_d, i) => `win-rect level-${i % 9}`)
-      .attr('x', (d) => x(d.base))
+      .attr('x', (d) => x(d.realBase))
       .attr('y', (_d, i) => 8 + i * rowH)
-      .attr('width', (d) => Math.max(2, x(d.base + d.size) - x(d.base)))
+      .attr('width', (d) => Math.max(2, x(d.realBase + d.size) - x(d.realBase)))
       .attr('height', rowH - 6);
     g.append('text')
       .attr('class', 'win-text')
       .attr('x', 14)
       .attr('y', (_d, i) => 8 + i * rowH + 15)
-      .text((d) => `${d.label} — real ${d.base}..${d.base + d.size - 1}`);
+      .text((d) => `${d.label} — real ${d.realBase}..${d.realBase + d.size - 1}`);
     // The current relocation window of the innermost level, in real addresses.
     const inner = data[data.length - 1];
-    const wl = inner.base + inner.psw.l;
+    const wl = inner.realBase + inner.psw.l;
     const y = 8 + data.length * rowH;
     svg
       .append('rect')
@@ -76,7 +76,7 @@ function AmpPlot({ points }: { points: DepthPoint[] }) {
     const svg = d3.select(ref.current!).attr('viewBox', `0 0 ${W} ${H}`);
     svg.selectAll('*').remove();
     if (!points.length) return;
-    const x = d3.scaleLinear().domain([0, 8]).range([m.l, W - m.r]);
+    const x = d3.scaleLinear().domain([0, MAX_DEPTH]).range([m.l, W - m.r]);
     const y = d3
       .scaleLinear()
       .domain([0, d3.max(points, (p) => p.perGuest) ?? 1])
@@ -138,9 +138,9 @@ export function RecursionView() {
   const [zoom, setZoom] = useState(false);
 
   /** Sends a request; a null answer means a newer request (or an edit) overtook it, and that one will clear `busy`. */
-  const send = (req: Parameters<typeof towerRuns.call>[0]) => {
+  const send = (req: (w: LabApi) => Promise<RecSnapshot>) => {
     setBusy(true);
-    void towerRuns.call<RecSnapshot>(req).then((out: RunOutcome<RecSnapshot> | null) => {
+    void towerRuns.call(req).then((out: RunOutcome<RecSnapshot> | null) => {
       if (!out) return;
       setBusy(false);
       if (out.ok) setSnap(out.value);
@@ -167,7 +167,7 @@ export function RecursionView() {
       towerRuns.cancel();
       setBusy(false);
       setErr(problem);
-    } else send({ op: 'rec-open', source, isaText, kind, depth, w, input });
+    } else send((x) => x.towerOpen({ source, isaText, kind, depth, w, input }));
   };
   // asm and parsed are derived from source and isaText, which reset() sends.
   // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -186,7 +186,7 @@ export function RecursionView() {
     if (!parsed.ok || !asm?.ok) return;
     const t = window.setTimeout(() => {
       setMeasuring(true);
-      void seriesRuns.call<DepthPoint[]>({ op: 'series', source, isaText, kind, w: Math.min(w, 16384), maxSteps: RUN_LIMIT, maxDepth: 8, input }).then((out) => {
+      void seriesRuns.call((x) => x.series({ source, isaText, kind, depth: MAX_DEPTH, w: Math.min(w, 16384), maxSteps: RUN_LIMIT, maxDepth: MAX_DEPTH, input })).then((out) => {
         if (!out) return;
         setMeasuring(false);
         if (out.ok) setPoints(out.value);
@@ -201,7 +201,7 @@ export function RecursionView() {
   const t = snap;
   const run = (n: number) => {
     if (!t) return;
-    send({ op: 'rec-step', n });
+    send((x) => x.towerStep(n));
   };
   const status = t?.status ?? (busy ? 'loading…' : '');
   const steps = t?.steps ?? 0;
@@ -217,7 +217,7 @@ export function RecursionView() {
               data-testid="rec-depth"
               type="range"
               min={0}
-              max={8}
+              max={MAX_DEPTH}
               value={depth}
               onChange={(e) => {
                 const d = Number(e.target.value);
@@ -277,7 +277,7 @@ export function RecursionView() {
                   <td>{r.psw.l}</td>
                   <td>{r.psw.b}</td>
                   <td>
-                    {r.base}..{r.base + r.size - 1}
+                    {r.realBase}..{r.realBase + r.size - 1}
                   </td>
                 </tr>
               ))}

@@ -7,6 +7,7 @@
  * version, so a payload pasted under another tag is caught too). The tag is outside the compressed part so a
  * newer link is recognised as newer, not as garbage, even if its payload format changed completely.
  */
+import { MAX_DEPTH, MONITOR_CHOICES, isMonitorChoice, type MonitorChoice } from '../../core/vmm/kinds';
 import { compressToEncodedURIComponent, decompressFromEncodedURIComponent } from 'lz-string';
 
 export const SHARE_VERSION = 1;
@@ -14,8 +15,7 @@ export const SHARE_PREFIX = 'pglab';
 
 export const VIEWS = ['workbench', 'isa', 'equiv', 'recursion', 'lessons'] as const;
 export type LabView = (typeof VIEWS)[number];
-export const MONITORS = ['none', 'full', 'hybrid'] as const;
-export type Monitor = (typeof MONITORS)[number];
+export type Monitor = MonitorChoice;
 
 /** Everything a link carries. `isaFile` is the ISA file's text (JSON), exactly as the user wrote it. */
 export interface Workspace {
@@ -106,8 +106,8 @@ function validate(d: unknown, version: number): Workspace | string {
   if (isaFile === null) return 'the ISA file is missing';
   const input = str('input');
   if (input === null) return 'the console input is missing';
-  if (!(MONITORS as readonly unknown[]).includes(o.monitor)) return `"${String(o.monitor)}" is not a monitor (none, full or hybrid)`;
-  if (!Number.isInteger(o.depth) || (o.depth as number) < 0 || (o.depth as number) > 8) return 'the nesting depth must be 0 to 8';
+  if (!isMonitorChoice(o.monitor)) return `"${String(o.monitor)}" is not a monitor (${MONITOR_CHOICES.join(', ')})`;
+  if (!Number.isInteger(o.depth) || (o.depth as number) < 0 || (o.depth as number) > MAX_DEPTH) return `the nesting depth must be 0 to ${MAX_DEPTH}`;
   if (!Number.isInteger(o.w) || (o.w as number) < 64 || (o.w as number) > 1_048_576) return 'the memory size must be 64 to 1048576';
   if (!(VIEWS as readonly unknown[]).includes(o.view)) return `"${String(o.view)}" is not a view of this lab`;
   return {

@@ -8,7 +8,6 @@ import { create } from 'zustand';
 import { persist } from 'zustand/middleware';
 import { SHARE_VERSION, type LabView, type Workspace } from './share';
 import { useSettings } from '../store';
-import type { MonitorKind } from '../../worker/protocol';
 
 export interface LessonState {
   solved: boolean;
@@ -69,6 +68,6 @@ export function currentWorkspace(): Workspace {
 
 /** Puts a workspace into both stores (the caller has already decided it is valid). */
 export function applyWorkspace(ws: Workspace): void {
-  useSettings.getState().set({ source: ws.program, isa: ws.isaFile, monitor: ws.monitor as MonitorKind, depth: ws.depth, q: ws.w, input: ws.input });
+  useSettings.getState().set({ source: ws.program, isa: ws.isaFile, monitor: ws.monitor, depth: ws.depth, q: ws.w, input: ws.input });
   useLab.getState().set({ view: ws.view });
 }

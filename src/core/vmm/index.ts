@@ -7,6 +7,7 @@
  *   VMs on one monitor or a monitor on a machine of your own.
  */
 export { Monitor, VirtualMachine, MONITOR_AREA, MONITOR_KINDS, type Host, type MonitorKind, type LevelStats, type TrapEvent, type Handled } from './monitor';
+export { MONITOR_CHOICES, isMonitorKind, isMonitorChoice, type MonitorChoice } from './kinds';
 export {
   VirtualStack,
   runBare,
@@ -23,4 +24,4 @@ export {
   type VirtualOptions,
   type BareOptions,
 } from './stack';
-export { equiv, equivLockstep, compareStates, type EquivResult, type LockstepResult, type Divergence } from './equiv';
+export { equiv, equivLockstep, compareStates, Lockstep, type EquivResult, type LockstepResult, type LockstepOptions, type StepDivergence, type Divergence } from './equiv';

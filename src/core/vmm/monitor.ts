@@ -20,6 +20,7 @@ import { Machine, RunFlag, Stop, type PSW, type Status, type StopReason } from '
 import { ConsoleDevices, type ConsoleSnapshot } from '../machine/devices';
 import { variantOf, type Isa } from '../isa/isa';
 import { Cause, encode, fieldOp } from '../isa/table';
+import type { MonitorKind } from './kinds';
 
 /** What a monitor needs of the machine it runs on; the bare Machine and a VirtualMachine both provide it. */
 export interface Host {
@@ -39,8 +40,7 @@ export interface Host {
   run(maxSteps: number, flags?: number): StopReason;
 }
 
-export type MonitorKind = 'full' | 'hybrid';
-export const MONITOR_KINDS: readonly MonitorKind[] = ['full', 'hybrid'];
+export { MONITOR_KINDS, type MonitorKind } from './kinds';
 
 /** Words each monitor keeps for itself at the bottom of its physical memory: its trap frame (§3) and vector. */
 export const MONITOR_AREA = 16;

@@ -8,8 +8,9 @@ import { pswJson, runBare as runMachine, type BareRunOptions, type RunJson, type
 import type { Isa } from '../isa/isa';
 import { presetIsa } from '../isa/isa';
 import { MONITOR_AREA, Monitor, type Clock, type Host, type LevelStats, type MonitorKind, type MonitorSnapshot, type TrapEvent, type VirtualMachine } from './monitor';
+import { MAX_DEPTH } from './kinds';
 
-export const MAX_DEPTH = 8;
+export { MAX_DEPTH };
 /** Default VM size for `--vmm` runs (PG1.md §10). */
 export const DEFAULT_VM_SIZE = 16384;
 

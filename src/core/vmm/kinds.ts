@@ -1,0 +1,23 @@
+/**
+ * Monitor kinds and limits, written once: the monitors, the CLI's --vmm and --depth, the worker, the app's
+ * pickers and share links all read them from here.
+ */
+
+/** full: the VMM of Theorem 1; hybrid: the HVM of Theorem 3. */
+export type MonitorKind = 'full' | 'hybrid';
+export const MONITOR_KINDS: readonly MonitorKind[] = ['full', 'hybrid'];
+
+/** A setting that may also say "no monitor": the bare machine. */
+export type MonitorChoice = 'none' | MonitorKind;
+export const MONITOR_CHOICES: readonly MonitorChoice[] = ['none', ...MONITOR_KINDS];
+
+/** Deepest tower of nested monitors (depth 1 = one monitor on the real machine). */
+export const MAX_DEPTH = 8;
+
+export function isMonitorKind(s: unknown): s is MonitorKind {
+  return (MONITOR_KINDS as readonly unknown[]).includes(s);
+}
+
+export function isMonitorChoice(s: unknown): s is MonitorChoice {
+  return (MONITOR_CHOICES as readonly unknown[]).includes(s);
+}
