@@ -12,7 +12,7 @@ import { parseIsaFile } from '../isa/isafile';
 import type { Isa } from '../isa/isa';
 import { assemble } from '../asm/assembler';
 import { equiv } from '../vmm';
-import { arbProgSpec, progSource, propertyRuns, type ProgSpec } from '../vmm/testgen';
+import { arbProgSpec, progSource, propertyRuns, type ProgSpec } from '../../testing/testgen';
 
 const RUNS = propertyRuns(8);
 const PROGRAMS = 6;

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { presetIsa, type PresetName } from '../isa/isa';
-import { arbProgSpec, progImage, progSource, propertyRuns, type ProgSpec } from './testgen';
+import { arbProgSpec, progImage, progSource, propertyRuns, type ProgSpec } from '../../testing/testgen';
 import { Lockstep, equiv, equivLockstep } from './equiv';
 import { assemble } from '../asm/assembler';
 import { parseIsaFile } from '../isa/isafile';

@@ -2,10 +2,10 @@
  * Helpers shared by the machine's tests (machine*.test.ts); not used by the app. Programs are built from
  * mnemonics through the table, so no test writes an opcode number.
  */
-import { encode } from '../isa/table';
-import { presetIsa, type Isa, type PresetName } from '../isa/isa';
-import { ConsoleDevices } from './devices';
-import { Machine, type PSW } from './machine';
+import { encode } from '../core/isa/table';
+import { presetIsa, type Isa, type PresetName } from '../core/isa/isa';
+import { ConsoleDevices } from '../core/machine/devices';
+import { Machine, type PSW } from '../core/machine/machine';
 
 export const PG1 = presetIsa('pg1');
 

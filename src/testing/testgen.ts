@@ -9,9 +9,9 @@
  * LRA, or doing I/O. The program is generated as assembly text, so a counterexample reads like a program.
  */
 import fc from 'fast-check';
-import { assemble } from '../asm/assembler';
-import type { Isa } from '../isa/isa';
-import type { Image } from '../machine/machine';
+import { assemble } from '../core/asm/assembler';
+import type { Isa } from '../core/isa/isa';
+import type { Image } from '../core/machine/machine';
 
 export type UserOp =
   | { k: 'alu'; mn: string; a: number; b: number }

@@ -2,11 +2,11 @@
  * Monitor benchmark (wired into `npm run bench`): guest instructions per second bare and in a VM at several
  * depths for an innocuous loop, and the trap amplification for a trap-heavy one (an SVC loop).
  */
-import { assemble } from '../asm/assembler';
-import { presetIsa, type Isa } from '../isa/isa';
-import { Machine, type Image } from '../machine/machine';
-import type { MonitorKind } from './monitor';
-import { VirtualStack } from './stack';
+import { assemble } from '../src/core/asm/assembler';
+import { presetIsa, type Isa } from '../src/core/isa/isa';
+import { Machine, type Image } from '../src/core/machine/machine';
+import type { MonitorKind } from '../src/core/vmm/monitor';
+import { VirtualStack } from '../src/core/vmm/stack';
 
 export const LOOP_SOURCE = `start:
   LUI r1, 0x400
