@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { PRESETS, PRESET_NAMES, isPresetName } from '../core/isa/isa';
 import { MAX_Q, MIN_Q } from '../core/machine/machine';
+import { MAX_DEPTH } from '../core/vmm/kinds';
 import { examples } from './examples';
 import { pickExample } from './ExampleList';
 import { replaceWorkspace } from './loader';
@@ -177,7 +178,7 @@ export function Settings() {
       <label title="Number of nested monitors (0 = bare machine)">
         <span>Depth</span>
         <select aria-label="Depth" value={s.monitor === 'none' ? 0 : s.depth} onChange={(e) => change({ depth: Number(e.target.value), monitor: Number(e.target.value) === 0 ? 'none' : s.monitor === 'none' ? 'full' : s.monitor })}>
-          {[0, 1, 2, 3, 4, 5, 6, 7, 8].map((d) => (
+          {Array.from({ length: MAX_DEPTH + 1 }, (_, d) => d).map((d) => (
             <option key={d} value={d}>
               {d}
             </option>

@@ -3,6 +3,7 @@ import { assemble, formatErrors, nearest, type AsmResult } from '../core/asm/ass
 import { isPresetName, presetIsa, PRESET_NAMES, type Isa } from '../core/isa/isa';
 import { formatIsaErrors, parseIsaFile } from '../core/isa/isafile';
 import { DEFAULT_MAX_STEPS, MAX_Q, MIN_Q } from '../core/machine/machine';
+import { MAX_DEPTH, type MonitorKind } from '../core/vmm/kinds';
 
 /**
  * What every command shares: the I/O it writes to, the error that ends it with an exit code, and the parsing
@@ -127,8 +128,9 @@ export function parseMaxSteps(s: string): number {
   return n;
 }
 
-export type VmmKind = 'full' | 'hybrid';
-export const MAX_DEPTH = 8;
+/** The monitor kinds and the depth limit are the core's (core/vmm/kinds.ts), written once. */
+export type VmmKind = MonitorKind;
+export { MAX_DEPTH };
 
 export function parseVmm(s: string): VmmKind {
   if (s === 'full' || s === 'hybrid') return s;

@@ -9,6 +9,7 @@
 import type { Classification, InstructionClass, StateDesc, Witness } from '../../core/classify/classify';
 import type { Counterexample } from '../../core/classify/counterexample';
 import type { Isa } from '../../core/isa/isa';
+import type { MonitorKind } from '../../core/vmm/kinds';
 
 function loadReg(r: string, v: number): string[] {
   if (v >= -32768 && v <= 32767) return [`        LI ${r}, ${v}`];
@@ -40,7 +41,7 @@ function fromWitness(ic: InstructionClass, kind: Kind, isaName: string): string 
  * program was found). The classifier's programs come first (each proved with equiv), those whose divergence is
  * in a register or the PSW before those that differ only in memory, as they read more plainly.
  */
-export function pickCounterexample(isa: Isa, c: Classification, found: readonly Counterexample[], monitor: 'full' | 'hybrid'): string | null {
+export function pickCounterexample(isa: Isa, c: Classification, found: readonly Counterexample[], monitor: MonitorKind): string | null {
   const theorem = monitor === 'full' ? 1 : 3;
   if ((theorem === 1 ? c.theorem1 : c.theorem3).holds) return null;
   const mine = found.filter((x) => x.theorem === theorem && x.source);
