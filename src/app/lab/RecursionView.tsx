@@ -1,6 +1,6 @@
 /**
  * Recursion: the program under 0–8 nested monitors. The nested windows in real memory, the PSW of every level,
- * and a plot of real work per guest instruction against depth (trap amplification), for the current program.
+ * and a plot of real work per guest instruction against depth (with the trap amplification of each depth), for the current program.
  */
 import * as d3 from 'd3';
 import { useEffect, useMemo, useRef, useState } from 'react';
@@ -110,7 +110,7 @@ function AmpPlot({ points }: { points: DepthPoint[] }) {
       .append('title')
       .text(
         (p) =>
-          `depth ${p.depth}: ${p.perGuest.toFixed(2)} per guest instruction; ${p.guestSteps} guest, ${p.realSteps} on the real processor; traps per level ${p.traps.join(' / ') || '—'}; interpreted ${p.interpreted.join(' / ') || '—'}${p.status === 'limit' ? ' (stopped at the step limit)' : ''}`,
+          `depth ${p.depth}: ${p.perGuest.toFixed(2)} per guest instruction; trap amplification ${p.amplification.toFixed(1)}× per guest trap; ${p.guestSteps} guest, ${p.realSteps} on the real processor; traps per level ${p.traps.join(' / ') || '—'}; interpreted ${p.interpreted.join(' / ') || '—'}${p.status === 'limit' ? ' (stopped at the step limit)' : ''}`,
       );
   }, [points]);
   return <svg ref={ref} className="amp" data-testid="rec-plot" />;
@@ -286,7 +286,7 @@ export function RecursionView() {
         )}
       </section>
       <section className="card">
-        <h3>Trap amplification: real work per guest instruction against depth</h3>
+        <h3>The cost of nesting: real work per guest instruction against depth</h3>
         <p className="muted">
           Each point runs the whole program (w = {Math.min(w, 16384)}, at most {RUN_LIMIT.toLocaleString('en')} guest steps) under that many {kind} monitors. Real work
           = instructions on the real processor + traps taken by every monitor's dispatcher + instructions its interpreters executed, divided by
