@@ -26,3 +26,12 @@ describe('workspace <-> stores', () => {
     expect(useIsa.getState().name).toBe('mine');
   });
 });
+
+describe('a link carries the ISA in force', () => {
+  it('while the ISA file has errors, the last good text goes into the link', () => {
+    const good = JSON.stringify({ name: 'good', base: 'x86' });
+    useSettings.getState().set({ isa: good });
+    useSettings.getState().set({ isa: '{"name": "bad", "base": "nope"}' });
+    expect(currentWorkspace().isaFile).toBe(good);
+  });
+});

@@ -8,6 +8,7 @@ import { create } from 'zustand';
 import { persist } from 'zustand/middleware';
 import { SHARE_VERSION, type LabView, type Workspace } from './share';
 import { useSettings } from '../store';
+import { useIsa } from '../isa';
 
 export interface LessonState {
   solved: boolean;
@@ -57,7 +58,8 @@ export function currentWorkspace(): Workspace {
   return {
     v: SHARE_VERSION,
     program: s.source,
-    isaFile: s.isa,
+    // The ISA in force: while the lab's file has errors, a link carries the last good one.
+    isaFile: useIsa.getState().text,
     monitor: s.monitor,
     depth: s.depth,
     w: s.q,
