@@ -48,6 +48,7 @@ test('a variant toggled and an instruction defined in the ISA lab are in force i
   await page.getByTestId('tab-workbench').click();
   const picker = page.getByTestId('isa-in-force');
   await expect(picker.locator('option:checked')).toHaveText('pg1 (modified)');
+  await expect(page.getByTestId('status-isa')).toHaveText('ISA pg1 (modified)');
   // The editor's language follows: SMSW is no longer an unknown mnemonic.
   await expect(page.locator('.monaco-editor .squiggly-error')).toHaveCount(0);
 
@@ -84,6 +85,7 @@ test('a variant toggled and an instruction defined in the ISA lab are in force i
 
   // 3. A preset picked in the toolbar replaces the ISA everywhere, and the name says which.
   await picker.selectOption('pg1');
+  await expect(page.getByTestId('status-isa')).toHaveText('ISA pg1');
   await expect(page.locator('.monaco-editor .squiggly-error').first()).toBeVisible();
   await page.getByTestId('tab-isa').click();
   await expect(page.getByTestId('preset')).toHaveValue('pg1');

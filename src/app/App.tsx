@@ -5,6 +5,7 @@ import { UndoToast } from './UndoToast';
 import { Controls, Settings, useShortcuts } from './Toolbar';
 import { configKey, currentConfig, load, startWorker, useRuntime } from './session';
 import { useSettings } from './store';
+import { pendingMessage, useIsa } from './isa';
 import { useDark } from './theme';
 import { DepthChart, RatioChart } from './views/Chart';
 import { ConsoleView, MemoryMap, PswView, Registers } from './views/Machine';
@@ -36,12 +37,19 @@ function StatusBar() {
   const message = useRuntime((s) => s.frame?.message ?? 'Loading…');
   const errors = useRuntime((s) => s.asm?.errors.length ?? 0);
   const loadedKey = useRuntime((s) => s.loadedKey);
+  const isaName = useIsa((s) => s.name);
+  const pending = useIsa((s) => pendingMessage(s));
   const edited = useSettings((s) => loadedKey !== '' && configKey(currentConfig()) !== loadedKey && s.source !== undefined);
   return (
     <div className="statusbar" role="status" data-testid="status">
       {notice ? <span className={`notice ${notice.kind}`}>{notice.text}</span> : <span>{message}</span>}
       {edited && errors === 0 && <span className="edited">edited · Run or Step reassembles and reboots</span>}
       {errors > 0 && <span className="errcount">{errors} assembly error{errors > 1 ? 's' : ''}</span>}
+      {/* The ISA in force, always: a tweak made in the ISA lab shows here by its name, and a file with errors says so. */}
+      <span className="status-isa" data-testid="status-isa" title={pending ?? undefined} style={{ flex: 'none', color: pending ? 'var(--bad)' : 'var(--muted)' }}>
+        ISA {isaName}
+        {pending ? ' · the ISA file has errors, so this last good one stays in force' : ''}
+      </span>
     </div>
   );
 }
