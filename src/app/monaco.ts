@@ -77,7 +77,7 @@ function setTokens(isa: Isa): void {
         [/[[\]+\-,]/, 'delimiter'],
       ],
     },
-  } as monaco.languages.IMonarchLanguage);
+  });
 }
 
 export function setupMonaco(): typeof monaco {

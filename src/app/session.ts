@@ -40,7 +40,7 @@ export const useRuntime = create<Runtime>()(() => ({
   events: [],
   eventsTotal: 0,
   samples: [],
-  changedRegs: new Array(16).fill(false),
+  changedRegs: new Array<boolean>(16).fill(false),
   changedMem: new Set(),
   flashTick: 0,
   asm: null,

@@ -19,7 +19,7 @@ export interface Spawned {
 
 export function spawnWorker(name: string): Spawned {
   const w = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: `pglab-${name}` });
-  return { api: Comlink.wrap<LabApi>(w) as unknown as LabApi, terminate: () => w.terminate() };
+  return { api: Comlink.wrap<LabApi>(w), terminate: () => w.terminate() };
 }
 
 interface Pending {

@@ -77,7 +77,7 @@ export function decodeFragment(fragment: string): DecodeResult {
   if (version < 1) return refuse('damaged', `Workspace format ${version} never existed: the link is damaged. Nothing was changed.`);
   const payload = parts.slice(2).join('/');
   if (payload.length > MAX_FRAGMENT) return refuse('damaged', 'This link is too long to be a PG Lab workspace. Nothing was changed.');
-  let text: string | null = null;
+  let text: string | null;
   try {
     text = decompressFromEncodedURIComponent(payload);
   } catch {
@@ -99,7 +99,7 @@ function validate(d: unknown, version: number): Workspace | string {
   if (typeof d !== 'object' || d === null || Array.isArray(d)) return 'its contents are not a workspace';
   const o = d as Record<string, unknown>;
   if (o.v !== version) return `it says format ${String(o.v)} inside and ${version} outside`;
-  const str = (k: string): string | null => (typeof o[k] === 'string' && (o[k] as string).length <= MAX_TEXT ? (o[k] as string) : null);
+  const str = (k: string): string | null => (typeof o[k] === 'string' && (o[k]).length <= MAX_TEXT ? (o[k]) : null);
   const program = str('program');
   if (program === null) return 'the program is missing';
   const isaFile = str('isaFile');
@@ -115,7 +115,7 @@ function validate(d: unknown, version: number): Workspace | string {
     program,
     isaFile,
     input,
-    monitor: o.monitor as Monitor,
+    monitor: o.monitor,
     depth: o.depth as number,
     w: o.w as number,
     view: o.view as LabView,

@@ -1,6 +1,6 @@
 /**
- * The theorem lab's slice of the page state: the open view, lesson progress, and the workspace a shared link
- * replaced (so opening a link loses nothing). Persisted apart from the workbench's settings; the program, the
+ * The theorem lab's slice of the page state: the open view and lesson progress (what a shared link
+ * replaces is kept by ../loader.ts, like every other load). Persisted apart from the workbench's settings; the program, the
  * ISA (one ISA file text for every view, see ../isa.ts), monitor, depth, memory size and input stay in the
  * workbench store.
  */
@@ -22,8 +22,6 @@ export interface LabState {
   view: LabView;
   lesson: string;
   lessons: Record<string, LessonState>;
-  /** What the last opened link replaced, for "back to my workspace". */
-  previous: Workspace | null;
   /** A refused link's message, or a note about an applied one (not persisted). */
   linkNotice: { kind: 'error' | 'info'; text: string } | null;
   set(p: Partial<LabState>): void;
@@ -36,7 +34,6 @@ export const useLab = create<LabState>()(
       view: 'workbench',
       lesson: 'machine',
       lessons: {},
-      previous: null,
       linkNotice: null,
       set: (p) => set(p),
       setLesson: (id, p) => {
@@ -46,7 +43,7 @@ export const useLab = create<LabState>()(
     }),
     {
       name: 'pglab.lab.v1',
-      partialize: (s) => ({ view: s.view, lesson: s.lesson, lessons: s.lessons, previous: s.previous }),
+      partialize: (s) => ({ view: s.view, lesson: s.lesson, lessons: s.lessons }),
     },
   ),
 );
