@@ -138,7 +138,9 @@ export function Editor() {
     pcDeco.current?.set([
       {
         range: new monaco.Range(line, 1, line, 1),
-        options: { isWholeLine: true, className: running ? 'pc-line running' : 'pc-line', glyphMarginClassName: 'pc-glyph', stickiness: 1 },
+        // No gutter arrow while running: a glyph hopping from line to line thirty times a second is a layout
+        // shift each time, and the line's shading says as much.
+        options: { isWholeLine: true, className: running ? 'pc-line running' : 'pc-line', glyphMarginClassName: running ? undefined : 'pc-glyph', stickiness: 1 },
       },
     ]);
     if (!running) e.revealLineInCenterIfOutsideViewport(line, monaco.editor.ScrollType.Smooth);

@@ -91,6 +91,7 @@ export function Controls() {
           type="button"
           className={`ctl ctl-${c.name.replace(/\s+/g, '-').toLowerCase()}`}
           title={`${c.name} (${c.keys})`}
+          aria-label={c.name}
           aria-keyshortcuts={c.keys.replace(/\+/g, '+')}
           disabled={disabled[c.name]}
           onClick={c.act}
@@ -115,7 +116,11 @@ export function Controls() {
       </div>
       <div className="counter" aria-live="off">
         <span className="counter-label">step</span> <b data-testid="steps">{fmtInt(steps)}</b>
-        {running && <span className="ips"> · {fmtRate(ips)}</span>}
+        {/* Always there (hidden when idle): its room is kept so Run moves nothing. */}
+        <span className={`ips${running ? '' : ' off'}`} aria-hidden={!running}>
+          {' '}
+          · {fmtRate(ips)}
+        </span>
       </div>
       <span className={`state state-${state}`} data-testid="state">
         {state}

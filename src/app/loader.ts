@@ -40,7 +40,7 @@ interface UndoState {
 }
 
 export const useUndo = create<UndoState>()(
-  persist(() => ({ stack: [], shown: null, seq: 0 }) as UndoState, {
+  persist((): UndoState => ({ stack: [], shown: null, seq: 0 }), {
     name: 'pglab.undo.v1',
     partialize: (s) => ({ stack: s.stack, seq: s.seq }),
   }),

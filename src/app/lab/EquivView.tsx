@@ -14,6 +14,7 @@ import { equivRuns, type RunOutcome } from '../../worker/client';
 import { ASM_LANG, MonacoBox, type Marker } from './MonacoBox';
 import { useIsa } from '../isa';
 import { replaceWorkspace } from '../loader';
+import { fmtInt } from '../format';
 
 const RUN_LIMIT = 200_000;
 
@@ -224,7 +225,7 @@ export function EquivView() {
           {err && <div className="err" data-testid="eq-error">{err}</div>}
           {dv && (
             <div className="banner bad" data-testid="eq-divergence">
-              Diverged after step {dv.step}: <b>{dv.field}</b> is {JSON.stringify(dv.native)} on the bare machine but {JSON.stringify(dv.virtual)} under the monitor.
+              Diverged after step {fmtInt(dv.step)}: <b>{dv.field}</b> is {JSON.stringify(dv.native)} on the bare machine but {JSON.stringify(dv.virtual)} under the monitor.
               {dv.nativeLine ? ` The instruction on line ${dv.nativeLine}` : ''}
               {dv.virtualLine && dv.virtualLine !== dv.nativeLine ? ` (line ${dv.virtualLine} in the VM)` : ''}
               {dv.nativeLine ? ' caused it.' : ''}

@@ -5,12 +5,12 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import { create } from 'zustand';
-import type { Classification, InstructionClass, Witness } from '../../core/classify/classify';
+import type { Classification, InstructionClass } from '../../core/classify/classify';
 import type { Counterexample } from '../../core/classify/counterexample';
 import { PRESET_NAMES, PRESETS, isPresetName } from '../../core/isa/isa';
 import { parseEffect } from '../../core/isa/effect';
 import { OPERAND_SHAPES, parseIsaFile, type IsaFileError } from '../../core/isa/isafile';
-import { BASE_INSTRUCTIONS, type Variant } from '../../core/isa/table';
+import { BASE_INSTRUCTIONS } from '../../core/isa/table';
 import { setIsaText, useIsaText } from '../isa';
 import { replaceWorkspace } from '../loader';
 import { classifyRuns } from '../../worker/client';
@@ -148,7 +148,7 @@ function ClassTable({ c, selected, onSelect }: { c: Classification; selected: st
             Witnesses for {sel.mnemonic} <small>({sel.runs.toLocaleString('en')} executions run)</small>
           </h4>
           {WITNESS_NAMES.map(([k, label]) => {
-            const w = sel.witnesses[k] as Witness | undefined;
+            const w = sel.witnesses[k];
             if (!w) return null;
             if (k === 'controlSensitiveUser' && sel.witnesses.controlSensitive === w) return null;
             if (k === 'locationSensitiveUser' && sel.witnesses.locationSensitive === w) return null;
@@ -270,7 +270,7 @@ function VariantToggles({ text, onText }: { text: string; onText(t: string): voi
                       data-testid={`variant-${d.mnemonic}-${v}`}
                       checked={cur === v}
                       onChange={() => {
-                        const t = setVariant(text, d.mnemonic, v as Variant);
+                        const t = setVariant(text, d.mnemonic, v);
                         if (typeof t === 'string') {
                           setMsg(null);
                           onText(t);

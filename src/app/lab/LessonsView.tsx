@@ -1,6 +1,6 @@
 /** The guided lessons: text, task, an editor for the answer, a Check that runs it, hints; progress persists. */
 import { useEffect, useMemo, useState } from 'react';
-import { Fragment } from 'react';
+import { Rich } from '../Rich';
 import { assemble } from '../../core/asm/assembler';
 import { presetIsa } from '../../core/isa/isa';
 import { LESSONS, LESSON_LIMIT_NOTE, lessonById, type CheckResult } from './lessons/lessons';
@@ -8,18 +8,6 @@ import { ASM_LANG, MonacoBox, type Marker } from './MonacoBox';
 import { lessonRuns } from '../../worker/client';
 import { replaceWorkspace } from '../loader';
 import { useLab } from './store';
-
-/** `code` spans and *emphasis*, nothing more: the lesson texts are ours. */
-function Rich({ text }: { text: string }) {
-  const parts = text.split(/(`[^`]+`|\*[^*]+\*)/);
-  return (
-    <>
-      {parts.map((p, i) =>
-        p.startsWith('`') ? <code key={i}>{p.slice(1, -1)}</code> : p.startsWith('*') && p.length > 2 ? <em key={i}>{p.slice(1, -1)}</em> : <Fragment key={i}>{p}</Fragment>,
-      )}
-    </>
-  );
-}
 
 export function LessonsView() {
   const lessonId = useLab((s) => s.lesson);

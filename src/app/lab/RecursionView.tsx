@@ -12,6 +12,8 @@ import { MAX_DEPTH } from '../../core/vmm/kinds';
 import type { DepthPoint, LabApi, LevelInfo, RecSnapshot } from '../../worker/protocol';
 import { seriesRuns, towerRuns, type RunOutcome } from '../../worker/client';
 import { useIsa } from '../isa';
+import { fmtInt } from '../format';
+import { SvgExport } from '../views/Export';
 
 const RUN_LIMIT = 200_000;
 
@@ -110,10 +112,15 @@ function AmpPlot({ points }: { points: DepthPoint[] }) {
       .append('title')
       .text(
         (p) =>
-          `depth ${p.depth}: ${p.perGuest.toFixed(2)} per guest instruction; trap amplification ${p.amplification.toFixed(1)}× per guest trap; ${p.guestSteps} guest, ${p.realSteps} on the real processor; traps per level ${p.traps.join(' / ') || '—'}; interpreted ${p.interpreted.join(' / ') || '—'}${p.status === 'limit' ? ' (stopped at the step limit)' : ''}`,
+          `depth ${p.depth}: ${p.perGuest.toFixed(2)} per guest instruction; trap amplification ${p.amplification.toFixed(1)}× per guest trap; ${fmtInt(p.guestSteps)} guest, ${fmtInt(p.realSteps)} on the real processor; traps per level ${p.traps.join(' / ') || '—'}; interpreted ${p.interpreted.join(' / ') || '—'}${p.status === 'limit' ? ' (stopped at the step limit)' : ''}`,
       );
   }, [points]);
-  return <svg ref={ref} className="amp" data-testid="rec-plot" />;
+  return (
+    <>
+      <svg ref={ref} className="amp" data-testid="rec-plot" />
+      <SvgExport svg={ref} name="amplification" />
+    </>
+  );
 }
 
 export function RecursionView() {

@@ -2,11 +2,14 @@
 import * as d3 from 'd3';
 import { useEffect, useRef } from 'react';
 import { CIRCLES, REGION_TEXT, place, type ClassBits } from './venn';
+import { SvgExport } from '../views/Export';
 
 export function Venn({ classes, onPick }: { classes: readonly ClassBits[]; onPick?(mnemonic: string): void }) {
   const ref = useRef<SVGSVGElement>(null);
   const pick = useRef(onPick);
-  pick.current = onPick;
+  useEffect(() => {
+    pick.current = onPick;
+  });
   useEffect(() => {
     const svg = d3.select(ref.current!);
     svg.selectAll('*').remove();
@@ -67,13 +70,16 @@ export function Venn({ classes, onPick }: { classes: readonly ClassBits[]; onPic
       .call((t) => t.append('title').text(outside.map((c) => c.mnemonic).join(', ')));
   }, [classes]);
   return (
-    <svg
-      ref={ref}
-      className="venn"
-      viewBox="0 0 620 400"
-      role="img"
-      aria-label="Venn diagram of privileged, sensitive and user-sensitive instructions"
-      data-testid="venn"
-    />
+    <>
+      <svg
+        ref={ref}
+        className="venn"
+        viewBox="0 0 620 400"
+        role="img"
+        aria-label="Venn diagram of privileged, sensitive and user-sensitive instructions"
+        data-testid="venn"
+      />
+      <SvgExport svg={ref} name="venn" />
+    </>
   );
 }
