@@ -88,6 +88,9 @@ export function compileBlock(isa: Isa, E: Int32Array, pa: number, vpc: number): 
       NEXT: last ? exit(String(pc + 1), len) : '',
       NEWPSW: '',
       HALT: '',
+      // Devices (IN/OUT) have variants, so they are never compiled; the clock is not needed here.
+      NOW: '0',
+      RETIME: '',
     };
     const code = expandSnippet(defs[i].exec, be);
     parts.push(

@@ -74,8 +74,8 @@ export class Machine implements SlowState {
   steps = 0;
   /** Instructions executed by the last `run` call. */
   lastSteps = 0;
-  /** Traps taken since boot, indexed by cause (1..5). */
-  readonly trapCounts = new Float64Array(6);
+  /** Traps taken since boot, indexed by cause (1..6). */
+  readonly trapCounts = new Float64Array(7);
   dev: Devices;
   /** Told of each trap after the new PSW is loaded; the old PSW, cause and detail are in physical E[0..5]. */
   onTrap: ((cause: number, detail: number) => void) | null = null;
@@ -247,7 +247,8 @@ export class Machine implements SlowState {
     this.regs.set(s.regs);
     this.setPSW(s.psw);
     this.steps = s.steps;
-    this.trapCounts.set(s.trapCounts);
+    this.trapCounts.fill(0);
+    this.trapCounts.set(s.trapCounts.subarray(0, 7));
     this.status = s.status;
     if (s.console && this.dev instanceof ConsoleDevices) this.dev.restore(s.console);
   }
