@@ -98,3 +98,40 @@ describe('pglab run --vmm', () => {
     expect(r.err).toMatch(/step limit reached after 500 steps in a full VM of 16384 words at depth 1/);
   });
 });
+
+describe('--time real|virtual (§11)', () => {
+  const timer = path.join(examples, 'timer.s');
+
+  it('equiv: a kernel preempting a user loop with the timer is equivalent under virtual time (the default)', async () => {
+    for (const extra of [[], ['--time', 'virtual'], ['--time=virtual', '--vmm', 'hybrid', '--depth', '3']]) {
+      const r = await cli('equiv', timer, ...extra);
+      expect(r.code, extra.join(' ')).toBe(0);
+      expect(r.out).toMatch(/^equivalent/);
+    }
+  });
+
+  it('equiv --time real: the guest sees the real clock and timer, and the console differs', async () => {
+    const r = await cli('equiv', timer, '--time', 'real', '--json');
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.out);
+    expect(j.equivalent).toBe(false);
+    expect(j.divergence.field).toBe('console');
+    expect(j.native.console).toBe('A:50 B:1098 A:98 B:1194 A:147 B:1292 \n');
+  });
+
+  it('run --vmm … --time real runs; --time without a monitor and a bad value are bad input', async () => {
+    const ok = await cli('run', timer, '--vmm', 'full', '--time', 'real');
+    expect(ok.code).toBe(0);
+    expect(ok.err).toMatch(/\(real time\)/);
+    const bare = await cli('run', timer, '--time', 'real');
+    expect(bare.code).toBe(2);
+    expect(bare.err).toMatch(/--time needs --vmm/);
+    const bad = await cli('equiv', timer, '--time', 'wall');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--time must be real or virtual/);
+  });
+
+  it('the help of run and equiv lists --time', async () => {
+    for (const c of ['run', 'equiv']) expect((await cli(c, '--help')).out).toMatch(/--time real\|virtual/);
+  });
+});

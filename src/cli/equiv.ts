@@ -29,14 +29,14 @@ function vmSize(o: RunOptions, asm: AsmResult): number {
 /** `pglab run --vmm …`: the guest's console on stdout, a summary on stderr, or the §10 object with --json. */
 export function runInMonitor(o: RunOptions, asm: AsmResult, io: Io): number {
   const w = vmSize(o, asm);
-  const r = runVirtual(asm.image, { isa: o.isa, kind: o.vmm!, depth: o.depth, w, input: o.input, maxSteps: o.maxSteps });
+  const r = runVirtual(asm.image, { isa: o.isa, kind: o.vmm!, depth: o.depth, w, input: o.input, maxSteps: o.maxSteps, time: o.time });
   if (o.json) {
     io.stdout(JSON.stringify(runJsonOf(r)) + '\n');
   } else {
     io.stdout(r.console);
     if (io.stdoutIsTTY && r.console !== '' && !r.console.endsWith('\n')) io.stdout('\n');
     const s = r.steps === 1 ? 'step' : 'steps';
-    const where = `in a ${o.vmm} VM of ${w} words at depth ${o.depth}`;
+    const where = `in a ${o.vmm} VM of ${w} words at depth ${o.depth}${o.time === 'real' ? ' (real time)' : ''}`;
     const st = r.stats;
     io.stderr(
       (r.status === 'halted' ? `halted after ${r.steps} ${s} ${where}` : `step limit reached after ${r.steps} ${s} ${where} (--max-steps ${o.maxSteps})`) +
@@ -51,7 +51,7 @@ function show(v: unknown): string {
 }
 
 export const command: Command = {
-  usage: 'pglab equiv FILE.s [--isa P|F.json] [--vmm full|hybrid] [--depth N] [--mem Q] [--input TEXT] [--max-steps N] [--json] [--lockstep]',
+  usage: 'pglab equiv FILE.s [--isa P|F.json] [--vmm full|hybrid] [--depth N] [--time real|virtual] [--mem Q] [--input TEXT] [--max-steps N] [--json] [--lockstep]',
   summary: 'run a program bare and in a VM and compare the end states under f (exit 0 equivalent, 1 not, 2 bad input)',
   run(args, io) {
     // equiv always virtualizes: the full monitor unless --vmm says otherwise; --lockstep is equiv's own flag.
@@ -81,7 +81,7 @@ export const command: Command = {
     }
     const { asm } = assembleFile(o.file, o.isa, io);
     const w = vmSize(o, asm);
-    const opts = { isa: o.isa, kind: o.vmm!, depth: o.depth, w, input: o.input, maxSteps: o.maxSteps };
+    const opts = { isa: o.isa, kind: o.vmm!, depth: o.depth, w, input: o.input, maxSteps: o.maxSteps, time: o.time };
     const r = equiv(asm.image, opts);
     const ls = lockstep ? equivLockstep(asm.image, opts) : null;
     const at = ls && ls.address !== null ? { step: ls.step, pc: ls.pc, address: ls.address, line: asm.lineOfAddr.get(ls.address) ?? null } : null;
@@ -95,7 +95,7 @@ export const command: Command = {
       if (lockstep) out.lockstep = at ? { ...at, field: ls!.divergence!.field } : null;
       io.stdout(JSON.stringify(out) + '\n');
     } else {
-      const where = `a ${o.vmm} VM of ${w} words at depth ${o.depth} (ISA ${o.isa.name})`;
+      const where = `a ${o.vmm} VM of ${w} words at depth ${o.depth} (ISA ${o.isa.name}${o.time === 'real' ? ', real time' : ''})`;
       if (r.equivalent) {
         io.stdout(`equivalent: bare and ${where} end in the same state (${r.native.status} after ${r.native.steps} steps)\n`);
       } else {

@@ -135,6 +135,14 @@ export function parseVmm(s: string): VmmKind {
   throw new CliError(`--vmm must be full or hybrid, got '${s}'`);
 }
 
+export type TimeOption = 'real' | 'virtual';
+
+/** `--time real|virtual` (§11): what port 2 means to a guest under the built-in monitors. */
+export function parseTime(s: string): TimeOption {
+  if (s === 'real' || s === 'virtual') return s;
+  throw new CliError(`--time must be real or virtual, got '${s}'`);
+}
+
 export function parseDepth(s: string): number {
   const n = integer(s);
   if (n === null || n < 1 || n > MAX_DEPTH) throw new CliError(`--depth must be an integer from 1 to ${MAX_DEPTH}, got '${s}'`);
@@ -197,6 +205,7 @@ export const RUN_OPTIONS: Readonly<Record<string, OptionKind>> = {
   mem: 'value',
   input: 'value',
   'max-steps': 'value',
+  time: 'value',
   json: 'flag',
 };
 
@@ -211,6 +220,8 @@ export interface RunOptions {
   vmm: VmmKind | null;
   /** Nested monitors; 1 when --vmm is given without --depth, 0 for a bare run. */
   depth: number;
+  /** What the guest's port 2 is (§11): virtual unless --time real; only with a monitor. */
+  time: TimeOption;
   help: boolean;
 }
 
@@ -218,14 +229,17 @@ export interface RunOptions {
 export function parseRunOptions(cmd: string, args: readonly string[], io: Io): RunOptions {
   const p = parseArgs(cmd, args, RUN_OPTIONS);
   const help = p.flags.has('help');
-  if (help) return { file: '', isa: presetIsa('pg1'), mem: null, input: '', maxSteps: DEFAULT_MAX_STEPS, json: false, vmm: null, depth: 0, help };
+  if (help) return { file: '', isa: presetIsa('pg1'), mem: null, input: '', maxSteps: DEFAULT_MAX_STEPS, json: false, vmm: null, depth: 0, time: 'virtual', help };
   const v = p.values;
   const mem = v.has('mem') ? parseMem(v.get('mem')!) : null;
   const maxSteps = v.has('max-steps') ? parseMaxSteps(v.get('max-steps')!) : DEFAULT_MAX_STEPS;
   const vmm = v.has('vmm') ? parseVmm(v.get('vmm')!) : null;
   const depthGiven = v.has('depth') ? parseDepth(v.get('depth')!) : null;
   if (depthGiven !== null && vmm === null) throw new CliError('--depth needs --vmm full or --vmm hybrid');
+  const time = v.has('time') ? parseTime(v.get('time')!) : 'virtual';
+  // A bare machine has only its own clock: --time chooses what a monitor gives its guest, so it needs one.
+  if (v.has('time') && vmm === null) throw new CliError('--time needs --vmm full or --vmm hybrid (a bare machine has only its own clock)');
   const file = oneFile(cmd, p);
   const isa = loadIsa(v.get('isa'), io);
-  return { file, isa, mem, input: v.get('input') ?? '', maxSteps, json: p.flags.has('json'), vmm, depth: vmm ? (depthGiven ?? 1) : 0, help };
+  return { file, isa, mem, input: v.get('input') ?? '', maxSteps, json: p.flags.has('json'), vmm, depth: vmm ? (depthGiven ?? 1) : 0, time, help };
 }

@@ -9,7 +9,7 @@ import { assembleFile, CliError, EXIT, parseRunOptions, type Command } from './o
  * output; `--json` prints the §10 run object instead.
  */
 export const command: Command = {
-  usage: 'pglab run FILE.s [--isa P|F.json] [--vmm full|hybrid] [--depth N] [--mem Q] [--input TEXT] [--max-steps N] [--json]',
+  usage: 'pglab run FILE.s [--isa P|F.json] [--vmm full|hybrid] [--depth N] [--time real|virtual] [--mem Q] [--input TEXT] [--max-steps N] [--json]',
   summary: 'run a program on the bare machine, or in a VM under N nested monitors (exit 0 halted, 3 step limit, 2 bad input)',
   run(args, io) {
     const o = parseRunOptions('run', args, io);

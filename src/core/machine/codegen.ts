@@ -104,7 +104,7 @@ function loopBackend(o: CodegenOptions): Backend {
       `{ ${WINDOW} ${PENDING} if (exitOnMode && M !== M0) { reason = 4; break loop; }` +
       ' if (exitOnPsw) { reason = 5; break loop; } continue; }',
     HALT: '{ pc = pc + 1; reason = 1; break loop; }',
-    NOW: '(m.steps + steps)',
+    NOW: '(m.steps + m.monitorTime + steps)',
     RETIME: `{ ${RETIME} }`,
   };
 }
@@ -149,7 +149,8 @@ export function expandSnippet(src: string, be: Backend): string {
  * maxSteps). There a user-mode machine takes the TIMER trap (one step); a supervisor-mode one moves `stop` back
  * to maxSteps and goes on, and PENDING (after every PSW change) brings it back when M becomes u.
  */
-const RETIME = 'const ta = dev.timerAt; due = ta === undefined || ta < 0 ? Infinity : ta - m.steps; stop = due < maxSteps ? due : maxSteps;';
+const RETIME =
+  'const ta = dev.timerAt; due = ta === undefined || ta < 0 ? Infinity : ta - m.steps - m.monitorTime; stop = due < maxSteps ? due : maxSteps;';
 const PENDING = 'if (due <= steps && M !== 0) stop = steps;';
 
 /** The §2 check as one unsigned compare: a is valid iff lo <= a < lo + span. */

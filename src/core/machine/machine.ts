@@ -33,6 +33,7 @@ export interface MachineSnapshot {
   regs: Int32Array;
   psw: PSW;
   steps: number;
+  monitorTime?: number;
   trapCounts: Float64Array;
   status: Status;
   console: ConsoleSnapshot | null;
@@ -74,6 +75,12 @@ export class Machine implements SlowState {
   steps = 0;
   /** Instructions executed by the last `run` call. */
   lastSteps = 0;
+  /**
+   * Time the monitors on this machine spent on their own work (one unit per trap their dispatchers handle and per
+   * instruction their interpreters execute; they are TypeScript, not instructions). The clock of port 2 is
+   * steps + monitorTime, so under `--time real` a guest sees what virtualization costs (§11). 0 on a bare run.
+   */
+  monitorTime = 0;
   /** Traps taken since boot, indexed by cause (1..6). */
   readonly trapCounts = new Float64Array(7);
   dev: Devices;
@@ -179,6 +186,7 @@ export class Machine implements SlowState {
     this.pc = 0;
     this.steps = 0;
     this.lastSteps = 0;
+    this.monitorTime = 0;
     this.trapCounts.fill(0);
     this.status = 'ready';
     if (this.dev instanceof ConsoleDevices) this.dev.reset();
@@ -236,6 +244,7 @@ export class Machine implements SlowState {
       regs: this.regs.slice(),
       psw: this.psw,
       steps: this.steps,
+      monitorTime: this.monitorTime,
       trapCounts: this.trapCounts.slice(),
       status: this.status,
       console: this.dev instanceof ConsoleDevices ? this.dev.snapshot() : null,
@@ -247,6 +256,7 @@ export class Machine implements SlowState {
     this.regs.set(s.regs);
     this.setPSW(s.psw);
     this.steps = s.steps;
+    this.monitorTime = s.monitorTime ?? 0;
     this.trapCounts.fill(0);
     this.trapCounts.set(s.trapCounts.subarray(0, 7));
     this.status = s.status;

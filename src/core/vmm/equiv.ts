@@ -70,7 +70,7 @@ export function equivLockstep(image: Image, opts: VirtualOptions = {}): Lockstep
   const maxSteps = opts.maxSteps ?? DEFAULT_MAX_STEPS;
   const bare = new Machine({ q: w, isa, dev: new ConsoleDevices(opts.input ?? ''), jit: false });
   bare.boot(image);
-  const stack = new VirtualStack({ isa, kind: opts.kind ?? 'full', depth: opts.depth ?? 1, w, input: opts.input ?? '', jit: false });
+  const stack = new VirtualStack({ isa, kind: opts.kind ?? 'full', depth: opts.depth ?? 1, w, input: opts.input ?? '', jit: false, time: opts.time });
   stack.boot(image);
   const g = stack.guest;
   const base = stack.guestRealBase;

@@ -42,6 +42,15 @@ export interface Host {
 export type MonitorKind = 'full' | 'hybrid';
 export const MONITOR_KINDS: readonly MonitorKind[] = ['full', 'hybrid'];
 
+/**
+ * What port 2 (§11) means to a guest. `virtual`: its clock counts the guest's own instructions (its step count)
+ * and its timer fires after that many guest instructions, so a program that reads the clock ends as on a bare
+ * machine. `real`: the guest reads the real machine's clock and arms the real machine's timer (Theorem 2's
+ * premise made visible: equivalence may fail).
+ */
+export type TimeMode = 'virtual' | 'real';
+export const TIME_MODES: readonly TimeMode[] = ['virtual', 'real'];
+
 /** Words each monitor keeps for itself at the bottom of its physical memory: its trap frame (§3) and vector. */
 export const MONITOR_AREA = 16;
 
@@ -98,12 +107,16 @@ export class Monitor {
   current: VirtualMachine | null = null;
   private free = MONITOR_AREA;
   private readonly lpswWord: number;
+  /** The real machine at the bottom of the tower, whose clock this monitor's work advances (monitorTime). */
+  readonly real: Pick<Machine, 'monitorTime'>;
 
   constructor(
     readonly host: Host,
     readonly kind: MonitorKind,
     /** 1 for the monitor on the real machine, 2 for one inside its VM, ... */
     readonly level = 1,
+    /** The time its VMs see on port 2 (§11). */
+    readonly time: TimeMode = 'virtual',
   ) {
     const isa = host.isa;
     const table: (Interpreter | undefined)[] = new Array(256).fill(undefined);
@@ -111,6 +124,7 @@ export class Monitor {
       if (variantOf(isa, d) === 'privileged') table[d.op] = { mnemonic: d.mnemonic, count: 0 };
     }
     this.interpreters = table;
+    this.real = realMachineOf(host) ?? { monitorTime: 0 };
     const lpsw = isa.byMnemonic.get('LPSW');
     this.lpswWord = lpsw ? encode(lpsw.op, 0, 0, 0) : 0;
     this.install();
@@ -164,11 +178,13 @@ export class Monitor {
   countPswLoad(vm: VirtualMachine, old: PSW): void {
     this.stats.traps++;
     this.stats.interpreted++;
+    this.real.monitorTime += 2;
     // When this monitor is itself virtualized, the instruction trapped on the real machine first and every
     // monitor below reflected it up to here: that chain is the cost of nesting.
     for (let h: Host = this.host; h instanceof VirtualMachine; h = h.monitor.host) {
       h.monitor.stats.traps++;
       h.monitor.stats.reflected++;
+      this.real.monitorTime++;
     }
     const it = this.interpreters[fieldOp(this.lpswWord)];
     if (it) it.count++;
@@ -232,6 +248,43 @@ export interface VmSnapshot {
   wholeInterpreted: number;
   console: ConsoleSnapshot;
   savedRegs: Int32Array;
+  timerPending?: boolean;
+}
+
+/**
+ * A VM's device bus under `--time real`: the console is the VM's own, but port 2 is the real machine's clock and
+ * timer (read at the real machine's step count, which stands still while a monitor works).
+ */
+class RealTimeDevices extends ConsoleDevices {
+  /**
+   * The guest's step count when the monitor began interpreting whole instructions (-1: it is not): they are
+   * the monitor's work, charged to the real clock as they happen, so a busy-wait on the clock ends.
+   */
+  interpreting = -1;
+
+  constructor(
+    input: string,
+    private readonly real: Machine,
+  ) {
+    super(input);
+  }
+  private realNow(now: number): number {
+    return this.real.steps + this.real.monitorTime + (this.interpreting >= 0 ? now - this.interpreting : 0);
+  }
+  override read(port: number, now = 0): number {
+    return port === 2 ? this.real.dev.read(2, this.realNow(now)) : super.read(port, now);
+  }
+  override write(port: number, value: number, now = 0): void {
+    if (port === 2) this.real.dev.write(2, value, this.realNow(now));
+    else super.write(port, value, now);
+  }
+}
+
+/** The real machine under a host: follow the VMs down the tower. */
+export function realMachineOf(host: Host): Machine | null {
+  let h: Host = host;
+  while (h instanceof VirtualMachine) h = h.monitor.host;
+  return h instanceof Machine ? h : null;
 }
 
 /**
@@ -254,6 +307,11 @@ export class VirtualMachine implements Host {
   wholeInterpreted = 0;
   /** Guest-physical breakpoints (same array as `cpu.breakpoints`); set by the stack. */
   breakpoints: Uint8Array | null = null;
+  /**
+   * Under real time: a real TIMER trap arrived while the VM was in virtual supervisor mode; it is delivered
+   * before the VM's next instruction in virtual user mode, as the hardware would (§11).
+   */
+  timerPending = false;
 
   constructor(
     readonly monitor: Monitor,
@@ -265,7 +323,11 @@ export class VirtualMachine implements Host {
     const host = monitor.host;
     this.q = w;
     this.mem = host.mem.subarray(base, base + w);
-    this.dev = new ConsoleDevices(input);
+    const real = monitor.time === 'real' ? realMachineOf(host) : null;
+    if (monitor.time === 'real' && !real) throw new Error('real time needs a tower of monitors that stands on a Machine');
+    this.dev = real ? new RealTimeDevices(input, real) : new ConsoleDevices(input);
+    // The virtual processor's step count is the guest's (kept so during direct execution too): it is the
+    // guest's clock under virtual time, and its timer (on the VM's bus) fires at the guest's own steps.
     this.cpu = new Machine({ mem: this.mem, regs: host.regs, isa: host.isa, dev: this.dev, jit: false });
     if (monitor.current === null) monitor.current = this;
   }
@@ -333,6 +395,7 @@ export class VirtualMachine implements Host {
     this.steps = 0;
     this.lastSteps = 0;
     this.wholeInterpreted = 0;
+    this.timerPending = false;
   }
 
   /** Whether the VM can run directly: its R composes onto the allocation as a real window (and, for the hybrid
@@ -368,17 +431,45 @@ export class VirtualMachine implements Host {
       }
       const budget = maxSteps - steps;
 
-      if (!this.composable()) {
+      if (this.timerPending && cpu.mode !== 0) {
+        // Real time: the real TIMER trap that came in virtual supervisor mode is delivered now (its step was
+        // counted when the real machine took it).
+        this.timerPending = false;
+        const old = cpu.psw;
+        mon.stats.reflected++;
+        cpu.trap(Cause.TIMER, 0);
+        if (mon.onEvent) mon.emit(this, Cause.TIMER, 0, 'reflected', old, '');
+        if (exitOnTrap) {
+          reason = Stop.TRAP;
+          break;
+        }
+        if (exitOnMode && cpu.mode !== m0) {
+          reason = Stop.MODE;
+          break;
+        }
+        continue;
+      }
+      // Virtual time: the VM's timer (on its own bus, in guest steps) has expired and the VM is in virtual user
+      // mode, so the next guest step is the TIMER trap. The virtual processor takes it, exactly as the hardware.
+      const ta = this.dev.timerAt;
+      const timerDue = ta >= 0 && ta <= cpu.steps;
+
+      if ((timerDue && cpu.mode !== 0) || !this.composable()) {
         // The interpreter runs whole instructions on the virtual processor until the VM can run directly.
         const oldPSW = cpu.psw;
+        const rt = this.dev instanceof RealTimeDevices ? this.dev : null;
+        if (rt) rt.interpreting = cpu.steps;
         const r = cpu.run(budget, DIRECT_FLAGS);
+        if (rt) rt.interpreting = -1;
         const n = cpu.lastSteps;
         steps += n;
         this.wholeInterpreted += n;
         mon.stats.interpreted += n;
+        mon.real.monitorTime += n;
         clock.steps += n;
         if (r === Stop.TRAP) {
           mon.stats.traps++;
+          mon.real.monitorTime++;
           mon.stats.reflected++;
           if (mon.onEvent) mon.emit(this, this.mem[4], this.mem[5], 'reflected', { ...oldPSW, pc: this.mem[1] }, this.mnemonicOf(this.mem[1], this.mem[2], this.mem[3]));
           if (exitOnTrap) {
@@ -417,9 +508,11 @@ export class VirtualMachine implements Host {
         rl = this.base;
       }
       host.setPSW({ mode: 1, pc: cpu.pc, l: rl, b: rb });
-      const r = host.run(budget, DIRECT_FLAGS);
+      // Direct execution never runs past the guest's timer: it stops where the timer expires (like the budget).
+      const r = host.run(ta > cpu.steps && ta - cpu.steps < budget ? ta - cpu.steps : budget, DIRECT_FLAGS);
       const n = host.lastSteps;
       steps += n;
+      cpu.steps += n;
       if (outermost) clock.steps += n;
       if (r === Stop.TRAP) {
         const E = host.mem;
@@ -497,16 +590,25 @@ export class VirtualMachine implements Host {
     const mon = this.monitor;
     const cpu = this.cpu;
     mon.stats.traps++;
+    mon.real.monitorTime++;
     const old = cpu.psw;
+    if (cpu.mode === 0 && cause === Cause.TIMER) {
+      // The real timer (real time only) expired while the VM is in virtual supervisor mode: held until user mode.
+      this.timerPending = true;
+      return 'interpreted';
+    }
     if (cpu.mode === 0 && cause === Cause.PRIVILEGED) {
       const it = mon.interpreterFor(detail);
       if (it) {
         it.count++;
         mon.stats.interpreted++;
+        mon.real.monitorTime++;
         // Re-execute the instruction on the virtual processor, in virtual supervisor mode (the step is not a
-        // new guest step: the trapped instruction was counted when it trapped).
+        // new guest step: the trapped instruction was counted when it trapped, so the virtual processor's count
+        // steps back by one first and a clock read sees this instruction counted once).
+        cpu.steps--;
         const r = cpu.run(1, RunFlag.EXIT_ON_TRAP);
-        cpu.steps -= cpu.lastSteps;
+        if (cpu.lastSteps === 0) cpu.steps++;
         const how = r === Stop.HALTED ? 'halt' : 'interpreted';
         if (mon.onEvent) mon.emit(this, cause, detail, how, old, it.mnemonic);
         return r === Stop.HALTED ? 'halt' : r === Stop.TRAP ? 'trap-in-vm' : 'interpreted';
@@ -531,6 +633,7 @@ export class VirtualMachine implements Host {
       wholeInterpreted: this.wholeInterpreted,
       console: this.dev.snapshot(),
       savedRegs: this.saved.slice(),
+      timerPending: this.timerPending,
     };
   }
 
@@ -544,5 +647,6 @@ export class VirtualMachine implements Host {
     this.wholeInterpreted = s.wholeInterpreted;
     this.dev.restore(s.console);
     this.saved.set(s.savedRegs);
+    this.timerPending = s.timerPending ?? false;
   }
 }

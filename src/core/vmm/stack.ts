@@ -7,7 +7,7 @@ import { Machine, MAX_Q, MIN_Q, DEFAULT_MAX_STEPS, type Image, type MachineSnaps
 import { pswJson, runBare as runMachine, type BareRunOptions, type RunJson, type RunStatsJson } from '../run';
 import type { Isa } from '../isa/isa';
 import { presetIsa } from '../isa/isa';
-import { MONITOR_AREA, Monitor, type Clock, type Host, type LevelStats, type MonitorKind, type MonitorSnapshot, type TrapEvent, type VirtualMachine } from './monitor';
+import { MONITOR_AREA, Monitor, type Clock, type Host, type LevelStats, type MonitorKind, type MonitorSnapshot, type TimeMode, type TrapEvent, type VirtualMachine } from './monitor';
 
 export const MAX_DEPTH = 8;
 /** Default VM size for `--vmm` runs (PG1.md §10). */
@@ -31,6 +31,8 @@ export interface VirtualOptions {
   w?: number;
   input?: string;
   maxSteps?: number;
+  /** What port 2 means to the guest (§11); default virtual. */
+  time?: TimeMode;
 }
 
 export const pswOut = pswJson;
@@ -64,6 +66,7 @@ export function runVirtual(image: Image, opts: VirtualOptions = {}): RunResult {
     depth: opts.depth ?? 1,
     w: opts.w ?? DEFAULT_VM_SIZE,
     input: opts.input ?? '',
+    time: opts.time,
   });
   s.boot(image);
   s.run(opts.maxSteps ?? DEFAULT_MAX_STEPS);
@@ -78,6 +81,8 @@ export interface StackOptions {
   input?: string;
   /** Block compilation on the real machine (default true). */
   jit?: boolean;
+  /** What port 2 means to the guest at every level (§11); default virtual. */
+  time?: TimeMode;
 }
 
 export interface LevelInfo {
@@ -115,6 +120,7 @@ export class VirtualStack {
   readonly depth: number;
   readonly w: number;
   readonly kind: MonitorKind;
+  readonly time: TimeMode;
   private realBp: Uint8Array | null = null;
   private onTrapEvent: ((e: TrapEvent) => void) | null = null;
 
@@ -124,10 +130,11 @@ export class VirtualStack {
     this.depth = opts.depth;
     this.w = opts.w;
     this.kind = opts.kind;
+    this.time = opts.time ?? 'virtual';
     this.real = new Machine({ q: realSizeFor(opts.w, opts.depth), isa: opts.isa, jit: opts.jit ?? true });
     let host: Host = this.real;
     for (let k = 0; k < opts.depth; k++) {
-      const mon: Monitor = new Monitor(host, opts.kind, k + 1);
+      const mon: Monitor = new Monitor(host, opts.kind, k + 1, this.time);
       mon.clock = this.clock;
       const last = k === opts.depth - 1;
       const vm: VirtualMachine = mon.allocate(last ? opts.w : realSizeFor(opts.w, opts.depth - k - 1), last ? (opts.input ?? '') : '');

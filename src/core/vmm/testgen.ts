@@ -6,7 +6,9 @@
  * privileged and illegal instructions and forward jumps. The kernel's handler prints the cause (and sometimes
  * the detail), counts traps, halts after a few, or resumes the user after the trapping instruction, sometimes
  * first changing the user's R (through the saved PSW, SETR + RETU, or another LPSW), reading GETR / GETMODE /
- * LRA, or doing I/O. The program is generated as assembly text, so a counterexample reads like a program.
+ * LRA, or doing I/O. Time (§11): the kernel may arm the interval timer before entering the user, and the
+ * handler may re-arm it or print the clock, so TIMER traps preempt the user anywhere. The program is generated as
+ * assembly text, so a counterexample reads like a program.
  */
 import fc from 'fast-check';
 import { assemble } from '../asm/assembler';
@@ -26,7 +28,7 @@ export type UserOp =
   | { k: 'jmp'; mn: 'JMP' | 'JZ' | 'JNZ' | 'RETU'; a: number; skip: number }
   | { k: 'selfmod'; a: number; skip: number };
 
-export type KernelExtra = 'none' | 'bounds' | 'base' | 'setr-retu' | 'getr' | 'getmode' | 'lra' | 'io' | 'lpsw-alt';
+export type KernelExtra = 'none' | 'bounds' | 'base' | 'setr-retu' | 'getr' | 'getmode' | 'lra' | 'io' | 'lpsw-alt' | 'timer' | 'clock';
 
 export interface ProgSpec {
   w: number;
@@ -42,6 +44,8 @@ export interface ProgSpec {
   printDetail: boolean;
   maxTraps: number;
   input: string;
+  /** The interval timer the kernel arms before entering the user (null: none); 'timer' re-arms it with this. */
+  tick: number | null;
 }
 
 const ALU = ['ADD', 'SUB', 'MUL', 'AND', 'OR', 'XOR', 'SHL', 'SHR', 'MOV', 'DIV', 'MOD'];
@@ -104,13 +108,14 @@ export function arbProgSpec(o: GenOptions = {}): fc.Arbitrary<ProgSpec> {
           minLength: o.minUser ?? 3,
           maxLength: Math.max(o.minUser ?? 3, Math.min(o.maxUser ?? 24, ub - 1, w - ul - 2)),
         }),
-        extras: fc.array(fc.constantFrom<KernelExtra>('none', 'bounds', 'base', 'setr-retu', 'getr', 'getmode', 'lra', 'io', 'lpsw-alt'), {
+        extras: fc.array(fc.constantFrom<KernelExtra>('none', 'bounds', 'base', 'setr-retu', 'getr', 'getmode', 'lra', 'io', 'lpsw-alt', 'timer', 'clock'), {
           minLength: 1,
           maxLength: 4,
         }),
         printDetail: fc.boolean(),
         maxTraps: fc.integer({ min: 3, max: 14 }),
         input: fc.string({ maxLength: 6 }).map((s) => s.replace(/[^ -~]/g, 'x')),
+        tick: fc.option(fc.integer({ min: 1, max: 40 }), { freq: 2 }),
       });
     });
 }
@@ -129,6 +134,10 @@ export function progSource(s: ProgSpec): string {
   e('  ST r0, [10]');
   e(`  LI r1, ${s.w}`);
   e('  ST r1, [11]');
+  if (s.tick !== null) {
+    e(`  LI r1, ${s.tick}`);
+    e('  OUT r1, 2');
+  }
   s.regs.forEach((v, i) => e(`  LI r${i + 1}, ${v}`));
   e('  LPSW [upsw]');
   e('handler:');
@@ -190,6 +199,14 @@ export function progSource(s: ProgSpec): string {
         break;
       case 'lpsw-alt':
         e('  LPSW [apsw]');
+        break;
+      case 'timer':
+        e(`  LI r10, ${s.tick ?? 17}`);
+        e('  OUT r10, 2');
+        break;
+      case 'clock':
+        e('  IN r10, 2');
+        e('  OUT r10, 1');
         break;
       case 'setr-retu':
         // l stays 0 so that the RETU after the SETR is fetched where it lies; b must cover it.
