@@ -1,6 +1,7 @@
 import type { AsmResult } from '../core/asm/assembler';
 import { fitsMemory } from '../core/run';
 import { checkStack, DEFAULT_VM_SIZE, runVirtual, type RunResult } from '../core/vmm/stack';
+import type { ResourceEvent } from '../core/vmm/monitor';
 import { equiv, equivLockstep } from '../core/vmm/equiv';
 import { assembleFile, CliError, EXIT, parseRunOptions, RUN_OPTIONS, type Command, type Io, type RunOptions } from './options';
 
@@ -11,9 +12,23 @@ import { assembleFile, CliError, EXIT, parseRunOptions, RUN_OPTIONS, type Comman
  * `pglab run`.
  */
 
-/** The §10 run object (without memory). */
+/**
+ * The §10 run object (without memory). A run under a monitor whose guest broke resource control (§8) also has
+ * `resourceControl`, the first breach; the key is absent otherwise, so that every run that keeps the contract
+ * prints exactly the §10 keys.
+ */
 export function runJsonOf(r: RunResult) {
-  return { status: r.status, steps: r.steps, console: r.console, psw: r.psw, regs: r.regs, stats: r.stats };
+  const j = { status: r.status, steps: r.steps, console: r.console, psw: r.psw, regs: r.regs, stats: r.stats };
+  return r.resourceControl ? { ...j, resourceControl: r.resourceControl } : j;
+}
+
+/** One line on a breach of resource control (§8), for stderr. */
+export function resourceLine(e: ResourceEvent): string {
+  const what =
+    e.kind === 'supervisor'
+      ? `put the real processor in supervisor mode (it would go on at real address ${e.address})`
+      : `${e.access === 'lpsw' ? 'read (LPSW)' : e.access === 'fetch' ? 'fetched from' : e.access === 'store' ? 'stored to' : 'loaded from'} real address ${e.address}, outside its allocation (monitor level ${e.level}'s memory)`;
+  return `resource control broken: at guest step ${e.step} the guest ${what}`;
 }
 
 /** Checks the VM size against the depth and the program against the VM; returns w. */
@@ -35,6 +50,7 @@ export function runInMonitor(o: RunOptions, asm: AsmResult, io: Io): number {
   } else {
     io.stdout(r.console);
     if (io.stdoutIsTTY && r.console !== '' && !r.console.endsWith('\n')) io.stdout('\n');
+    if (r.resourceControl) io.stderr(resourceLine(r.resourceControl) + '\n');
     const s = r.steps === 1 ? 'step' : 'steps';
     const where = `in a ${o.vmm} VM of ${w} words at depth ${o.depth}${o.time === 'real' ? ' (real time)' : ''}`;
     const st = r.stats;
@@ -111,6 +127,7 @@ export const command: Command = {
       } else if (lockstep) {
         io.stdout(`lockstep: no difference after any of ${ls!.steps} steps\n`);
       }
+      if (r.virtual.resourceControl) io.stderr(`virtual: ${resourceLine(r.virtual.resourceControl)}\n`);
       const st = r.virtual.stats;
       const lv = st.levels.map((l, k) => `level ${k + 1}: ${l.traps} traps, ${l.reflected} reflected, ${l.interpreted} interpreted`).join('; ');
       io.stderr(`virtual: ${st.direct} direct, ${st.trapped} trapped, ${st.interpreted} interpreted; ${lv}\n`);

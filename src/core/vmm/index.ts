@@ -6,7 +6,7 @@
  * - Monitor / VirtualMachine: the control program itself (dispatcher, allocator, interpreters), for several
  *   VMs on one monitor or a monitor on a machine of your own.
  */
-export { Monitor, VirtualMachine, MONITOR_AREA, MONITOR_KINDS, TIME_MODES, type TimeMode, type Host, type MonitorKind, type LevelStats, type TrapEvent, type Handled } from './monitor';
+export { Monitor, VirtualMachine, MONITOR_AREA, MONITOR_KINDS, TIME_MODES, type TimeMode, type Host, type ResourceEvent, type MonitorKind, type LevelStats, type TrapEvent, type Handled } from './monitor';
 export {
   VirtualStack,
   runBare,

@@ -239,6 +239,21 @@ export interface MonitorSnapshot {
   current: number;
 }
 
+/**
+ * A breach of resource control (§8): guest code touched real memory outside its allocation (`access`), or put the
+ * real processor in supervisor mode (`supervisor`; the monitor then stops it, so it runs nothing there).
+ */
+export interface ResourceEvent {
+  kind: 'access' | 'supervisor';
+  /** The guest step (1-based) of the instruction that did it. */
+  step: number;
+  access: 'fetch' | 'load' | 'store' | 'lpsw' | null;
+  /** Real physical address accessed; for `supervisor`, where the real processor would go on in supervisor mode. */
+  address: number;
+  /** The monitor whose memory was touched (1 = outermost; the real supervisor mode is level 1's). */
+  level: number;
+}
+
 export interface VmSnapshot {
   psw: PSW;
   status: Status;
@@ -249,6 +264,7 @@ export interface VmSnapshot {
   console: ConsoleSnapshot;
   savedRegs: Int32Array;
   timerPending?: boolean;
+  resource?: ResourceEvent | null;
 }
 
 /**
@@ -396,6 +412,7 @@ export class VirtualMachine implements Host {
     this.lastSteps = 0;
     this.wholeInterpreted = 0;
     this.timerPending = false;
+    this.resource = null;
   }
 
   /** Whether the VM can run directly: its R composes onto the allocation as a real window (and, for the hybrid
@@ -509,8 +526,15 @@ export class VirtualMachine implements Host {
       }
       host.setPSW({ mode: 1, pc: cpu.pc, l: rl, b: rb });
       // Direct execution never runs past the guest's timer: it stops where the timer expires (like the budget).
-      const r = host.run(ta > cpu.steps && ta - cpu.steps < budget ? ta - cpu.steps : budget, DIRECT_FLAGS);
-      const n = host.lastSteps;
+      const hb = ta > cpu.steps && ta - cpu.steps < budget ? ta - cpu.steps : budget;
+      let r: StopReason;
+      let n: number;
+      if (outermost && host instanceof Machine) {
+        ({ r, n } = this.runWatched(host, hb, rl, rb));
+      } else {
+        r = host.run(hb, DIRECT_FLAGS);
+        n = host.lastSteps;
+      }
       steps += n;
       cpu.steps += n;
       if (outermost) clock.steps += n;
@@ -562,6 +586,67 @@ export class VirtualMachine implements Host {
     this.lastSteps = steps;
     this.steps += steps;
     return reason;
+  }
+
+  /**
+   * Direct execution on the real machine, with resource control checked, not assumed (§8). The composed R
+   * confines the guest, so nothing needs watching until an unprivileged instruction loads the real R or M (only
+   * on ISAs that fail Theorem 1): the real machine then returns (EXIT_ON_PSW, free in the hot loop), and if the
+   * guest has left its composed window the rest of this direct run goes on exactly as the hardware would (the
+   * monitor is not told of unprivileged changes) but with every real access traced against the guest's
+   * allocation. The first access outside it, and the first time guest code puts the real processor in
+   * supervisor mode, are kept in `resource`.
+   */
+  private runWatched(real: Machine, budget: number, rl: number, rb: number): { r: StopReason; n: number } {
+    const base = this.monitor.clock.steps;
+    let r = real.run(budget, DIRECT_FLAGS | RunFlag.EXIT_ON_PSW);
+    let n = real.lastSteps;
+    for (;;) {
+      if (r === Stop.MODE && real.mode === 0) this.noteResource({ kind: 'supervisor', step: base + n, access: null, address: real.pc + real.l, level: 1 });
+      if (r !== Stop.PSW) return { r, n };
+      const escaped = real.l !== rl || real.b !== rb;
+      const prev = real.onAccess;
+      if (escaped && this.resource === null) {
+        let fetches = 0;
+        let fetched = -1;
+        const stepBase = base + n;
+        real.onAccess = (k, pa) => {
+          prev?.(k, pa);
+          if (k === 0) {
+            fetches++;
+            fetched = pa;
+          }
+          if (k === 3 || this.resource !== null) return; // the trap frame is the hardware's write, not the guest's
+          const level = this.levelOutside(pa);
+          if (level === 0) return;
+          const lpsw = k === 1 && fetched >= 0 && this.isa.byOp[fieldOp(real.mem[fetched])]?.mnemonic === 'LPSW';
+          const access = k === 0 ? 'fetch' : k === 2 ? 'store' : lpsw ? 'lpsw' : 'load';
+          this.noteResource({ kind: 'access', step: stepBase + fetches, access, address: pa, level });
+        };
+      }
+      r = real.run(budget - n, DIRECT_FLAGS | RunFlag.EXIT_ON_PSW);
+      n += real.lastSteps;
+      real.onAccess = prev;
+    }
+  }
+
+  /**
+   * Real allocations the guest's code must stay inside, outermost first (the last is the guest's own); set by
+   * the stack for a tower, else this VM's allocation.
+   */
+  allocations: [number, number][] | null = null;
+  /** The first breach of resource control (§8) by guest code running on the real machine, or null. */
+  resource: ResourceEvent | null = null;
+
+  /** 0 when the real address is inside the guest's allocation, else the level of the monitor whose memory it is. */
+  private levelOutside(pa: number): number {
+    const ranges = this.allocations ?? [[this.base, this.base + this.q]];
+    for (let k = 0; k < ranges.length; k++) if (pa < ranges[k][0] || pa >= ranges[k][1]) return k + 1;
+    return 0;
+  }
+
+  private noteResource(e: ResourceEvent): void {
+    if (this.resource === null) this.resource = e;
   }
 
   /**
@@ -634,6 +719,7 @@ export class VirtualMachine implements Host {
       console: this.dev.snapshot(),
       savedRegs: this.saved.slice(),
       timerPending: this.timerPending,
+      resource: this.resource,
     };
   }
 
@@ -648,5 +734,6 @@ export class VirtualMachine implements Host {
     this.dev.restore(s.console);
     this.saved.set(s.savedRegs);
     this.timerPending = s.timerPending ?? false;
+    this.resource = s.resource ?? null;
   }
 }

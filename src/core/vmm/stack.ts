@@ -7,7 +7,7 @@ import { Machine, MAX_Q, MIN_Q, DEFAULT_MAX_STEPS, type Image, type MachineSnaps
 import { pswJson, runBare as runMachine, type BareRunOptions, type RunJson, type RunStatsJson } from '../run';
 import type { Isa } from '../isa/isa';
 import { presetIsa } from '../isa/isa';
-import { MONITOR_AREA, Monitor, type Clock, type Host, type LevelStats, type MonitorKind, type MonitorSnapshot, type TimeMode, type TrapEvent, type VirtualMachine } from './monitor';
+import { MONITOR_AREA, Monitor, type Clock, type Host, type LevelStats, type MonitorKind, type MonitorSnapshot, type ResourceEvent, type TimeMode, type TrapEvent, type VirtualMachine } from './monitor';
 
 export const MAX_DEPTH = 8;
 /** Default VM size for `--vmm` runs (PG1.md §10). */
@@ -19,6 +19,11 @@ export type RunStats = RunStatsJson;
 /** The §10 run object plus the guest-physical memory (q words bare, w words in a VM), for equivalence. */
 export interface RunResult extends RunJson {
   mem: Int32Array;
+  /**
+   * Under a monitor: the first breach of resource control (§8) by guest code, or null when there was none.
+   * Absent on a bare run (there is no monitor whose resources could be touched).
+   */
+  resourceControl?: ResourceEvent | null;
 }
 
 export type BareOptions = BareRunOptions;
@@ -142,6 +147,13 @@ export class VirtualStack {
       this.vms.push(vm);
       host = vm;
     }
+    // Guest code runs on the real machine only through the outermost VM: it watches the whole chain of
+    // allocations, so a breach names the monitor whose memory was touched.
+    let realBase = 0;
+    this.vms[0].allocations = this.vms.map((v) => {
+      realBase += v.base;
+      return [realBase, realBase + v.q] as [number, number];
+    });
   }
 
   get guest(): VirtualMachine {
@@ -250,7 +262,13 @@ export class VirtualStack {
       regs: Array.from(g.regs),
       mem: g.mem.slice(),
       stats: this.stats(),
+      resourceControl: this.resourceControl,
     };
+  }
+
+  /** The first breach of resource control (§8) by guest code in this run, or null. */
+  get resourceControl(): ResourceEvent | null {
+    return this.vms[0].resource;
   }
 
   snapshot(): StackSnapshot {
