@@ -604,6 +604,8 @@ export class VirtualMachine implements Host {
     for (;;) {
       if (r === Stop.MODE && real.mode === 0) this.noteResource({ kind: 'supervisor', step: base + n, access: null, address: real.pc + real.l, level: 1 });
       if (r !== Stop.PSW) return { r, n };
+      // One real run cut in two: a breakpoint right after the cut stops it as the uncut run would have.
+      if (this.breakpointNext(real)) return { r: Stop.BREAK, n };
       const escaped = real.l !== rl || real.b !== rb;
       const prev = real.onAccess;
       if (escaped && this.resource === null) {
@@ -628,6 +630,16 @@ export class VirtualMachine implements Host {
       n += real.lastSteps;
       real.onAccess = prev;
     }
+  }
+
+  /** Whether the real machine would stop at a breakpoint before its next instruction (not at a trap first). */
+  private breakpointNext(real: Machine): boolean {
+    const bp = real.breakpoints;
+    if (bp === null) return false;
+    const pa = real.pc + real.l;
+    if (real.pc < 0 || real.pc >= real.b || pa < 0 || pa >= real.q || bp[pa] === 0) return false;
+    const ta = real.dev.timerAt;
+    return !(real.mode !== 0 && ta !== undefined && ta >= 0 && ta <= real.steps + real.monitorTime);
   }
 
   /**
