@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { assemble } from '../asm/assembler';
 import { presetIsa } from '../isa/isa';
 import { Machine, type Image } from '../machine/machine';
@@ -122,6 +123,26 @@ describe('a kernel that preempts a user loop with the timer (examples/timer.s)',
     s.run(1e6);
     const m = runBareSteps();
     expect(steps).toEqual(m);
+  });
+
+  it('any slicing of the run gives the same end, statistics and steps (the timer is not tied to run calls)', () => {
+    fc.assert(
+      fc.property(fc.constantFrom<MonitorKind>('full', 'hybrid'), fc.integer({ min: 1, max: 3 }), fc.array(fc.integer({ min: 1, max: 90 }), { minLength: 1, maxLength: 30 }), (kind, depth, cuts) => {
+        const whole = new VirtualStack({ isa: PG1, kind, depth, w: W });
+        whole.boot(TIMER);
+        whole.run(1e6);
+        const sliced = new VirtualStack({ isa: PG1, kind, depth, w: W });
+        sliced.boot(TIMER);
+        for (let i = 0; sliced.status !== 'halted' && i < 10_000; i++) sliced.run(cuts[i % cuts.length]);
+        const a = whole.result();
+        const b = sliced.result();
+        expect(b.console).toBe(a.console);
+        expect(b.steps).toBe(a.steps);
+        expect(Array.from(b.mem)).toEqual(Array.from(a.mem));
+        expect(b.stats.direct + b.stats.trapped + b.stats.interpreted).toBe(b.steps);
+      }),
+      { numRuns: 25 },
+    );
   });
 
   it('snapshot and restore carry the guest timer: the same future after a restore', () => {
