@@ -100,6 +100,13 @@ describe('the tower loader (PG1.md §8.1)', () => {
     expect(at.get(mon.monitor.guestEntry)).toBe(mon.monitor.image.entry);
     expect(at.get(g + mon.monitor.guestEntry)).toBe(inner.entry);
     expect(two.entry).toBe(mon.monitor.image.entry);
+    // The tower boots exactly that image.
+    const b = buildTower(MINIMAL_MONITOR, inner, { depth: 2, mem: 256 });
+    if (!b.ok) throw new Error('unreachable');
+    const expected = new Int32Array(b.tower.real.q);
+    for (const [a, w] of two.words) expected[a] = w;
+    expect(b.tower.real.mem).toEqual(expected);
+    expect(b.tower.real.pc).toBe(two.entry);
   });
 
   it('reports each loader error clearly, never throwing', () => {

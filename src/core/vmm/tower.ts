@@ -126,7 +126,7 @@ export function towerSize(guest: number, depth: number, q: number): { ok: true; 
       message:
         `a VM of ${q} words under ${depth} monitor${depth === 1 ? '' : 's'} whose 'guest' is ${guest} needs ${q} + ${depth} × ${guest} = ${real} words of real memory, ` +
         `more than the ${MAX_Q} the machine has; ` +
-        (largest >= MIN_Q ? `the largest VM at this depth is ${largest} words` : `the deepest tower with a VM of ${MIN_Q} words has ${Math.floor((MAX_Q - MIN_Q) / guest)} levels`),
+        (largest >= MIN_Q ? `the largest VM at this depth is ${largest} words` : `a VM of ${q} words fits under at most ${Math.floor((MAX_Q - q) / guest)} levels`),
     };
   }
   return { ok: true, q: real };
@@ -168,11 +168,23 @@ export class Tower {
     return this.depth * this.monitor.guest;
   }
 
-  /** Boots the real machine on level 1's image (levels 2..N and the guest nested inside it). */
+  /**
+   * Boots the real machine on level 1's image (levels 2..N and the guest nested inside it). The result is
+   * `nestImage` applied N times, written straight into real memory (linear in N, so deep towers load fast).
+   */
   boot(): void {
-    let img = this.image;
-    for (let k = 0; k < this.depth; k++) img = nestImage(this.monitor, img);
-    this.real.boot(img);
+    const m = this.real;
+    const E = m.mem;
+    const { guest, guestEntry, image } = this.monitor;
+    m.boot();
+    for (let k = 0; k < this.depth; k++) {
+      const base = k * guest;
+      for (const [a, w] of image.words) E[base + a] = w;
+      E[base + guestEntry] = k + 1 < this.depth ? image.entry : this.image.entry;
+    }
+    const gb = this.guestBase;
+    for (const [a, w] of this.image.words) E[gb + a] = w;
+    m.pc = image.entry;
     this.counts.fill(0);
   }
 
