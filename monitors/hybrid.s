@@ -37,8 +37,9 @@
 ;   * What a sensitive instruction does in *user* mode (its variant, §5) is not written anywhere in memory,
 ;     so at boot we ask the processor: each one is run once in user mode (see "probing" below).
 ;
-; Cost: one interpreted instruction takes about 20 real instructions (fetch and check 5, decode and
-; dispatch 4, the instruction's own routine 6 to 20); see src/core/vmm/hybrid.s.test.ts for the measurement.
+; Cost: one interpreted instruction takes about 22 real instructions (fetch and check 3 to 5, opcode
+; dispatch 4, the instruction's own routine 4 to 20; measured by src/core/vmm/hybrid.s.test.ts on a loop of
+; ADD, LD, ST, ADDI, JNZ), so about 22^2 at depth 2, where the outer monitor interprets this one.
 ;
 ; Memory of the monitor (all addresses absolute: we run with R = (0, b), l = 0):
 ;   0..5     our trap frame (old PSW, cause, detail), written by the processor

@@ -530,6 +530,18 @@ describe('random programs are equivalent to the bare machine', () => {
     );
   });
 
+  it('straight-line supervisor programs on x86 (depth 1): in virtual supervisor mode every preset is interpreted alike', () => {
+    const isa = presetIsa('x86');
+    fc.assert(
+      fc.property(fc.array(arbLine, { minLength: 1, maxLength: 40 }), (lines) => {
+        const src = kernel(lines.map((x) => `        ${x}`).join('\n'));
+        const e = equiv(image(src, isa), { isa, mem: PQ });
+        if (!e.equivalent) throw new Error(`${JSON.stringify(e.divergence)}\n${src}`);
+      }),
+      { numRuns: Math.ceil(RUNS / 2) },
+    );
+  });
+
   // testgen's kernel + user programs: user windows that compose, negative bases and bounds past memory (the
   // interpreted user mode), kernels that change R, read GETR/GETMODE/LRA, do I/O.
   for (const [preset, depth, runs] of [['pg1', 1, RUNS], ['pdp10', 1, Math.ceil(RUNS / 2)], ['pg1', 2, Math.ceil(RUNS / 6)]] as const) {
