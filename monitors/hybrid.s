@@ -214,6 +214,7 @@ interp: LI r6, 20                ; the decoding constants
         LI r9, 15
         LI r10, 16
         LD r15, [vpsw+1]         ; P
+        JLT r15, r0, fetchtrap   ; P < 0 is never valid; from here on the l = 0 loop relies on P >= 0
         JR r5
 
 ; window: the guest's virtual R as the interpreter checks it (§2): a virtual address a is valid when
@@ -249,9 +250,8 @@ win_neg: SUB r13, r2             ; lo = -l (so that a + l >= 0)
 ; when P fails §2), and jumps to its routine through `optable`, indexed by the opcode (word >>> 24).
 ; Every routine ends with NEXT (`ADDI r15, 1` + `JR r5`, back to the loop it came from), a jump, or a
 ; change of PSW (-> trap or resume, which picks the loop again).
-ifetch0:                         ; l = 0: virtual P is our address guest + P
-        JLT r15, r13, fetchtrap
-        JLT r12, r15, fetchtrap
+ifetch0:                         ; l = 0: virtual P is our address guest + P. lo = 0, and P >= 0 always holds
+        JLT r12, r15, fetchtrap  ;   here (P + 1 after a valid P, a jump's uimm, JR and entry check it)
         LD r11, [r15+guest]      ; r11 = the instruction word
         MOV r1, r11
         SHR r1, r7               ; r1 = opcode
@@ -380,9 +380,10 @@ op_mov: MOV r2, r11              ; MOV ra, rb
         ADDI r15, 1
         JR r5
 
-; ADD SUB MUL DIV MOD AND OR XOR SHL SHR ra, rb: decode once, then the operation by opcode (alu_ops).
+; ADD SUB MUL DIV MOD AND OR XOR SHL SHR ra, rb: each written out in full (they are the most frequent
+; instructions; sharing the decoding through a second jump table would cost 3 more real instructions each).
 ; The real instruction does the arithmetic, so wrapping, truncation and shift counts are the machine's own.
-alu:    MOV r2, r11
+op_add: MOV r2, r11              ; ADD ra, rb: ra = ra + rb, wrapping
         SHR r2, r6
         AND r2, r9               ; r2 = ra
         MOV r4, r11
@@ -390,33 +391,140 @@ alu:    MOV r2, r11
         AND r4, r9
         LD r4, [r4+save]         ; r4 = R[rb]
         LD r3, [r2+save]         ; r3 = R[ra]
-        LD r1, [r1+alu_ops-6]
-        JR r1
-a_add:  ADD r3, r4
-        JMP put_ra
-a_sub:  SUB r3, r4
-        JMP put_ra
-a_mul:  MUL r3, r4
-        JMP put_ra
-a_div:  JZ r4, arith             ; by zero: ARITH trap
-        DIV r3, r4
-        JMP put_ra
-a_mod:  JZ r4, arith
-        MOD r3, r4
-        JMP put_ra
-a_and:  AND r3, r4
-        JMP put_ra
-a_or:   OR r3, r4
-        JMP put_ra
-a_xor:  XOR r3, r4
-        JMP put_ra
-a_shl:  SHL r3, r4
-        JMP put_ra
-a_shr:  SHR r3, r4
-put_ra: ST r3, [r2+save]         ; ra = the result
+        ADD r3, r4
+        ST r3, [r2+save]
         ST r0, [save]
         ADDI r15, 1
         JR r5
+
+op_sub: MOV r2, r11              ; SUB ra, rb: ra = ra - rb
+        SHR r2, r6
+        AND r2, r9               ; r2 = ra
+        MOV r4, r11
+        SHR r4, r10
+        AND r4, r9
+        LD r4, [r4+save]         ; r4 = R[rb]
+        LD r3, [r2+save]         ; r3 = R[ra]
+        SUB r3, r4
+        ST r3, [r2+save]
+        ST r0, [save]
+        ADDI r15, 1
+        JR r5
+
+op_mul: MOV r2, r11              ; MUL ra, rb: ra = ra * rb, low 32 bits
+        SHR r2, r6
+        AND r2, r9               ; r2 = ra
+        MOV r4, r11
+        SHR r4, r10
+        AND r4, r9
+        LD r4, [r4+save]         ; r4 = R[rb]
+        LD r3, [r2+save]         ; r3 = R[ra]
+        MUL r3, r4
+        ST r3, [r2+save]
+        ST r0, [save]
+        ADDI r15, 1
+        JR r5
+
+op_div: MOV r2, r11              ; DIV ra, rb: ra = ra / rb, truncated
+        SHR r2, r6
+        AND r2, r9               ; r2 = ra
+        MOV r4, r11
+        SHR r4, r10
+        AND r4, r9
+        LD r4, [r4+save]         ; r4 = R[rb]
+        LD r3, [r2+save]         ; r3 = R[ra]
+        JZ r4, arith             ; by zero: ARITH trap, ra untouched
+        DIV r3, r4
+        ST r3, [r2+save]
+        ST r0, [save]
+        ADDI r15, 1
+        JR r5
+
+op_mod: MOV r2, r11              ; MOD ra, rb: ra = ra mod rb, the dividend's sign
+        SHR r2, r6
+        AND r2, r9               ; r2 = ra
+        MOV r4, r11
+        SHR r4, r10
+        AND r4, r9
+        LD r4, [r4+save]         ; r4 = R[rb]
+        LD r3, [r2+save]         ; r3 = R[ra]
+        JZ r4, arith             ; by zero: ARITH trap, ra untouched
+        MOD r3, r4
+        ST r3, [r2+save]
+        ST r0, [save]
+        ADDI r15, 1
+        JR r5
+
+op_and: MOV r2, r11              ; AND ra, rb: ra = ra & rb
+        SHR r2, r6
+        AND r2, r9               ; r2 = ra
+        MOV r4, r11
+        SHR r4, r10
+        AND r4, r9
+        LD r4, [r4+save]         ; r4 = R[rb]
+        LD r3, [r2+save]         ; r3 = R[ra]
+        AND r3, r4
+        ST r3, [r2+save]
+        ST r0, [save]
+        ADDI r15, 1
+        JR r5
+
+op_or:  MOV r2, r11              ; OR ra, rb: ra = ra | rb
+        SHR r2, r6
+        AND r2, r9               ; r2 = ra
+        MOV r4, r11
+        SHR r4, r10
+        AND r4, r9
+        LD r4, [r4+save]         ; r4 = R[rb]
+        LD r3, [r2+save]         ; r3 = R[ra]
+        OR r3, r4
+        ST r3, [r2+save]
+        ST r0, [save]
+        ADDI r15, 1
+        JR r5
+
+op_xor: MOV r2, r11              ; XOR ra, rb: ra = ra ^ rb
+        SHR r2, r6
+        AND r2, r9               ; r2 = ra
+        MOV r4, r11
+        SHR r4, r10
+        AND r4, r9
+        LD r4, [r4+save]         ; r4 = R[rb]
+        LD r3, [r2+save]         ; r3 = R[ra]
+        XOR r3, r4
+        ST r3, [r2+save]
+        ST r0, [save]
+        ADDI r15, 1
+        JR r5
+
+op_shl: MOV r2, r11              ; SHL ra, rb: ra = ra << (rb & 31)
+        SHR r2, r6
+        AND r2, r9               ; r2 = ra
+        MOV r4, r11
+        SHR r4, r10
+        AND r4, r9
+        LD r4, [r4+save]         ; r4 = R[rb]
+        LD r3, [r2+save]         ; r3 = R[ra]
+        SHL r3, r4
+        ST r3, [r2+save]
+        ST r0, [save]
+        ADDI r15, 1
+        JR r5
+
+op_shr: MOV r2, r11              ; SHR ra, rb: ra = ra >>> (rb & 31)
+        SHR r2, r6
+        AND r2, r9               ; r2 = ra
+        MOV r4, r11
+        SHR r4, r10
+        AND r4, r9
+        LD r4, [r4+save]         ; r4 = R[rb]
+        LD r3, [r2+save]         ; r3 = R[ra]
+        SHR r3, r4
+        ST r3, [r2+save]
+        ST r0, [save]
+        ADDI r15, 1
+        JR r5
+
 arith:  LI r1, 5                 ; ARITH, detail 0
         LI r2, 0
         JMP trap
@@ -531,6 +639,7 @@ op_jr:  MOV r2, r11              ; JR ra: P = ra
         SHR r2, r6
         AND r2, r9
         LD r15, [r2+save]
+        JLT r15, r0, fetchtrap   ; the l = 0 loop does not look for P < 0 itself
         JR r5
 
 op_svc: MOV r2, r11              ; SVC n: trap SVC, detail n (uimm)
@@ -700,8 +809,8 @@ guest_entry: .word 0             ; filled by the loader
 
 ; optable: the routine of each opcode in virtual supervisor mode (and in user mode outside 0x20..0x27).
 optable:
-        .word op_nop, op_halt, op_li, op_lui, op_ori, op_mov, alu, alu           ; 0x00-0x07
-        .word alu, alu, alu, alu, alu, alu, alu, alu                             ; 0x08-0x0F
+        .word op_nop, op_halt, op_li, op_lui, op_ori, op_mov, op_add, op_sub     ; 0x00-0x07
+        .word op_mul, op_div, op_mod, op_and, op_or, op_xor, op_shl, op_shr      ; 0x08-0x0F
         .word op_addi, op_ld, op_st, op_jmp, op_jz, op_jnz, op_jeq, op_jlt       ; 0x10-0x17
         .word op_jal, op_jr, op_svc, ill, ill, ill, ill, ill                     ; 0x18-0x1F
         .word op_lpsw, op_setr, op_getmode, op_getr, op_lra, op_retu, op_in, op_out  ; 0x20-0x27
@@ -719,9 +828,6 @@ optable:
         .word ill, ill, ill, ill, ill, ill, ill, ill, ill, ill, ill, ill, ill, ill, ill, ill  ; 0xD8-0xE7
         .word ill, ill, ill, ill, ill, ill, ill, ill, ill, ill, ill, ill, ill, ill, ill, ill  ; 0xE8-0xF7
         .word ill, ill, ill, ill, ill, ill, ill, ill                             ; 0xF8-0xFF
-
-; alu_ops: the operation of each register-register opcode 0x06..0x0F.
-alu_ops: .word a_add, a_sub, a_mul, a_div, a_mod, a_and, a_or, a_xor, a_shl, a_shr
 
 ; utable: the sensitive group 0x20..0x27 in virtual user mode; u_priv (PRIVILEGED) unless a probe found the
 ; processor runs it in user mode.
