@@ -649,7 +649,7 @@ op_svc: MOV r2, r11              ; SVC n: trap SVC, detail n (uimm)
         JMP trap
 
 ; The sensitive group, against the virtual PSW (vpsw; its P is r15 while we interpret).
-op_lpsw:                         ; LPSW [rb+simm]: four reads, in order, each checked; the first bad one traps
+op_lpsw:                         ; LPSW [rb+simm]: (M, P, l, b) = the four words at EA
         MOV r3, r11
         SHR r3, r10
         AND r3, r9
@@ -658,7 +658,23 @@ op_lpsw:                         ; LPSW [rb+simm]: four reads, in order, each ch
         SHL r4, r10
         DIV r4, r8
         ADD r3, r4               ; r3 = EA
-        JLT r3, r13, memtrap
+        MOV r4, r12
+        ADDI r4, -3              ; the last EA whose four words are all in the window
+        JLT r3, r13, lpsw_slow
+        JLT r4, r3, lpsw_slow
+        ADD r3, r14              ; all four are valid: read them straight into vpsw
+        LD r1, [r3+1]
+        ST r1, [vpsw+1]          ; P
+        LD r1, [r3+2]
+        ST r1, [vpsw+2]          ; l
+        LD r1, [r3+3]
+        ST r1, [vpsw+3]          ; b
+        LD r1, [r3]
+        JZ r1, lpsw_m            ; M: nonzero means user
+        LI r1, 1
+        JMP lpsw_m
+lpsw_slow:                       ; some word is outside: read in order, each checked; the first bad one traps
+        JLT r3, r13, memtrap     ;   and leaves the state as it was
         JLT r12, r3, memtrap
         MOV r4, r3
         ADD r4, r14
@@ -766,10 +782,14 @@ op_retu:                         ; RETU t (supervisor mode): M = u, P = t
         JMP resume
 
 ; IN ra, port / OUT ra, port go to the real devices. The port is an immediate, so we build the instruction
-; with ra replaced by r1 (word - ra << 20 + 1 << 20) in the slot below it and execute it there.
+; with ra replaced by r1 (word - ra << 20 + 1 << 20) in the slot below it and execute it there. The slot
+; keeps it: when the same guest word comes again (a loop printing a string), it is run as it is.
 op_in:  MOV r2, r11
         SHR r2, r6
         AND r2, r9               ; r2 = ra
+        LD r3, [in_word]
+        JEQ r3, r11, in_slot     ; the slot holds this instruction already
+        ST r11, [in_word]
         MOV r3, r2
         SHL r3, r6
         MOV r4, r11
@@ -787,6 +807,9 @@ op_out: MOV r2, r11
         SHR r2, r6
         AND r2, r9               ; r2 = ra
         LD r1, [r2+save]         ; r1 = R[ra]
+        LD r3, [out_word]
+        JEQ r3, r11, out_slot    ; the slot holds this instruction already
+        ST r11, [out_word]
         MOV r3, r2
         SHL r3, r6
         MOV r4, r11
@@ -804,6 +827,8 @@ vpsw:   .word 0, 0, 0, 0         ; the guest's virtual PSW: M, P, l, b
 rpsw:   .word 1, 0, 0, 0         ; the real PSW that runs the guest directly: (u, P, guest + l, b')
 ppsw:   .word 1, 0, 0, 2         ; the real PSW of a probe: (u, 0, probe, 2)
 newpsw: .word 0, 0, 0            ; LPSW's first three words, until the fourth is read
+in_word: .word 0                 ; the guest's IN and OUT words now in in_slot, out_slot (0: none yet)
+out_word: .word 0
 save:   .zero 16                 ; the guest's registers while we work: save+n = rn (save+0 stays 0)
 guest_entry: .word 0             ; filled by the loader
 
