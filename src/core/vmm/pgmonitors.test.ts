@@ -14,6 +14,7 @@ import { presetIsa, type PresetName } from '../isa/isa';
 import { arbProgSpec, progImage, progSource, propertyRuns, type ProgSpec } from './testgen';
 import { compareStates, type Divergence } from './equiv';
 import { runBare, runVirtual, type RunResult } from './stack';
+import { assemble } from '../asm/assembler';
 import { loadMonitor, Tower, towerSize, type MonitorImage, type TowerResult } from './tower';
 import type { MonitorKind } from './monitor';
 
@@ -24,7 +25,7 @@ const source = (name: string): string | null => {
 };
 const SOURCES: Record<MonitorKind, string | null> = { full: source('full.s'), hybrid: source('hybrid.s') };
 
-const RUNS = propertyRuns(12);
+const RUNS = propertyRuns(20);
 /** Guest steps for the bare run (as in equiv.test.ts); programs that do not halt in them are skipped. */
 const MAX_STEPS = 4000;
 /** Real steps for the tower: every level's instructions count, so far more. */
@@ -122,6 +123,120 @@ describe('monitors/full.s (Theorem 1 in PG/1)', () => {
       console.info(`${preset} full.s: ${diverged} of ${compared} halting programs diverge, as under the built-in full monitor`);
     });
   }
+});
+
+/** A user process whose window has a negative base: no real window expresses it, full.s emulates it. */
+const NEGATIVE_BASE = `; a user process whose window has a negative base l = -4
+start:
+  LI r1, handler
+  ST r1, [9]
+  LI r1, 1024
+  ST r1, [11]
+  LPSW [upsw]
+handler:
+  LD r1, [4]
+  OUT r1, 1
+  LI r2, ':'
+  OUT r2, 0
+  LD r1, [5]
+  OUT r1, 1
+  LI r2, ' '
+  OUT r2, 0
+  LI r3, 99
+  JEQ r1, r3, done
+  LD r2, [1]
+  ADDI r2, 1
+  ST r2, [1]
+  LPSW [r0+0]
+done:
+  HALT
+upsw: .word 1, 104, -4, 300
+.org 100
+  LI r5, 3
+  LI r6, 0
+loop:
+  ADD r6, r5
+  ADDI r5, -1
+  JNZ r5, 102+4
+  JAL r7, 110
+  .word 0
+  .word 0
+  .word 0
+  LD r8, [r0+10]
+  ST r6, [r0+200]
+  LD r9, [r0+200]
+  ST r6, [r0+2]
+  LD r9, [r0+400]
+  LD r9, [r0-1]
+  DIV r6, r0
+  GETMODE r10
+  GETR r11, r12
+  SVC 5
+  .word 0xFF000000
+  LI r13, fin+4
+  JR r13
+  SVC 3
+fin:
+  SVC 99
+`;
+
+/**
+ * Runs the tower at depth 1 one real step at a time and returns the real accesses made in real user mode outside
+ * [guest, guest + W), from the moment the guest first runs (before that, at boot, full.s runs its probes in
+ * user mode in one-word windows of its own), and how many steps ran in a one-word window (the emulator's). At
+ * depth 1 the monitor itself runs in supervisor mode, so every user-mode step after boot is the guest's.
+ */
+function userAccesses(t: Tower): { outside: number[]; oneWord: number } {
+  const m = t.real;
+  const lo = t.guestBase;
+  const hi = lo + t.w;
+  const outside: number[] = [];
+  let user = false;
+  let started = false;
+  let oneWord = 0;
+  m.onAccess = (kind, pa) => {
+    if (user && kind !== 3 && (pa < lo || pa >= hi)) outside.push(pa);
+  };
+  while (m.status !== 'halted' && m.steps < REAL_STEPS) {
+    started ||= m.mode === 1 && m.l >= lo;
+    user = started && m.mode === 1;
+    if (user && m.b === 1) oneWord++;
+    m.run(1);
+  }
+  m.onAccess = null;
+  return { outside, oneWord };
+}
+
+describe('monitors/full.s: a virtual R with a negative base (the emulator)', () => {
+  const cases: Array<[PresetName, number]> = [['pg1', 1], ['pg1', 2], ['pg1', 3], ['x86', 1], ['pdp10', 1]];
+  for (const [preset, depth] of cases) {
+    it(`${preset}, depth ${depth}: equivalent to the bare machine (open GETMODE/GETR on x86 see the virtual R)`, () => {
+      const isa = presetIsa(preset);
+      const img = assemble(NEGATIVE_BASE, isa).image;
+      const bare = runBare(img, { isa, q: 1024, maxSteps: MAX_STEPS });
+      expect(bare.status).toBe('halted');
+      const mon = monitorFor('full', preset);
+      const t = new Tower(mon, depth, 1024, img, { isa, input: '', jit: true, q: 1024 + depth * mon.guest });
+      t.run(REAL_STEPS);
+      expect(compareStates(bare, t.result())).toBe(null);
+    });
+  }
+
+  it('the guest never touches a word outside its allocation (every real user-mode access, step by step)', () => {
+    const isa = presetIsa('pg1');
+    const mon = monitorFor('full', 'pg1');
+    const img = assemble(NEGATIVE_BASE, isa).image;
+    const t = new Tower(mon, 1, 1024, img, { isa, input: '', jit: false, q: 1024 + mon.guest });
+    const r = userAccesses(t);
+    expect(t.real.status).toBe('halted');
+    expect(r.outside).toEqual([]);
+    expect(r.oneWord).toBeGreaterThan(0);
+    // The same on generated programs, whose kernels also set negative bases and bounds past memory.
+    for (const s of fc.sample(arbProgSpec(), { numRuns: RUNS, seed: 23 })) {
+      const g = new Tower(mon, 1, s.w, progImage(s, isa), { isa, input: s.input, jit: false, q: s.w + mon.guest });
+      expect(userAccesses(g).outside).toEqual([]);
+    }
+  });
 });
 
 describe.skipIf(SOURCES.hybrid === null)('monitors/hybrid.s (Theorem 3 in PG/1)', () => {
