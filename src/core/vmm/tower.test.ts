@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { assemble } from '../asm/assembler';
 import { presetIsa, type Isa } from '../isa/isa';
 import { MAX_Q, RunFlag, Stop, type Image } from '../machine/machine';
-import { buildTower, equivTower, formatTowerErrors, loadMonitor, nestImage, runTower, towerSize, type Tower } from './tower';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildTower, countPerFetch, equivTower, formatTowerErrors, loadMonitor, nestImage, runTower, towerSize } from './tower';
+
+const FULL = readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../monitors/full.s'), 'utf8');
 
 const PG1 = presetIsa('pg1');
 
@@ -147,7 +152,45 @@ describe('the tower loader (PG1.md §8.1)', () => {
     fast.run();
     const slow = buildTower(MINIMAL_MONITOR, img(GUEST), { mem: 256, jit: false });
     if (!slow.ok) throw new Error('unreachable');
-    expect(perFetch(slow.tower)).toEqual(Array.from(fast.counts));
+    expect(countPerFetch(slow.tower)).toEqual(Array.from(fast.counts));
+    // And under monitors/full.s at depths 1-3, on a program with traps, memory faults and a hot loop (the slices
+    // run compiled blocks; the reference runs one traced step at a time).
+    const prog = img(`
+start: LI r1, h
+  ST r1, [9]
+  LI r1, 256
+  ST r1, [11]
+  LPSW [u]
+h: LD r2, [4]
+  OUT r2, 1
+  LD r3, [count]
+  ADDI r3, 1
+  ST r3, [count]
+  LI r4, 3
+  JLT r3, r4, back
+  HALT
+back: LD r2, [1]
+  ADDI r2, 1
+  ST r2, [1]
+  LPSW [r0+0]
+count: .word 0
+u: .word 1, 0, 100, 20
+.org 100
+  LI r5, 30
+l: ADDI r5, -1
+  JNZ r5, 1
+  SVC 1
+  LD r6, [r0+50]
+  GETMODE r7
+`);
+    for (const depth of [1, 2, 3]) {
+      const a = buildTower(FULL, prog, { mem: 256, depth });
+      const b2 = buildTower(FULL, prog, { mem: 256, depth, jit: false });
+      if (!a.ok || !b2.ok) throw new Error('unreachable');
+      a.tower.run();
+      expect(a.tower.real.status).toBe('halted');
+      expect(countPerFetch(b2.tower)).toEqual(Array.from(a.tower.counts));
+    }
   });
 
   it('EXIT_ON_RELOC returns when l changes, not before', () => {
@@ -165,26 +208,4 @@ describe('the tower loader (PG1.md §8.1)', () => {
 function errsGuest(src: string): number {
   const r = assemble(src, PG1);
   return r.symbols.get('guest') ?? -1;
-}
-
-/**
- * Attribution by definition (§8.1): each instruction to the level whose memory it was fetched from; an
- * instruction whose fetch fails (a memory trap on P) to the level its window starts in. Runs one step at a
- * time with the machine's access trace.
- */
-export function perFetch(t: Tower, maxSteps = 10_000_000): number[] {
-  const m = t.real;
-  const counts = new Array<number>(t.depth + 1).fill(0);
-  let fetched = -1;
-  m.onAccess = (kind, pa) => {
-    if (kind === 0) fetched = pa;
-  };
-  while (m.status !== 'halted' && m.steps < maxSteps) {
-    fetched = -1;
-    const l = m.l;
-    m.run(1);
-    counts[t.levelOf(fetched >= 0 ? fetched : l)]++;
-  }
-  m.onAccess = null;
-  return counts;
 }

@@ -250,6 +250,29 @@ export class Tower {
   }
 }
 
+/**
+ * The reference for `Tower.run`'s counts, slow (one traced step at a time, for tests): each instruction goes
+ * to the level whose memory it was fetched from; one whose fetch fails (a memory trap on P) to the level its
+ * window starts in. Runs the tower to HALT or maxSteps and returns the counts, outermost level first, guest last.
+ */
+export function countPerFetch(t: Tower, maxSteps = DEFAULT_MAX_STEPS): number[] {
+  const m = t.real;
+  const counts = new Array<number>(t.depth + 1).fill(0);
+  let fetched = -1;
+  const prev = m.onAccess;
+  m.onAccess = (kind, pa) => {
+    if (kind === 0) fetched = pa;
+  };
+  while (m.status !== 'halted' && m.steps < maxSteps) {
+    fetched = -1;
+    const l = m.l;
+    m.run(1);
+    counts[t.levelOf(fetched >= 0 ? fetched : l)]++;
+  }
+  m.onAccess = prev;
+  return counts;
+}
+
 export type TowerBuild = { ok: true; tower: Tower } | { ok: false; errors: TowerError[] };
 
 /**
