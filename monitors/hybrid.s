@@ -37,9 +37,11 @@
 ;   * What a sensitive instruction does in *user* mode (its variant, §5) is not written anywhere in memory,
 ;     so at boot we ask the processor: each one is run once in user mode (see "probing" below).
 ;
-; Cost: one interpreted instruction takes about 22 real instructions (fetch and check 3 to 5, opcode
-; dispatch 4, the instruction's own routine 4 to 20; measured by src/core/vmm/hybrid.s.test.ts on a loop of
-; ADD, LD, ST, ADDI, JNZ), so about 22^2 at depth 2, where the outer monitor interprets this one.
+; Cost: one interpreted instruction takes about 20 real instructions (fetch and check 2 to 5, opcode
+; dispatch 4, the instruction's own routine 2 to 20; measured by src/core/vmm/hybrid.s.test.ts on a loop of
+; ADD, LD, ST, ADDI, JNZ), and about 380 at depth 2, where the outer monitor interprets this one: so the
+; routines prefer instructions that are cheap to interpret (a write to r0 is skipped with JZ, not undone
+; with a store). At depth N a program in virtual supervisor mode costs about 20^N real steps per step.
 ;
 ; Memory of the monitor (all addresses absolute: we run with R = (0, b), l = 0):
 ;   0..5     our trap frame (old PSW, cause, detail), written by the processor
@@ -308,10 +310,11 @@ ill:                             ; an undefined opcode: ILLEGAL, detail = the wo
 ;   rb   = (w >>> 16) & 15        MOV x, r11 / SHR x, r10 / AND x, r9
 ;   simm = (w << 16) / 65536      MOV x, r11 / SHL x, r10 / DIV x, r8   (exact: a signed shift right by 16)
 ;   uimm = (w << 16) >>> 16       MOV x, r11 / SHL x, r10 / SHR x, r10
-; Guest register n is the word save+n: read with LD x, [n+save], written with ST x, [n+save] followed by
-; ST r0, [save], which keeps r0 reading 0 whatever was written to it.
+; Guest register n is the word save+n: read with LD x, [n+save] (save+0 is always 0: r0), written with
+; ST x, [n+save] unless n = 0 (JZ n, next: a write to r0 is dropped).
 
-op_nop: ADDI r15, 1              ; NOP
+op_nop:                          ; NOP
+next:   ADDI r15, 1              ; (every routine that only has to go on to the next instruction comes here)
         JR r5
 
 op_halt:                         ; HALT (virtual supervisor mode): stop, P advanced like any instruction
@@ -340,8 +343,8 @@ op_li:  MOV r2, r11              ; LI ra, simm
         MOV r3, r11
         SHL r3, r10
         DIV r3, r8               ; r3 = simm
+        JZ r2, next              ; ra = r0: the result goes nowhere
         ST r3, [r2+save]
-        ST r0, [save]
         ADDI r15, 1
         JR r5
 
@@ -350,8 +353,8 @@ op_lui: MOV r2, r11              ; LUI ra, uimm: ra = uimm << 16, which is just 
         AND r2, r9
         MOV r3, r11
         SHL r3, r10
+        JZ r2, next              ; ra = r0: the result goes nowhere
         ST r3, [r2+save]
-        ST r0, [save]
         ADDI r15, 1
         JR r5
 
@@ -363,8 +366,8 @@ op_ori: MOV r2, r11              ; ORI ra, uimm
         SHR r3, r10              ; r3 = uimm
         LD r4, [r2+save]
         OR r4, r3
+        JZ r2, next              ; ra = r0: the result goes nowhere
         ST r4, [r2+save]
-        ST r0, [save]
         ADDI r15, 1
         JR r5
 
@@ -375,8 +378,8 @@ op_mov: MOV r2, r11              ; MOV ra, rb
         SHR r3, r10
         AND r3, r9
         LD r3, [r3+save]
+        JZ r2, next              ; ra = r0: the result goes nowhere
         ST r3, [r2+save]
-        ST r0, [save]
         ADDI r15, 1
         JR r5
 
@@ -392,8 +395,8 @@ op_add: MOV r2, r11              ; ADD ra, rb: ra = ra + rb, wrapping
         LD r4, [r4+save]         ; r4 = R[rb]
         LD r3, [r2+save]         ; r3 = R[ra]
         ADD r3, r4
+        JZ r2, next              ; ra = r0: the result goes nowhere
         ST r3, [r2+save]
-        ST r0, [save]
         ADDI r15, 1
         JR r5
 
@@ -406,8 +409,8 @@ op_sub: MOV r2, r11              ; SUB ra, rb: ra = ra - rb
         LD r4, [r4+save]         ; r4 = R[rb]
         LD r3, [r2+save]         ; r3 = R[ra]
         SUB r3, r4
+        JZ r2, next              ; ra = r0: the result goes nowhere
         ST r3, [r2+save]
-        ST r0, [save]
         ADDI r15, 1
         JR r5
 
@@ -420,8 +423,8 @@ op_mul: MOV r2, r11              ; MUL ra, rb: ra = ra * rb, low 32 bits
         LD r4, [r4+save]         ; r4 = R[rb]
         LD r3, [r2+save]         ; r3 = R[ra]
         MUL r3, r4
+        JZ r2, next              ; ra = r0: the result goes nowhere
         ST r3, [r2+save]
-        ST r0, [save]
         ADDI r15, 1
         JR r5
 
@@ -435,8 +438,8 @@ op_div: MOV r2, r11              ; DIV ra, rb: ra = ra / rb, truncated
         LD r3, [r2+save]         ; r3 = R[ra]
         JZ r4, arith             ; by zero: ARITH trap, ra untouched
         DIV r3, r4
+        JZ r2, next              ; ra = r0: the result goes nowhere
         ST r3, [r2+save]
-        ST r0, [save]
         ADDI r15, 1
         JR r5
 
@@ -450,8 +453,8 @@ op_mod: MOV r2, r11              ; MOD ra, rb: ra = ra mod rb, the dividend's si
         LD r3, [r2+save]         ; r3 = R[ra]
         JZ r4, arith             ; by zero: ARITH trap, ra untouched
         MOD r3, r4
+        JZ r2, next              ; ra = r0: the result goes nowhere
         ST r3, [r2+save]
-        ST r0, [save]
         ADDI r15, 1
         JR r5
 
@@ -464,8 +467,8 @@ op_and: MOV r2, r11              ; AND ra, rb: ra = ra & rb
         LD r4, [r4+save]         ; r4 = R[rb]
         LD r3, [r2+save]         ; r3 = R[ra]
         AND r3, r4
+        JZ r2, next              ; ra = r0: the result goes nowhere
         ST r3, [r2+save]
-        ST r0, [save]
         ADDI r15, 1
         JR r5
 
@@ -478,8 +481,8 @@ op_or:  MOV r2, r11              ; OR ra, rb: ra = ra | rb
         LD r4, [r4+save]         ; r4 = R[rb]
         LD r3, [r2+save]         ; r3 = R[ra]
         OR r3, r4
+        JZ r2, next              ; ra = r0: the result goes nowhere
         ST r3, [r2+save]
-        ST r0, [save]
         ADDI r15, 1
         JR r5
 
@@ -492,8 +495,8 @@ op_xor: MOV r2, r11              ; XOR ra, rb: ra = ra ^ rb
         LD r4, [r4+save]         ; r4 = R[rb]
         LD r3, [r2+save]         ; r3 = R[ra]
         XOR r3, r4
+        JZ r2, next              ; ra = r0: the result goes nowhere
         ST r3, [r2+save]
-        ST r0, [save]
         ADDI r15, 1
         JR r5
 
@@ -506,8 +509,8 @@ op_shl: MOV r2, r11              ; SHL ra, rb: ra = ra << (rb & 31)
         LD r4, [r4+save]         ; r4 = R[rb]
         LD r3, [r2+save]         ; r3 = R[ra]
         SHL r3, r4
+        JZ r2, next              ; ra = r0: the result goes nowhere
         ST r3, [r2+save]
-        ST r0, [save]
         ADDI r15, 1
         JR r5
 
@@ -520,8 +523,8 @@ op_shr: MOV r2, r11              ; SHR ra, rb: ra = ra >>> (rb & 31)
         LD r4, [r4+save]         ; r4 = R[rb]
         LD r3, [r2+save]         ; r3 = R[ra]
         SHR r3, r4
+        JZ r2, next              ; ra = r0: the result goes nowhere
         ST r3, [r2+save]
-        ST r0, [save]
         ADDI r15, 1
         JR r5
 
@@ -537,8 +540,8 @@ op_addi: MOV r2, r11             ; ADDI ra, simm
         DIV r3, r8               ; r3 = simm
         LD r4, [r2+save]
         ADD r4, r3
+        JZ r2, next              ; ra = r0: the result goes nowhere
         ST r4, [r2+save]
-        ST r0, [save]
         ADDI r15, 1
         JR r5
 
@@ -557,8 +560,8 @@ op_ld:  MOV r2, r11              ; LD ra, [rb+simm]
         JLT r12, r3, memtrap
         ADD r3, r14              ; our address of it
         LD r4, [r3]
+        JZ r2, next              ; ra = r0: the result goes nowhere
         ST r4, [r2+save]
-        ST r0, [save]
         ADDI r15, 1
         JR r5
 
@@ -631,8 +634,8 @@ op_jal: MOV r2, r11              ; JAL ra, t: ra = P + 1, then P = t
         AND r2, r9
         MOV r3, r15
         ADDI r3, 1
+        JZ r2, op_jmp            ; JAL r0, t: only the jump
         ST r3, [r2+save]
-        ST r0, [save]
         JMP op_jmp
 
 op_jr:  MOV r2, r11              ; JR ra: P = ra
@@ -731,8 +734,8 @@ op_getmode:                      ; GETMODE ra: ra = M (also GETMODE open in user
         SHR r2, r6
         AND r2, r9
         LD r3, [vpsw]
+        JZ r2, next              ; ra = r0: the result goes nowhere
         ST r3, [r2+save]
-        ST r0, [save]
         ADDI r15, 1
         JR r5
 
@@ -744,10 +747,11 @@ op_getr:                         ; GETR ra, rb: ra = l, then rb = b (so with ra 
         SHR r3, r10
         AND r3, r9
         LD r4, [vpsw+2]
+        JZ r2, getr_b
         ST r4, [r2+save]
-        LD r4, [vpsw+3]
+getr_b: LD r4, [vpsw+3]
+        JZ r3, next
         ST r4, [r3+save]
-        ST r0, [save]
         ADDI r15, 1
         JR r5
 
@@ -767,8 +771,8 @@ op_lra:                          ; LRA ra, [rb+simm]: ra = EA + l, a memory trap
         JLT r12, r3, memtrap
         LD r4, [vpsw+2]
         ADD r3, r4               ; the *virtual* machine's real address: EA + its l
+        JZ r2, next              ; ra = r0: the result goes nowhere
         ST r3, [r2+save]
-        ST r0, [save]
         ADDI r15, 1
         JR r5
 
@@ -798,8 +802,8 @@ op_in:  MOV r2, r11
         OR r4, r3                ; IN r1, port
         ST r4, [in_slot]
 in_slot: NOP                     ; <- IN r1, port runs here (input is consumed even for ra = r0)
+        JZ r2, next              ; ra = r0: the result goes nowhere
         ST r1, [r2+save]
-        ST r0, [save]
         ADDI r15, 1
         JR r5
 
