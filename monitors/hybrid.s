@@ -221,7 +221,7 @@ interp: LI r6, 20                ; the decoding constants
 
 ; window: the guest's virtual R as the interpreter checks it (§2): a virtual address a is valid when
 ; a >= 0, a < b, a + l >= 0 and a + l < W, i.e. lo <= a <= last with lo = max(0, -l), last = min(b, W - l) - 1.
-; Sets r13 = lo, r12 = last (lo = 1 > last = 0 when nothing is valid), r14 = guest + l; leaves r2 = l.
+; Sets r13 = lo, r12 = last (lo = 1 > last = -1 when nothing is valid), r14 = guest + l; leaves r2 = l.
 ; Returns to r1. Uses r2..r4.
 window: LD r2, [vpsw+2]          ; l
         LD r4, [wsize]
@@ -232,8 +232,8 @@ win_hi: LD r3, [vpsw+3]          ; hi = min(b, W - l)
         JLT r3, r4, win_lt
         MOV r3, r4
 win_lt: JLT r13, r3, win_ok      ; lo < hi: some address is valid
-win_no: LI r13, 1                ; none is: lo = 1 > last = 0 rejects every a
-        LI r12, 0
+win_no: LI r13, 1                ; none is: lo = 1 > last = -1 rejects every a (the l = 0 loop, which
+        LI r12, -1               ;   checks only a > last, too: a >= 0 there)
         JMP win_rel
 win_ok: MOV r12, r3
         ADDI r12, -1             ; last = hi - 1

@@ -441,6 +441,12 @@ upsw:   .word 1, 516, -4, 600
     presets: ['pg1', 'pdp10', 'x86', 'lra'],
   },
   {
+    name: 'virtual supervisor mode with an empty window (b = 0, as a trap vector never set): P = 0 traps too',
+    src: kernel(`
+        LPSW [r0+p1]`, `p1: .word 0, 0, 0, 0`),
+    shows: ['2:0@0 2:1@1'],
+  },
+  {
     name: 'virtual user mode with a base past the VM: every fetch traps (interpreted)',
     src: kernel(`
         LPSW [r0+p1]`, `p1: .word 1, 0, ${Q + 10}, 5`),
