@@ -536,6 +536,27 @@ describe('random programs are equivalent to the bare machine', () => {
     );
   });
 
+  it('straight-line supervisor programs in a relocated window, l from -8 to 100 (pg1, depth 1)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(arbLine, { minLength: 1, maxLength: 40 }),
+        fc.integer({ min: -8, max: 100 }),
+        fc.integer({ min: 0, max: 300 }),
+        (lines, l, extra) => {
+          // The code lies at physical 150 = virtual 150 - l, below every store (DATA + l >= 248), so it never
+          // changes; the window reaches past it by `extra` words.
+          const src = kernel(
+            `        LPSW [r0+rpsw]`,
+            `rpsw: .word 0, ${150 - l}, ${l}, ${150 - l + 42 + extra}\n        .org 150\n` + lines.map((x) => `        ${x}`).join('\n') + '\n        HALT',
+          );
+          const e = equiv(image(src), { mem: PQ });
+          if (!e.equivalent) throw new Error(`${JSON.stringify(e.divergence)}\n${src}`);
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
   it('straight-line supervisor programs on x86 (depth 1): in virtual supervisor mode every preset is interpreted alike', () => {
     const isa = presetIsa('x86');
     fc.assert(
