@@ -13,7 +13,8 @@
 ;     does to the virtual PSW what the instruction does to the real one. Innocuous instructions never reach
 ;     us: they run directly on the processor, at full speed.
 ; REFLECTION of a trap does to the virtual machine exactly what §3 says the hardware does: old virtual PSW,
-; cause and detail into guest-physical 0..5, new virtual PSW from guest-physical 8..11.
+; cause and detail into guest-physical 0..5, new virtual PSW from guest-physical 8..11. Every trap that is not
+; interpreted is reflected, whatever its cause (MEMORY, ILLEGAL, SVC, ARITH, TIMER, and any other).
 ;
 ; Monitor ABI (PG1.md §8.1): labels `guest` (the guest's window; our image ends below it), `guest_entry` (the
 ; loader stores the guest's entry there) and `vpsw` (the guest's virtual PSW M, P, l, b, kept up to date at
@@ -37,7 +38,8 @@
 ;     guest that reads the clock sees the real machine's count of instructions, ours included, and a timer it
 ;     arms counts ours too (its TIMER trap, cause 6, is reflected like any other). This monitor is therefore
 ;     TIMING DEPENDENT (Theorem 2's premise does not hold for it); programs that do not use port 2 are
-;     unaffected.
+;     unaffected. At depth >= 2 such a timer can even fire while an inner monitor is at work (it runs in real
+;     user mode), which a guest that arms the timer must not rely on.
 ;   * A privileged instruction that an ISA file adds cannot be interpreted by a program that does not know its
 ;     effect: in virtual supervisor mode it is reflected as a PRIVILEGED trap. The emulator (negative base only)
 ;     likewise knows §5's instructions only.
@@ -67,6 +69,8 @@ start:  GETR r1, r2              ; r1 = l (0: we were booted like a bare machine
         LI r3, guest
         SUB r2, r3               ; W = b - guest: the guest's allocation, all the memory above our image
         ST r2, [wsize]
+        LI r3, 64                ; a machine has at least 64 words (§1): with less room for the guest we stop
+        JLT r2, r3, nomem        ;   (this only happens when we are run as a plain program, not by the loader)
 
 ; Probing: what does each sensitive instruction do in USER mode on this processor (its variant, §5)? We run
 ; each one once in user mode, in a window of one word (the probe itself), and look at the trap that follows:
@@ -112,6 +116,8 @@ probe2: LD r2, [r1+probes]       ; the probe's opcode = its word >> 24
         ADDI r1, 1
         ST r1, [pk]
         JMP probe
+
+nomem:  HALT
 
 ; The guest boots like a bare machine of W words (§4): M = s, P = entry, R = (0, W), registers 0.
 boot_guest:
