@@ -239,6 +239,123 @@ describe('monitors/full.s: a virtual R with a negative base (the emulator)', () 
   });
 });
 
+/** Directed corner cases of the interpreters and the emulator (each program says what it exercises). */
+const CORNERS = [
+  `; supervisor corner cases: LPSW across the end, LRA out of bounds, GETR ra=rb, GETMODE r0, IN r0, OUT port 2
+start:
+  LI r1, h
+  ST r1, [9]
+  LI r1, 1024
+  ST r1, [11]
+  GETR r2, r2
+  OUT r2, 1
+  GETMODE r0
+  IN r0, 0
+  IN r3, 0
+  OUT r3, 0
+  OUT r3, 2
+  LI r4, 7
+  LRA r5, [r4+1000]
+  OUT r5, 1
+  LRA r5, [r4+1017]
+  OUT r5, 1
+  LPSW [r0+1022]
+h:
+  LD r6, [4]
+  OUT r6, 1
+  LD r6, [5]
+  OUT r6, 1
+  LD r7, [count]
+  ADDI r7, 1
+  ST r7, [count]
+  LI r8, 3
+  JLT r7, r8, again
+  HALT
+again:
+  LD r9, [1]
+  ADDI r9, 1
+  ST r9, [1]
+  LPSW [r0+0]
+count: .word 0
+`,
+  `; supervisor with a negative base (the emulator in virtual supervisor mode), then a base past memory
+start:
+  LI r1, h
+  ST r1, [9]
+  LI r1, 1024
+  ST r1, [11]
+  LI r1, -3
+  LI r2, 500
+  SETR r1, r2        ; now virtual a -> physical a - 3; next fetch at P = (here+1), physical here-2
+  .word 0
+  .word 0
+  .word 0
+  ; the following run at virtual P + 3 of their physical address
+  GETR r3, r4
+  OUT r3, 1
+  LI r5, ' '
+  OUT r5, 0
+  GETMODE r6
+  OUT r6, 1
+  LD r7, [r0+2]      ; virtual 2 -> physical -1: memory trap
+  LD r7, [r0+20]
+  OUT r7, 1
+  LI r8, 2000
+  LI r9, 10
+  SETR r8, r9        ; base past memory: empty window, the next fetch traps
+  HALT
+h:
+  LD r10, [4]
+  OUT r10, 1
+  LD r10, [5]
+  OUT r10, 1
+  LD r11, [count]
+  ADDI r11, 1
+  ST r11, [count]
+  LI r12, 4
+  JLT r11, r12, again
+  HALT
+again:
+  LD r13, [1]
+  ADDI r13, 1
+  ST r13, [1]
+  LPSW [r0+0]
+count: .word 0
+`,
+  `; HALT under a negative base, in supervisor mode, after emulated jumps and a JAL
+start:
+  LI r1, -1
+  LI r2, 300
+  SETR r1, r2
+  NOP
+  LI r3, 5
+  JAL r4, 25
+  HALT
+  .word 0
+  ADDI r3, -1
+  JNZ r3, 25
+  MOV r5, r4
+  JR r4
+`,
+];
+
+describe('monitors/full.s: directed corner cases', () => {
+  CORNERS.forEach((src, i) => {
+    for (const depth of [1, 2]) {
+      it(`${src.split('\n')[0].slice(2)} (depth ${depth})`, () => {
+        const isa = presetIsa('pg1');
+        const img = assemble(src, isa).image;
+        const bare = runBare(img, { isa, q: 1024, input: 'xy', maxSteps: MAX_STEPS });
+        expect(bare.status).toBe('halted');
+        const mon = monitorFor('full', 'pg1');
+        const t = new Tower(mon, depth, 1024, img, { isa, input: 'xy', jit: true, q: 1024 + depth * mon.guest });
+        t.run(REAL_STEPS);
+        expect(compareStates(bare, t.result()), `program ${i}`).toBe(null);
+      });
+    }
+  });
+});
+
 describe.skipIf(SOURCES.hybrid === null)('monitors/hybrid.s (Theorem 3 in PG/1)', () => {
   for (const depth of [1, 2, 3]) it(`pg1, depth ${depth}: equivalent to the bare machine`, () => assertEquivalent('hybrid', 'pg1', depth));
   for (const depth of [1, 2]) it(`pdp10, depth ${depth}: equivalent to the bare machine`, () => assertEquivalent('hybrid', 'pdp10', depth));
