@@ -5,7 +5,7 @@
  * result on pg1, the same verdict on the presets where the theorems fail. PGLAB_PROPERTY_RUNS raises the number
  * of programs per property.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -15,7 +15,7 @@ import { arbProgSpec, progImage, progSource, propertyRuns, type ProgSpec } from 
 import { compareStates, type Divergence } from './equiv';
 import { runBare, runVirtual, type RunResult } from './stack';
 import { assemble } from '../asm/assembler';
-import { loadMonitor, Tower, towerSize, type MonitorImage, type TowerResult } from './tower';
+import { equivTower, loadMonitor, Tower, towerSize, type MonitorImage, type TowerResult } from './tower';
 import type { MonitorKind } from './monitor';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -338,6 +338,20 @@ start:
   JR r4
 `,
 ];
+
+describe('monitors/full.s on examples/*.s, pg1', () => {
+  const dir = path.join(root, 'examples');
+  for (const name of readdirSync(dir).filter((n) => n.endsWith('.s'))) {
+    it(`${name}: equivalent at depths 1, 2 and 3`, () => {
+      const isa = presetIsa('pg1');
+      const img = assemble(readFileSync(path.join(dir, name), 'utf8'), isa).image;
+      for (const depth of [1, 2, 3]) {
+        const e = equivTower(SOURCES.full!, img, { isa, depth });
+        expect(e.ok && e.equiv.divergence, `depth ${depth}`).toBe(null);
+      }
+    });
+  }
+});
 
 describe('monitors/full.s: directed corner cases', () => {
   CORNERS.forEach((src, i) => {
