@@ -59,7 +59,11 @@ console.log('\n2. monitors (guest instructions per second; trap amplification on
 const rows = core.benchMonitors({});
 console.log(core.formatBench(rows).replace(/^/gm, '   '));
 
-const result = { cli: { mips: cliMips, seconds: median(cli) }, minimal: { mips: minMips, seconds: median(minimal) }, ratio: cliMips / minMips, monitors: rows };
+console.log('\n2b. monitors/full.s, the full monitor written in PG/1 (same loops; a trap costs PG/1 code at every level)');
+const pgRows = core.benchPgMonitor(readFileSync(path.join(root, 'monitors/full.s'), 'utf8'), {});
+console.log(core.formatPgBench(pgRows).replace(/^/gm, '   '));
+
+const result = { cli: { mips: cliMips, seconds: median(cli) }, minimal: { mips: minMips, seconds: median(minimal) }, ratio: cliMips / minMips, monitors: rows, pgMonitor: pgRows };
 
 if (!skipBrowser && existsSync(path.join(root, 'bench/browser.mjs'))) {
   console.log('\n3. browser (Web Worker and UI, headless Chromium)');

@@ -3,6 +3,7 @@ import { fitsMemory } from '../core/run';
 import { checkStack, DEFAULT_VM_SIZE, runVirtual, type RunResult } from '../core/vmm/stack';
 import type { ResourceEvent } from '../core/vmm/monitor';
 import { equiv, equivLockstep } from '../core/vmm/equiv';
+import { equivPgMonitor } from './pgmonitor';
 import { assembleFile, CliError, EXIT, parseRunOptions, RUN_OPTIONS, type Command, type Io, type RunOptions } from './options';
 
 /**
@@ -67,7 +68,7 @@ function show(v: unknown): string {
 }
 
 export const command: Command = {
-  usage: 'pglab equiv FILE.s [--isa P|F.json] [--vmm full|hybrid] [--depth N] [--time real|virtual] [--mem Q] [--input TEXT] [--max-steps N] [--json] [--lockstep]',
+  usage: 'pglab equiv FILE.s [--isa P|F.json] [--vmm full|hybrid|PATH.s] [--depth N] [--time real|virtual] [--mem Q] [--input TEXT] [--max-steps N] [--json] [--lockstep]',
   summary: 'run a program bare and in a VM and compare the end states under f (exit 0 equivalent, 1 not, 2 bad input)',
   run(args, io) {
     // equiv always virtualizes: the full monitor unless --vmm says otherwise; --lockstep is equiv's own flag.
@@ -95,7 +96,9 @@ export const command: Command = {
       io.stdout(`usage: ${command.usage}\n`);
       return EXIT.OK;
     }
+    if (o.monitorFile && lockstep) throw new CliError('--lockstep works with the built-in monitors (--vmm full or hybrid), not with a monitor written in PG/1');
     const { asm } = assembleFile(o.file, o.isa, io);
+    if (o.monitorFile) return equivPgMonitor(o, asm, io);
     const w = vmSize(o, asm);
     const opts = { isa: o.isa, kind: o.vmm!, depth: o.depth, w, input: o.input, maxSteps: o.maxSteps, time: o.time };
     const r = equiv(asm.image, opts);

@@ -130,9 +130,11 @@ export function parseMaxSteps(s: string): number {
 export type VmmKind = 'full' | 'hybrid';
 export const MAX_DEPTH = 8;
 
-export function parseVmm(s: string): VmmKind {
-  if (s === 'full' || s === 'hybrid') return s;
-  throw new CliError(`--vmm must be full or hybrid, got '${s}'`);
+/** `--vmm full`, `--vmm hybrid`, or `--vmm PATH.s`: a monitor written in PG/1 (§8.1), any path ending in `.s`. */
+export function parseVmm(s: string): { kind: VmmKind } | { file: string } {
+  if (s === 'full' || s === 'hybrid') return { kind: s };
+  if (/\.s$/i.test(s) && s.length > 2) return { file: s };
+  throw new CliError(`--vmm must be full or hybrid or a monitor FILE.s (written in PG/1), got '${s}'`);
 }
 
 export type TimeOption = 'real' | 'virtual';
@@ -143,9 +145,14 @@ export function parseTime(s: string): TimeOption {
   throw new CliError(`--time must be real or virtual, got '${s}'`);
 }
 
-export function parseDepth(s: string): number {
+/**
+ * The built-in monitors go to depth 8; a monitor written in PG/1 to any depth whose memory fits (Q + N × guest
+ * words, checked by the tower loader).
+ */
+export function parseDepth(s: string, builtIn = true): number {
   const n = integer(s);
-  if (n === null || n < 1 || n > MAX_DEPTH) throw new CliError(`--depth must be an integer from 1 to ${MAX_DEPTH}, got '${s}'`);
+  if (builtIn && (n === null || n < 1 || n > MAX_DEPTH)) throw new CliError(`--depth must be an integer from 1 to ${MAX_DEPTH}, got '${s}'`);
+  if (n === null || n < 1 || !Number.isSafeInteger(n)) throw new CliError(`--depth must be a positive integer, got '${s}'`);
   return n;
 }
 
@@ -217,7 +224,10 @@ export interface RunOptions {
   input: string;
   maxSteps: number;
   json: boolean;
+  /** A built-in monitor, or null (bare, or a monitor written in PG/1: see monitorFile). */
   vmm: VmmKind | null;
+  /** `--vmm PATH.s`: the monitor's source file, or null. */
+  monitorFile: string | null;
   /** Nested monitors; 1 when --vmm is given without --depth, 0 for a bare run. */
   depth: number;
   /** What the guest's port 2 is (§11): virtual unless --time real; only with a monitor. */
@@ -229,17 +239,22 @@ export interface RunOptions {
 export function parseRunOptions(cmd: string, args: readonly string[], io: Io): RunOptions {
   const p = parseArgs(cmd, args, RUN_OPTIONS);
   const help = p.flags.has('help');
-  if (help) return { file: '', isa: presetIsa('pg1'), mem: null, input: '', maxSteps: DEFAULT_MAX_STEPS, json: false, vmm: null, depth: 0, time: 'virtual', help };
+  if (help) return { file: '', isa: presetIsa('pg1'), mem: null, input: '', maxSteps: DEFAULT_MAX_STEPS, json: false, vmm: null, monitorFile: null, depth: 0, time: 'virtual', help };
   const v = p.values;
   const mem = v.has('mem') ? parseMem(v.get('mem')!) : null;
   const maxSteps = v.has('max-steps') ? parseMaxSteps(v.get('max-steps')!) : DEFAULT_MAX_STEPS;
-  const vmm = v.has('vmm') ? parseVmm(v.get('vmm')!) : null;
-  const depthGiven = v.has('depth') ? parseDepth(v.get('depth')!) : null;
-  if (depthGiven !== null && vmm === null) throw new CliError('--depth needs --vmm full or --vmm hybrid');
+  const m = v.has('vmm') ? parseVmm(v.get('vmm')!) : null;
+  const vmm = m && 'kind' in m ? m.kind : null;
+  const monitorFile = m && 'file' in m ? m.file : null;
+  const depthGiven = v.has('depth') ? parseDepth(v.get('depth')!, monitorFile === null) : null;
+  if (depthGiven !== null && m === null) throw new CliError('--depth needs --vmm (full, hybrid or a monitor FILE.s)');
   const time = v.has('time') ? parseTime(v.get('time')!) : 'virtual';
-  // A bare machine has only its own clock: --time chooses what a monitor gives its guest, so it needs one.
-  if (v.has('time') && vmm === null) throw new CliError('--time needs --vmm full or --vmm hybrid (a bare machine has only its own clock)');
+  // A bare machine has only its own clock: --time chooses what a built-in monitor gives its guest, so it needs one.
+  // A monitor written in PG/1 decides for itself what port 2 means (§11): ours pass the real clock through.
+  if (v.has('time') && vmm === null)
+    throw new CliError(monitorFile ? '--time applies to the built-in monitors; a monitor written in PG/1 decides what port 2 means to its guest' : '--time needs --vmm full or --vmm hybrid (a bare machine has only its own clock)');
   const file = oneFile(cmd, p);
   const isa = loadIsa(v.get('isa'), io);
-  return { file, isa, mem, input: v.get('input') ?? '', maxSteps, json: p.flags.has('json'), vmm, depth: vmm ? (depthGiven ?? 1) : 0, time, help };
+  const depth = m ? (depthGiven ?? 1) : 0;
+  return { file, isa, mem, input: v.get('input') ?? '', maxSteps, json: p.flags.has('json'), vmm, monitorFile, depth, time, help };
 }

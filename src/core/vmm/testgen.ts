@@ -26,9 +26,17 @@ export type UserOp =
   | { k: 'priv'; mn: string; a: number; b: number; off: number }
   | { k: 'illegal' }
   | { k: 'jmp'; mn: 'JMP' | 'JZ' | 'JNZ' | 'RETU'; a: number; skip: number }
-  | { k: 'selfmod'; a: number; skip: number };
+  | { k: 'selfmod'; a: number; skip: number }
+  /** A counted loop of n turns (a backward jump): hot enough for the block compiler to take it over. */
+  | { k: 'loop'; a: number; b: number; n: number };
 
-export type KernelExtra = 'none' | 'bounds' | 'base' | 'setr-retu' | 'getr' | 'getmode' | 'lra' | 'io' | 'lpsw-alt' | 'timer' | 'clock';
+/** Words an operation takes in the user's code. */
+export function opSize(op: UserOp): number {
+  return op.k === 'loop' ? 4 : 1;
+}
+
+export const KERNEL_EXTRAS = ['none', 'bounds', 'base', 'setr-retu', 'getr', 'getmode', 'lra', 'io', 'lpsw-alt', 'timer', 'clock'] as const;
+export type KernelExtra = (typeof KERNEL_EXTRAS)[number];
 
 export interface ProgSpec {
   w: number;
@@ -69,6 +77,7 @@ export function arbUserOp(ub: number, privWeight = 2): fc.Arbitrary<UserOp> {
     { weight: 1, arbitrary: fc.record({ k: fc.constant('illegal' as const) }) },
     { weight: 2, arbitrary: fc.record({ k: fc.constant('jmp' as const), mn: fc.constantFrom('JMP' as const, 'JZ' as const, 'JNZ' as const, 'RETU' as const), a: reg, skip: fc.integer({ min: 1, max: 4 }) }) },
     { weight: 1, arbitrary: fc.record({ k: fc.constant('selfmod' as const), a: reg, skip: fc.integer({ min: 1, max: 3 }) }) },
+    { weight: 1, arbitrary: fc.record({ k: fc.constant('loop' as const), a: reg, b: reg, n: fc.integer({ min: 8, max: 40 }) }) },
   );
 }
 
@@ -79,6 +88,11 @@ export interface GenOptions {
   maxUser?: number;
   /** Relative weight of privileged user instructions (default 2). */
   privWeight?: number;
+  /**
+   * Kernels that read the clock or arm the timer (§11; default true). Off for monitors that pass the real clock
+   * through (ours written in PG/1): they are timing dependent, and §11 lets such a guest see other times.
+   */
+  time?: boolean;
 }
 
 /** Kernel code and data live below KERNEL_END; user windows start there. */
@@ -104,20 +118,30 @@ export function arbProgSpec(o: GenOptions = {}): fc.Arbitrary<ProgSpec> {
         al: fc.constant(al),
         ab: fc.constant(ab),
         regs: fc.array(fc.integer({ min: -1000, max: 1000 }), { minLength: 9, maxLength: 9 }),
-        user: fc.array(arbUserOp(ub, o.privWeight), {
-          minLength: o.minUser ?? 3,
-          maxLength: Math.max(o.minUser ?? 3, Math.min(o.maxUser ?? 24, ub - 1, w - ul - 2)),
-        }),
-        extras: fc.array(fc.constantFrom<KernelExtra>('none', 'bounds', 'base', 'setr-retu', 'getr', 'getmode', 'lra', 'io', 'lpsw-alt', 'timer', 'clock'), {
+        user: fc
+          .array(arbUserOp(ub, o.privWeight), {
+            minLength: o.minUser ?? 3,
+            maxLength: Math.max(o.minUser ?? 3, Math.min(o.maxUser ?? 24, ub - 1, w - ul - 2)),
+          })
+          .map((ops) => fitWords(ops, Math.max(o.minUser ?? 3, Math.min(ub - 1, w - ul - 2)))),
+        extras: fc.array(fc.constantFrom<KernelExtra>(...KERNEL_EXTRAS.filter((x) => o.time !== false || (x !== 'timer' && x !== 'clock'))), {
           minLength: 1,
           maxLength: 4,
         }),
         printDetail: fc.boolean(),
         maxTraps: fc.integer({ min: 3, max: 14 }),
         input: fc.string({ maxLength: 6 }).map((s) => s.replace(/[^ -~]/g, 'x')),
-        tick: fc.option(fc.integer({ min: 1, max: 40 }), { freq: 2 }),
+        tick: o.time === false ? fc.constant(null) : fc.option(fc.integer({ min: 1, max: 40 }), { freq: 2 }),
       });
     });
+}
+
+/** The longest prefix of ops whose code fits `words` words (a loop takes 4), so the program fits memory. */
+function fitWords(ops: UserOp[], words: number): UserOp[] {
+  let used = 0;
+  let n = 0;
+  while (n < ops.length && used + opSize(ops[n]) <= words) used += opSize(ops[n++]);
+  return ops.slice(0, n);
 }
 
 /** The assembly source of a generated program. */
@@ -277,6 +301,17 @@ export function progSource(s: ProgSpec): string {
         // Overwrite a later instruction of the user's own code with a register's value.
         e(`  ST r${op.a}, [r0+${tgt(op.skip)}]`);
         break;
+      case 'loop': {
+        // Backward jump: the body runs n times, hot after a few turns. The sum goes to another register than
+        // the counter, so the loop always ends.
+        const sum = op.b === op.a ? (op.a % 9) + 1 : op.b;
+        e(`  LI r${op.a}, ${op.n}`);
+        e(`u${i}l:`);
+        e(`  ADDI r${op.a}, -1`);
+        e(`  ADD r${sum}, r${op.a}`);
+        e(`  JNZ r${op.a}, u${i}l-${s.ul}`);
+        break;
+      }
     }
   });
   e(`u${s.user.length}:`);
