@@ -173,6 +173,11 @@ function ClassTable({ c, selected, onSelect }: { c: Classification; selected: st
           <h4>
             Witnesses for {sel.mnemonic} <small>({sel.runs.toLocaleString('en')} executions run)</small>
           </h4>
+          {sel.notShown.length > 0 && (
+            <p className="muted" data-testid="not-shown">
+              Not shown either way: {sel.notShown.join(', ')} (no witness among the states tried, and no proof from the dependence analysis).
+            </p>
+          )}
           {WITNESS_NAMES.map(([k, label]) => {
             const w = sel.witnesses[k] as Witness | undefined;
             if (!w) return null;
