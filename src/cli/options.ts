@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { assemble, formatErrors, nearest, type AsmResult } from '../core/asm/assembler';
 import { isPresetName, presetIsa, PRESET_NAMES, type Isa } from '../core/isa/isa';
 import { formatIsaErrors, parseIsaFile } from '../core/isa/isafile';
@@ -28,9 +28,41 @@ export function nodeIo(): Io {
   return {
     stdout: (t) => void process.stdout.write(t),
     stderr: (t) => void process.stderr.write(t),
-    readFile: (p) => readFileSync(p, 'utf8'),
+    readFile: readBounded,
     stdoutIsTTY: Boolean(process.stdout.isTTY),
   };
+}
+
+/**
+ * The largest input file (a program or an ISA file) the CLI reads: 8 MiB. A program fills at most 2^20 words, a
+ * few bytes of text each, so no real input comes near it; `/dev/zero` or a stray multi-gigabyte file stops here
+ * with a plain error instead of filling memory.
+ */
+export const MAX_INPUT_BYTES = 8 * 1024 * 1024;
+
+/** Thrown by readBounded when a file is larger than MAX_INPUT_BYTES. */
+export class InputTooLarge extends Error {
+  readonly code = 'ETOOLARGE';
+}
+
+/** Reads a file as UTF-8 in chunks, never more than MAX_INPUT_BYTES + 1 bytes (works for devices and pipes too). */
+export function readBounded(path: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const buf = Buffer.alloc(1 << 16);
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      total += n;
+      if (total > MAX_INPUT_BYTES) throw new InputTooLarge(`larger than ${MAX_INPUT_BYTES} bytes`);
+      chunks.push(Buffer.from(buf.subarray(0, n)));
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export interface Command {
@@ -66,6 +98,8 @@ export interface ParsedArgs {
 /** Splits `args` into positionals, `--name value` / `--name=value` options and `--flag`s; `--` ends options. */
 export function parseArgs(cmd: string, args: readonly string[], spec: Readonly<Record<string, OptionKind>>): ParsedArgs {
   const out: ParsedArgs = { positional: [], values: new Map(), flags: new Set() };
+  // A Map of the spec's own entries: `--toString` or `--__proto__` must not find Object.prototype's members.
+  const known = new Map(Object.entries(spec));
   let onlyPositional = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -83,9 +117,9 @@ export function parseArgs(cmd: string, args: readonly string[], spec: Readonly<R
     }
     const eq = a.indexOf('=');
     const name = (eq >= 0 ? a.slice(0, eq) : a).replace(/^--?/, '');
-    const kind = spec[name];
+    const kind = known.get(name);
     if (!kind || !a.startsWith('--')) {
-      const close = nearest(name, Object.keys(spec), false);
+      const close = nearest(name, known.keys(), false);
       throw new CliError(`unknown option '${eq >= 0 ? a.slice(0, eq) : a}' for 'pglab ${cmd}'${close ? ` (did you mean --${close}?)` : ''}`);
     }
     if (kind === 'flag') {
@@ -162,6 +196,7 @@ export function readText(file: string, io: Io): string {
     return io.readFile(file).replace(/^\uFEFF/, '');
   } catch (e) {
     const code = (e as { code?: string }).code;
+    if (code === 'ETOOLARGE') throw new CliError(`${file}: input too large (the limit is ${MAX_INPUT_BYTES} bytes, 8 MiB)`);
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : String((e as Error).message ?? e);
     throw new CliError(`cannot read ${file}: ${why}`);
   }

@@ -3,7 +3,7 @@ import { assemble } from '../../core/asm/assembler';
 import { presetIsa } from '../../core/isa/isa';
 import { parseIsaFile } from '../../core/isa/isafile';
 import { depthSeries, Lockstep } from './lockstep';
-import { SOLUTIONS } from './lessons/solutions';
+import { SOLUTIONS } from '../../lessons/solutions';
 
 const src = SOLUTIONS.theorem1.right; // GETMODE r1 on line 4, then RETU, HALT in user mode
 const W = 16384;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { presetText } from './isadoc';
-import { LOOPING, SOLUTIONS } from './lessons/solutions';
+import { LOOPING, SOLUTIONS } from '../../lessons/solutions';
 import { amplificationSeries, checkLesson, recOpen, recStep } from './run.worker';
 
 // The worker's entry points, called directly (importing the module outside a worker does not install onmessage).

@@ -11,7 +11,7 @@ import type { AsmResult } from '../../core/asm/assembler';
 import type { Isa } from '../../core/isa/isa';
 import { ConsoleDevices, Machine, type PSW, type Status } from '../../core/machine/machine';
 import { VirtualStack, checkStack } from '../../core/vmm/stack';
-import { lessonById, type CheckResult } from './lessons/lessons';
+import { lessonById, type CheckResult } from '../../lessons/lessons';
 import { Lockstep, depthSeries, type DepthPoint, type SideState, type StepDivergence } from './lockstep';
 
 export type RunRequest =

@@ -7,7 +7,7 @@
  * - one interpreter per privileged instruction (`Monitor.interpreters`), derived from the ISA table.
  *
  * A monitor is written against `Host`, the interface that both the bare Machine and a VirtualMachine provide,
- * so a monitor runs inside another monitor's VM to any depth. Every level's memory is a subarray of the real
+ * so a monitor runs inside another monitor's VM, level after level (the CLI and app stop at depth 8). Every level's memory is a subarray of the real
  * memory (no copy), and every level shares the real registers (the map f carries them unchanged).
  *
  * The virtual processor state of a VM (its PSW, status and trap counts) lives in `cpu`, a Machine that runs on
