@@ -19,6 +19,8 @@ export interface Block {
   /** Virtual address of the first instruction (the block is valid only where P + l gives its physical start). */
   vpc: number;
   len: number;
+  /** The words it was compiled from (at physical pa .. pa + len - 1). */
+  words: readonly number[];
   fn: (R: Int32Array, E: Int32Array, x: Int32Array, budget: number, l: number, lo: number, span: number) => number;
 }
 
@@ -105,5 +107,59 @@ ${parts.join('\n')}
 };`;
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from our table and the words in memory
   const fn = new Function(src)() as Block['fn'];
-  return { vpc, len, fn };
+  return { vpc, len, words, fn };
+}
+
+/** Invalidations of a block address after which compiling there is put off. */
+export const COOL_AFTER = 2;
+/** Each further invalidation multiplies the cooling period by this. */
+export const COOL_GROWTH = 8;
+/** The longest cooling period, in rounds (a round is 256 executions of the address: see `allow`). */
+export const MAX_COOL_ROUNDS = 4096;
+
+/**
+ * Self-modifying code without recompile storms. A block whose words changed is invalidated (it returns -1)
+ * and would be compiled again after HOT more executions; code that is rewritten on every pass would then be
+ * compiled on every few passes, each compile costing as much as thousands of interpreted instructions. So the
+ * invalidations are counted per physical address, and from the COOL_AFTER-th on, the address is left to the
+ * interpreter for 1, 8, 64, … rounds (up to MAX_COOL_ROUNDS) before it may be compiled again: code that keeps
+ * changing ends up interpreted, with O(log n) compiles in n executions; code that was rewritten a few times
+ * (a loader, a patch) and then stays is compiled again after a bounded wait. Invalidations are rare (each
+ * follows a compile), so a Map is enough and the hot dispatch is unchanged.
+ */
+export class Cooling {
+  private readonly invalidations = new Map<number, number>();
+  private readonly rounds = new Map<number, number>();
+
+  /**
+   * The block at physical pa, compiled from `words`, found them changed in E. Every block that starts between
+   * pa and the last changed word holds that word too, so the whole range is counted: a loop rewritten in its
+   * middle is not recompiled once from each of its addresses in turn.
+   */
+  invalidated(E: Int32Array, pa: number, words: readonly number[]): void {
+    let last = 0;
+    for (let i = 0; i < words.length; i++) if (E[pa + i] !== words[i]) last = i;
+    for (let a = pa; a <= pa + last; a++) {
+      const n = (this.invalidations.get(a) ?? 0) + 1;
+      this.invalidations.set(a, n);
+      if (n >= COOL_AFTER) this.rounds.set(a, Math.min(COOL_GROWTH ** (n - COOL_AFTER), MAX_COOL_ROUNDS));
+    }
+  }
+
+  /**
+   * Whether pa may be compiled now. The generated loop asks when the address's 8-bit heat counter reaches HOT;
+   * while cooling, the caller sets the counter back to HOT, so it wraps and asks again after 256 executions:
+   * one round, counted here without any cost in the loop.
+   */
+  allow(pa: number): boolean {
+    const r = this.rounds.get(pa);
+    if (r === undefined || r === 0) return true;
+    this.rounds.set(pa, r - 1);
+    return false;
+  }
+
+  clear(): void {
+    this.invalidations.clear();
+    this.rounds.clear();
+  }
 }
