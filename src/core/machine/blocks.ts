@@ -125,7 +125,8 @@ export const MAX_COOL_ROUNDS = 4096;
  * interpreter for 1, 8, 64, … rounds (up to MAX_COOL_ROUNDS) before it may be compiled again: code that keeps
  * changing ends up interpreted, with O(log n) compiles in n executions; code that was rewritten a few times
  * (a loader, a patch) and then stays is compiled again after a bounded wait. Invalidations are rare (each
- * follows a compile), so a Map is enough and the hot dispatch is unchanged.
+ * follows a compile), so a Map is enough and the hot dispatch is unchanged. Like the blocks themselves, the counts
+ * outlive a boot: they are about words at addresses, and a block checks its words before it runs.
  */
 export class Cooling {
   private readonly invalidations = new Map<number, number>();
@@ -156,10 +157,5 @@ export class Cooling {
     if (r === undefined || r === 0) return true;
     this.rounds.set(pa, r - 1);
     return false;
-  }
-
-  clear(): void {
-    this.invalidations.clear();
-    this.rounds.clear();
   }
 }

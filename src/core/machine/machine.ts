@@ -197,7 +197,6 @@ export class Machine implements SlowState {
     this.lastSteps = 0;
     this.trapCounts.fill(0);
     this.status = 'ready';
-    this.cooling.clear();
     if (this.dev instanceof ConsoleDevices) this.dev.reset();
     if (image) this.load(image);
   }

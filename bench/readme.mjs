@@ -1,0 +1,72 @@
+// The README's bench section (between <!-- bench --> and <!-- /bench -->), written from a result of
+// bench/run.mjs: `npm run bench -- --write-readme`, or `node bench/readme.mjs result.json` for a result saved
+// with `--json result.json`. Nothing in it is typed by hand.
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const f = (x, d = 1) => x.toFixed(d);
+
+export function readmeSection(r) {
+  const e = r.env;
+  const lines = [];
+  lines.push(
+    `Measured by \`npm run bench\` on ${e.date.slice(0, 10)}: Node ${e.node}, ${e.cpus} cores (${e.cpu}), **while other jobs were`,
+    `running on the same machine** (load average ${f(e.loadStart, 2)} at the start, ${f(e.loadEnd, 2)} at the end), so absolute figures are`,
+    `low and noisy; the ratios are what the bench is for: every pair is timed in the same process, in turns, median of`,
+    `${r.reps} timings of at least ${r.minSeconds} s each, process start and boot excluded. The yardstick is a minimal`,
+    'interpreter of the whole ISA written for the bench (`bench/switch.ts`: one `switch` over an Int32Array, the §2',
+    'checks, traps through E[0..11]; tested to agree with the machine on every workload). Workloads: `bench/workloads/`.',
+    '',
+    '| workload | PG Lab M instr/s | switch M instr/s | PG Lab / switch |',
+    '| --- | ---: | ---: | ---: |',
+  );
+  for (const b of r.bare) lines.push(`| ${b.workload} | ${f(b.pglab.mips)} | ${f(b.switch.mips)} | ${f(b.ratio, 2)} |`);
+  lines.push(`| **geometric mean** | | | **${f(r.geomean, 2)}** |`, '');
+  if (r.monitors.length) {
+    lines.push(
+      'Under monitors (the guest in a VM of 16,384 words; ratio to the same workload bare, timed in the same turns):',
+      '',
+      '| workload | monitor | depth | M guest instr/s | × bare | ns per guest trap |',
+      '| --- | --- | ---: | ---: | ---: | ---: |',
+    );
+    for (const m of r.monitors) lines.push(`| ${m.workload} | ${m.kind} | ${m.depth} | ${f(m.timing.mips)} | ${f(m.ratioToBare, 3)} | ${m.nsPerGuestTrap ? f(m.nsPerGuestTrap, 0) : '–'} |`);
+    lines.push('');
+    if (r.levelCosts.length) {
+      lines.push(
+        'Cost of each extra level of full monitors (extra ns per guest trap, per level added): ' +
+          r.levelCosts.map((c) => `${c.workload} ${c.from}→${c.to}: ${f(c.nsPerTrapPerLevel, 0)} ns`).join('; ') +
+          '.',
+        '',
+      );
+    }
+  }
+  if (r.browser) {
+    const b = r.browser;
+    const tight = r.bare.find((x) => x.workload === 'tight');
+    lines.push(
+      `In the browser (headless Chromium, \`bench/browser.mjs\`): the Web Worker runs a tight loop at ${f(b.workerStraight.ips / 1e6, 0)} M instr/s in one call` +
+        (tight ? ` (${f(b.workerStraight.ips / 1e6 / tight.pglab.mips, 2)} × the tight workload in Node, both in-process)` : '') +
+        ` and ${f(b.workerRun.ips / 1e6, 0)} M instr/s as Run does it (slices, checkpoints, frames); the UI draws ${f(b.ui.fps, 0)}` +
+        ` frames/s with every view open while an innocuous loop without traps runs, and Pause is answered in ${b.ui.pauseMs} ms.` +
+        ' Trap-heavy programs in the browser are not measured yet (issue 12, item 5).',
+      '',
+    );
+  }
+  return lines.join('\n');
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const json = process.argv[2];
+  if (!json) {
+    console.error('usage: node bench/readme.mjs RESULT.json   (from npm run bench -- --json RESULT.json)');
+    process.exit(2);
+  }
+  const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+  const file = path.join(root, 'README.md');
+  const text = readFileSync(file, 'utf8');
+  const start = text.indexOf('<!-- bench -->');
+  const end = text.indexOf('<!-- /bench -->');
+  if (start < 0 || end < start) throw new Error('README.md has no <!-- bench --> … <!-- /bench --> section');
+  writeFileSync(file, text.slice(0, start) + '<!-- bench -->\n' + readmeSection(JSON.parse(readFileSync(json, 'utf8'))) + text.slice(end));
+}
