@@ -12,7 +12,7 @@ export function readmeSection(r) {
   const lines = [];
   lines.push(
     `Measured by \`npm run bench\` on ${e.date.slice(0, 10)}: Node ${e.node}, ${e.cpus} cores (${e.cpu}), **while other jobs were`,
-    `running on the same machine** (load average ${f(e.loadStart, 2)} at the start, ${f(e.loadEnd, 2)} at the end), so absolute figures are`,
+    `running on the same machine** (times are CPU time of the bench process, which other jobs disturb less than wall time; load average ${f(e.loadStart, 2)} at the start, ${f(e.loadEnd, 2)} at the end), so absolute figures are`,
     `low and noisy; the ratios are what the bench is for: every pair is timed in the same process, in turns, median of`,
     `${r.reps} timings of at least ${r.minSeconds} s each, process start and boot excluded. The yardstick is a minimal`,
     'interpreter of the whole ISA written for the bench (`bench/switch.ts`: one `switch` over an Int32Array, the §2',

@@ -1,6 +1,6 @@
 /**
  * The measurements of `npm run bench` (bench/run.mjs prints and records them). Like for like only: every
- * number is guest instructions per second of a run inside this one process (boot and process start excluded),
+ * number is guest instructions per CPU second of a run inside this one process (boot and process start excluded),
  * each timing runs long enough to last at least `minSeconds`, and each figure is the median of `reps` timings.
  * The engines compared on one workload are timed in turns (one timing of each, then again), so that a change
  * in the machine's load while the bench runs falls on all of them alike.
@@ -84,11 +84,16 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
+/**
+ * Seconds of CPU time (user + system) this process spent running n steps: on a machine shared with other jobs,
+ * wall time mostly measures how often the scheduler let us run; CPU time is the work the run cost.
+ */
 function timeOnce(e: Engine, n: number): number {
   e.boot();
-  const t0 = performance.now();
+  const c0 = process.cpuUsage();
   e.run(n);
-  return (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1e6;
 }
 
 /** Steps for one timing of about `target` seconds, after a warm-up that also lets V8 and the blocks settle. */
@@ -138,7 +143,7 @@ export interface MonitorRow {
   ratioToBare: number;
   /** Traps that reached the innermost monitor, per guest instruction. */
   guestTrapsPerStep: number;
-  /** Wall time per guest trap, ns. */
+  /** CPU time per guest trap, ns. */
   nsPerGuestTrap: number;
 }
 

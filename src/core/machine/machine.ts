@@ -145,7 +145,7 @@ export class Machine implements SlowState {
       this.heat[pa] = HOT;
       return 0;
     }
-    const blk = compileBlock(this.isaValue, this.mem, pa, pc);
+    const blk = compileBlock(this.isaValue, this.mem, pa, pc, (a) => this.cooling.volatile(a));
     if (!blk) return 0;
     if (this.blocks.length > MAX_BLOCKS) this.dropBlocks();
     this.blockIds[pa] = this.blocks.length;
