@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { readmeSection } from './readme.mjs';
+import { readmeSection, spread } from './readme.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const args = process.argv.slice(2);
@@ -31,7 +31,7 @@ const bench = await import(pathToFileURL(path.join(tmp, 'entry.mjs')).href);
 const load = () => os.loadavg()[0];
 const env = { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? '?', loadStart: load(), loadEnd: 0 };
 console.log(`PG Lab benchmark (${env.date}, node ${env.node}, ${env.cpus} × ${env.cpu})`);
-console.log(`median of ${reps} timings of at least ${minSeconds} s each, in one process, engines timed in turns; load average ${env.loadStart.toFixed(2)} at the start\n`);
+console.log(`median of ${reps} timings of at least ${minSeconds} s of CPU time each, in one process, engines timed in turns; load average ${env.loadStart.toFixed(2)} at the start\n`);
 
 const only = opt('--only')?.split(',');
 const result = bench.runSuite({ reps, minSeconds, only, workloadDir: path.join(root, 'bench/workloads'), log: (l) => console.log(l) });
@@ -40,15 +40,15 @@ result.env = env;
 
 const f = (x, d = 1) => x.toFixed(d);
 console.log('\n1. bare: M guest instructions per second, PG Lab against the minimal switch interpreter on the same program');
-console.log('   workload    PG Lab   switch   ratio   notes');
+console.log('   workload    PG Lab   switch   ratio   notes (spread = (max - min) / median of the timings)');
 for (const r of result.bare) {
   const perM = (r.pglab.facts.compiles / r.pglab.steps) * 1e6;
-  console.log(`   ${r.workload.padEnd(9)} ${f(r.pglab.mips).padStart(8)} ${f(r.switch.mips).padStart(8)} ${f(r.ratio, 2).padStart(7)}   ${f(perM, 2)} block compiles per M steps`);
+  console.log(`   ${r.workload.padEnd(9)} ${f(r.pglab.mips).padStart(8)} ${f(r.switch.mips).padStart(8)} ${f(r.ratio, 2).padStart(7)}   spread ${f(spread(r.pglab), 0)} % / ${f(spread(r.switch), 0)} %; ${f(perM, 2)} block compiles per M steps`);
 }
 console.log(`   geometric mean of the ratios: ${f(result.geomean, 2)}`);
 if (result.monitors.length) {
   console.log('\n2. under monitors: M guest instructions per second, ratio to the same workload bare (timed in the same turns)');
-  console.log('   workload  monitor   depth   M/s    × bare   guest traps/instr   ns per guest trap');
+  console.log('   workload  monitor   depth   M/s    × bare   guest traps/instr   ns (CPU) per guest trap');
   for (const m of result.monitors) {
     console.log(
       `   ${m.workload.padEnd(9)} ${m.kind.padEnd(8)} ${String(m.depth).padStart(5)} ${f(m.timing.mips).padStart(7)} ${f(m.ratioToBare, 3).padStart(8)} ${f(m.guestTrapsPerStep, 2).padStart(19)} ${m.nsPerGuestTrap ? f(m.nsPerGuestTrap, 0).padStart(19) : '                  -'}`,
