@@ -55,11 +55,10 @@ export function readmeSection(r) {
   }
   if (r.browser) {
     const b = r.browser;
-    const tight = r.bare.find((x) => x.workload === 'tight');
     lines.push(
-      `In the browser (headless Chromium, \`bench/browser.mjs\`): the Web Worker runs a tight loop at ${f(b.workerStraight.ips / 1e6, 0)} M instr/s in one call` +
-        (tight ? ` (${f(b.workerStraight.ips / 1e6 / tight.pglab.mips, 2)} × the tight workload in Node, both in-process)` : '') +
-        ` and ${f(b.workerRun.ips / 1e6, 0)} M instr/s as Run does it (slices, checkpoints, frames); the UI draws ${f(b.ui.fps, 0)}` +
+      `In the browser (headless Chromium, \`bench/browser.mjs\`, wall time, so not comparable with the CPU-time figures` +
+        ` above): the Web Worker runs a tight loop at ${f(b.workerStraight.ips / 1e6, 0)} M instr/s in one call and` +
+        ` ${f(b.workerRun.ips / 1e6, 0)} M instr/s as Run does it (slices, checkpoints, frames); the UI draws ${f(b.ui.fps, 0)}` +
         ` frames/s with every view open while an innocuous loop without traps runs, and Pause is answered in ${b.ui.pauseMs} ms.` +
         ' Trap-heavy programs in the browser are not measured yet (issue 12, item 5).',
       '',
