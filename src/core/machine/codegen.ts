@@ -60,7 +60,7 @@ const BLOCK_DISPATCH = `
             if (x[1] === 0) continue;
             steps++; tc = x[1]; td = x[2]; break step;
           }
-          bids[pa] = 0; heat[pa] = 0;
+          m.invalidate(pa);
         }
       }`;
 
