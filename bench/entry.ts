@@ -1,3 +1,4 @@
-// What `npm run bench` needs from the core, bundled once per bench run.
-export { assemble } from '../src/core/asm/assembler';
-export { benchMonitors, formatBench } from './monitors';
+// What `npm run bench` needs from the core and the bench's own TypeScript, bundled once per bench run.
+export { runSuite } from './suite';
+export { WORKLOADS } from './workloads';
+export { benchPgMonitor, formatPgBench } from './monitors';

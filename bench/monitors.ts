@@ -7,6 +7,7 @@ import { presetIsa, type Isa } from '../src/core/isa/isa';
 import { Machine, type Image } from '../src/core/machine/machine';
 import type { MonitorKind } from '../src/core/vmm/monitor';
 import { VirtualStack } from '../src/core/vmm/stack';
+import { buildTower } from '../src/core/vmm/tower';
 
 export const LOOP_SOURCE = `start:
   LUI r1, 0x400
@@ -137,6 +138,47 @@ export function formatBench(rows: BenchRow[]): string {
     (r) =>
       `${(r.depth === 0 ? 'bare' : String(r.depth)).padEnd(5)}  ${(r.ips / 1e6).toFixed(1).padStart(9)} M  ${r.ratio.toFixed(2).padStart(6)}  ` +
       `${(r.trapsPerSecond / 1e3).toFixed(1).padStart(10)} k  ${r.realTrapsPerGuestTrap.toFixed(2).padStart(21)}  ${r.amplification.toFixed(2).padStart(13)}`,
+  );
+  return [head, ...lines].join('\n');
+}
+
+export interface PgBenchRow {
+  depth: number;
+  /** Guest instructions per second on the innocuous loop, and against bare in the same process. */
+  ips: number;
+  ratio: number;
+  /** Real instructions per guest SVC on the SVC loop: the cost of a trap through every level, in PG/1 code. */
+  realPerGuestTrap: number;
+}
+
+/** The same loops under a monitor written in PG/1 (e.g. monitors/full.s, §8.1), at each depth. */
+export function benchPgMonitor(source: string, o: BenchOptions = {}): PgBenchRow[] {
+  const isa = presetIsa('pg1');
+  const steps = o.steps ?? 50_000_000;
+  const svcs = o.svcs ?? 10_000;
+  const w = o.w ?? 4096;
+  const reps = o.reps ?? 3;
+  const loop = image(LOOP_SOURCE, isa);
+  const svc = image(svcLoopSource(svcs), isa);
+  const bare = new Machine({ q: w, isa });
+  const b = time(reps, () => bare.boot(loop), () => (bare.run(steps), bare.steps));
+  const bareIps = b.count / b.seconds;
+  const rows: PgBenchRow[] = [];
+  for (const depth of o.depths ?? [1, 2, 3]) {
+    const t = buildTower(source, loop, { isa, depth, mem: w });
+    const s = buildTower(source, svc, { isa, depth, mem: w });
+    if (!t.ok || !s.ok) throw new Error(t.ok ? (s.ok ? '' : s.errors[0].message) : t.errors[0].message);
+    const lt = time(reps, () => t.tower.boot(), () => (t.tower.run(steps), t.tower.counts[depth]));
+    s.tower.run(1e12);
+    rows.push({ depth, ips: lt.count / lt.seconds, ratio: lt.count / lt.seconds / bareIps, realPerGuestTrap: s.tower.real.steps / svcs });
+  }
+  return rows;
+}
+
+export function formatPgBench(rows: PgBenchRow[]): string {
+  const head = 'depth  guest instr/s   ratio  real instr/guest trap';
+  const lines = rows.map(
+    (r) => `${String(r.depth).padEnd(5)}  ${(r.ips / 1e6).toFixed(1).padStart(9)} M  ${r.ratio.toFixed(2).padStart(6)}  ${r.realPerGuestTrap.toFixed(0).padStart(21)}`,
   );
   return [head, ...lines].join('\n');
 }

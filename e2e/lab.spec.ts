@@ -97,7 +97,7 @@ test('Equivalence: the counterexample for x86 diverges at its line, highlighted 
   await expect(page.getByTestId('eq-virtual').locator('.diff').first()).toBeVisible();
   await expect(page.locator('[data-testid="eq-editor"] .diverge-line')).toHaveCount(1);
 
-  // x86 fails Theorem 3 too: the hybrid monitor's counterexample diverges as well.
+  // Theorem 3's condition fails on x86 too (GETR): the hybrid monitor's counterexample diverges as well.
   await page.getByTestId('eq-monitor').selectOption('hybrid');
   await page.getByTestId('eq-counterexample').click();
   expect(await getEditor(page, 'eq-editor')).toMatch(/Theorem 3/);

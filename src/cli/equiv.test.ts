@@ -98,3 +98,83 @@ describe('pglab run --vmm', () => {
     expect(r.err).toMatch(/step limit reached after 500 steps in a full VM of 16384 words at depth 1/);
   });
 });
+
+describe('--time real|virtual (§11)', () => {
+  const timer = path.join(examples, 'timer.s');
+
+  it('equiv: a kernel preempting a user loop with the timer is equivalent under virtual time (the default)', async () => {
+    for (const extra of [[], ['--time', 'virtual'], ['--time=virtual', '--vmm', 'hybrid', '--depth', '3']]) {
+      const r = await cli('equiv', timer, ...extra);
+      expect(r.code, extra.join(' ')).toBe(0);
+      expect(r.out).toMatch(/^equivalent/);
+    }
+  });
+
+  it('equiv --time real: the guest sees the real clock and timer, and the console differs', async () => {
+    const r = await cli('equiv', timer, '--time', 'real', '--json');
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.out);
+    expect(j.equivalent).toBe(false);
+    expect(j.divergence.field).toBe('console');
+    expect(j.native.console).toBe('A:50 B:1098 A:98 B:1194 A:147 B:1292 \n');
+  });
+
+  it('run --vmm … --time real runs; --time without a monitor and a bad value are bad input', async () => {
+    const ok = await cli('run', timer, '--vmm', 'full', '--time', 'real');
+    expect(ok.code).toBe(0);
+    expect(ok.err).toMatch(/\(real time\)/);
+    const bare = await cli('run', timer, '--time', 'real');
+    expect(bare.code).toBe(2);
+    expect(bare.err).toMatch(/--time needs --vmm/);
+    const bad = await cli('equiv', timer, '--time', 'wall');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--time must be real or virtual/);
+  });
+
+  it('the help of run and equiv lists --time', async () => {
+    for (const c of ['run', 'equiv']) expect((await cli(c, '--help')).out).toMatch(/--time real\|virtual/);
+  });
+});
+
+describe('resource control in the CLI (§8)', () => {
+  const escape = `
+        .org 16
+start:  LI   r1, 0
+        LI   r2, 1000
+        LI   r3, 77
+        JMP  go
+        .org 100
+        ST   r3, [r0+12]
+        HALT
+        .org 115
+go:     SETR r1, r2
+        ST   r3, [r0+12]
+        HALT
+`;
+  beforeAll(() => {
+    writeFileSync(f('escape.s'), escape);
+    writeFileSync(f('setr-open.json'), '{"name": "setr-open", "base": "pg1", "variants": {"SETR": "open"}}');
+  });
+  const breach = { kind: 'access', step: 6, access: 'store', address: 12, level: 1 };
+
+  it('run --json: the first access outside the allocation, as resourceControl', async () => {
+    const r = await cli('run', f('escape.s'), '--isa', f('setr-open.json'), '--vmm', 'full', '--mem', '1024', '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).resourceControl).toEqual(breach);
+  });
+
+  it('run (text): one stderr line says it', async () => {
+    const r = await cli('run', f('escape.s'), '--isa', f('setr-open.json'), '--vmm', 'full', '--mem', '1024');
+    expect(r.err).toMatch(/^resource control broken: at guest step 6 the guest stored to real address 12, outside its allocation/m);
+  });
+
+  it('equiv --json: under the virtual side; a run that keeps resource control prints only the §10 keys', async () => {
+    const r = await cli('equiv', f('escape.s'), '--isa', f('setr-open.json'), '--mem', '1024', '--json');
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.out);
+    expect(j.virtual.resourceControl).toEqual(breach);
+    expect(j.native.resourceControl).toBeUndefined();
+    const ok = JSON.parse((await cli('run', f('sum.s'), '--vmm', 'full', '--json')).out);
+    expect(Object.keys(ok)).toEqual(['status', 'steps', 'console', 'psw', 'regs', 'stats']);
+  });
+});

@@ -1,7 +1,9 @@
 import type { AsmResult } from '../core/asm/assembler';
 import { fitsMemory } from '../core/run';
 import { checkStack, DEFAULT_VM_SIZE, runVirtual, type RunResult } from '../core/vmm/stack';
+import type { ResourceEvent } from '../core/vmm/monitor';
 import { equiv, equivLockstep } from '../core/vmm/equiv';
+import { equivPgMonitor } from './pgmonitor';
 import { assembleFile, CliError, EXIT, parseRunOptions, RUN_OPTIONS, type Command, type Io, type RunOptions } from './options';
 
 /**
@@ -11,9 +13,23 @@ import { assembleFile, CliError, EXIT, parseRunOptions, RUN_OPTIONS, type Comman
  * `pglab run`.
  */
 
-/** The §10 run object (without memory). */
+/**
+ * The §10 run object (without memory). A run under a monitor whose guest broke resource control (§8) also has
+ * `resourceControl`, the first breach; the key is absent otherwise, so that every run that keeps the contract
+ * prints exactly the §10 keys.
+ */
 export function runJsonOf(r: RunResult) {
-  return { status: r.status, steps: r.steps, console: r.console, psw: r.psw, regs: r.regs, stats: r.stats };
+  const j = { status: r.status, steps: r.steps, console: r.console, psw: r.psw, regs: r.regs, stats: r.stats };
+  return r.resourceControl ? { ...j, resourceControl: r.resourceControl } : j;
+}
+
+/** One line on a breach of resource control (§8), for stderr. */
+export function resourceLine(e: ResourceEvent): string {
+  const what =
+    e.kind === 'supervisor'
+      ? `put the real processor in supervisor mode (it would go on at real address ${e.address})`
+      : `${e.access === 'lpsw' ? 'read (LPSW)' : e.access === 'fetch' ? 'fetched from' : e.access === 'store' ? 'stored to' : 'loaded from'} real address ${e.address}, outside its allocation (monitor level ${e.level}'s memory)`;
+  return `resource control broken: at guest step ${e.step} the guest ${what}`;
 }
 
 /** Checks the VM size against the depth and the program against the VM; returns w. */
@@ -29,14 +45,15 @@ function vmSize(o: RunOptions, asm: AsmResult): number {
 /** `pglab run --vmm …`: the guest's console on stdout, a summary on stderr, or the §10 object with --json. */
 export function runInMonitor(o: RunOptions, asm: AsmResult, io: Io): number {
   const w = vmSize(o, asm);
-  const r = runVirtual(asm.image, { isa: o.isa, kind: o.vmm!, depth: o.depth, w, input: o.input, maxSteps: o.maxSteps });
+  const r = runVirtual(asm.image, { isa: o.isa, kind: o.vmm!, depth: o.depth, w, input: o.input, maxSteps: o.maxSteps, time: o.time });
   if (o.json) {
     io.stdout(JSON.stringify(runJsonOf(r)) + '\n');
   } else {
     io.stdout(r.console);
     if (io.stdoutIsTTY && r.console !== '' && !r.console.endsWith('\n')) io.stdout('\n');
+    if (r.resourceControl) io.stderr(resourceLine(r.resourceControl) + '\n');
     const s = r.steps === 1 ? 'step' : 'steps';
-    const where = `in a ${o.vmm} VM of ${w} words at depth ${o.depth}`;
+    const where = `in a ${o.vmm} VM of ${w} words at depth ${o.depth}${o.time === 'real' ? ' (real time)' : ''}`;
     const st = r.stats;
     io.stderr(
       (r.status === 'halted' ? `halted after ${r.steps} ${s} ${where}` : `step limit reached after ${r.steps} ${s} ${where} (--max-steps ${o.maxSteps})`) +
@@ -51,7 +68,7 @@ function show(v: unknown): string {
 }
 
 export const command: Command = {
-  usage: 'pglab equiv FILE.s [--isa P|F.json] [--vmm full|hybrid] [--depth N] [--mem Q] [--input TEXT] [--max-steps N] [--json] [--lockstep]',
+  usage: 'pglab equiv FILE.s [--isa P|F.json] [--vmm full|hybrid|PATH.s] [--depth N] [--time real|virtual] [--mem Q] [--input TEXT] [--max-steps N] [--json] [--lockstep]',
   summary: 'run a program bare and in a VM and compare the end states under f (exit 0 equivalent, 1 not, 2 bad input)',
   run(args, io) {
     // equiv always virtualizes: the full monitor unless --vmm says otherwise; --lockstep is equiv's own flag.
@@ -79,9 +96,11 @@ export const command: Command = {
       io.stdout(`usage: ${command.usage}\n`);
       return EXIT.OK;
     }
+    if (o.monitorFile && lockstep) throw new CliError('--lockstep works with the built-in monitors (--vmm full or hybrid), not with a monitor written in PG/1');
     const { asm } = assembleFile(o.file, o.isa, io);
+    if (o.monitorFile) return equivPgMonitor(o, asm, io);
     const w = vmSize(o, asm);
-    const opts = { isa: o.isa, kind: o.vmm!, depth: o.depth, w, input: o.input, maxSteps: o.maxSteps };
+    const opts = { isa: o.isa, kind: o.vmm!, depth: o.depth, w, input: o.input, maxSteps: o.maxSteps, time: o.time };
     const r = equiv(asm.image, opts);
     const ls = lockstep ? equivLockstep(asm.image, opts) : null;
     const at = ls && ls.address !== null ? { step: ls.step, pc: ls.pc, address: ls.address, line: asm.lineOfAddr.get(ls.address) ?? null } : null;
@@ -95,7 +114,7 @@ export const command: Command = {
       if (lockstep) out.lockstep = at ? { ...at, field: ls!.divergence!.field } : null;
       io.stdout(JSON.stringify(out) + '\n');
     } else {
-      const where = `a ${o.vmm} VM of ${w} words at depth ${o.depth} (ISA ${o.isa.name})`;
+      const where = `a ${o.vmm} VM of ${w} words at depth ${o.depth} (ISA ${o.isa.name}${o.time === 'real' ? ', real time' : ''})`;
       if (r.equivalent) {
         io.stdout(`equivalent: bare and ${where} end in the same state (${r.native.status} after ${r.native.steps} steps)\n`);
       } else {
@@ -111,6 +130,7 @@ export const command: Command = {
       } else if (lockstep) {
         io.stdout(`lockstep: no difference after any of ${ls!.steps} steps\n`);
       }
+      if (r.virtual.resourceControl) io.stderr(`virtual: ${resourceLine(r.virtual.resourceControl)}\n`);
       const st = r.virtual.stats;
       const lv = st.levels.map((l, k) => `level ${k + 1}: ${l.traps} traps, ${l.reflected} reflected, ${l.interpreted} interpreted`).join('; ');
       io.stderr(`virtual: ${st.direct} direct, ${st.trapped} trapped, ${st.interpreted} interpreted; ${lv}\n`);

@@ -6,7 +6,9 @@
  * privileged and illegal instructions and forward jumps. The kernel's handler prints the cause (and sometimes
  * the detail), counts traps, halts after a few, or resumes the user after the trapping instruction, sometimes
  * first changing the user's R (through the saved PSW, SETR + RETU, or another LPSW), reading GETR / GETMODE /
- * LRA, or doing I/O. The program is generated as assembly text, so a counterexample reads like a program.
+ * LRA, or doing I/O. Time (§11): the kernel may arm the interval timer before entering the user, and the
+ * handler may re-arm it or print the clock, so TIMER traps preempt the user anywhere. The program is generated as
+ * assembly text, so a counterexample reads like a program.
  */
 import fc from 'fast-check';
 import { assemble } from '../core/asm/assembler';
@@ -24,9 +26,17 @@ export type UserOp =
   | { k: 'priv'; mn: string; a: number; b: number; off: number }
   | { k: 'illegal' }
   | { k: 'jmp'; mn: 'JMP' | 'JZ' | 'JNZ' | 'RETU'; a: number; skip: number }
-  | { k: 'selfmod'; a: number; skip: number };
+  | { k: 'selfmod'; a: number; skip: number }
+  /** A counted loop of n turns (a backward jump): hot enough for the block compiler to take it over. */
+  | { k: 'loop'; a: number; b: number; n: number };
 
-export type KernelExtra = 'none' | 'bounds' | 'base' | 'setr-retu' | 'getr' | 'getmode' | 'lra' | 'io' | 'lpsw-alt';
+/** Words an operation takes in the user's code. */
+export function opSize(op: UserOp): number {
+  return op.k === 'loop' ? 4 : 1;
+}
+
+export const KERNEL_EXTRAS = ['none', 'bounds', 'base', 'setr-retu', 'getr', 'getmode', 'lra', 'io', 'lpsw-alt', 'timer', 'clock'] as const;
+export type KernelExtra = (typeof KERNEL_EXTRAS)[number];
 
 export interface ProgSpec {
   w: number;
@@ -42,6 +52,8 @@ export interface ProgSpec {
   printDetail: boolean;
   maxTraps: number;
   input: string;
+  /** The interval timer the kernel arms before entering the user (null: none); 'timer' re-arms it with this. */
+  tick: number | null;
 }
 
 const ALU = ['ADD', 'SUB', 'MUL', 'AND', 'OR', 'XOR', 'SHL', 'SHR', 'MOV', 'DIV', 'MOD'];
@@ -65,6 +77,7 @@ export function arbUserOp(ub: number, privWeight = 2): fc.Arbitrary<UserOp> {
     { weight: 1, arbitrary: fc.record({ k: fc.constant('illegal' as const) }) },
     { weight: 2, arbitrary: fc.record({ k: fc.constant('jmp' as const), mn: fc.constantFrom('JMP' as const, 'JZ' as const, 'JNZ' as const, 'RETU' as const), a: reg, skip: fc.integer({ min: 1, max: 4 }) }) },
     { weight: 1, arbitrary: fc.record({ k: fc.constant('selfmod' as const), a: reg, skip: fc.integer({ min: 1, max: 3 }) }) },
+    { weight: 1, arbitrary: fc.record({ k: fc.constant('loop' as const), a: reg, b: reg, n: fc.integer({ min: 8, max: 40 }) }) },
   );
 }
 
@@ -75,6 +88,11 @@ export interface GenOptions {
   maxUser?: number;
   /** Relative weight of privileged user instructions (default 2). */
   privWeight?: number;
+  /**
+   * Kernels that read the clock or arm the timer (§11; default true). Off for monitors that pass the real clock
+   * through (ours written in PG/1): they are timing dependent, and §11 lets such a guest see other times.
+   */
+  time?: boolean;
 }
 
 /** Kernel code and data live below KERNEL_END; user windows start there. */
@@ -100,19 +118,30 @@ export function arbProgSpec(o: GenOptions = {}): fc.Arbitrary<ProgSpec> {
         al: fc.constant(al),
         ab: fc.constant(ab),
         regs: fc.array(fc.integer({ min: -1000, max: 1000 }), { minLength: 9, maxLength: 9 }),
-        user: fc.array(arbUserOp(ub, o.privWeight), {
-          minLength: o.minUser ?? 3,
-          maxLength: Math.max(o.minUser ?? 3, Math.min(o.maxUser ?? 24, ub - 1, w - ul - 2)),
-        }),
-        extras: fc.array(fc.constantFrom<KernelExtra>('none', 'bounds', 'base', 'setr-retu', 'getr', 'getmode', 'lra', 'io', 'lpsw-alt'), {
+        user: fc
+          .array(arbUserOp(ub, o.privWeight), {
+            minLength: o.minUser ?? 3,
+            maxLength: Math.max(o.minUser ?? 3, Math.min(o.maxUser ?? 24, ub - 1, w - ul - 2)),
+          })
+          .map((ops) => fitWords(ops, Math.max(o.minUser ?? 3, Math.min(ub - 1, w - ul - 2)))),
+        extras: fc.array(fc.constantFrom<KernelExtra>(...KERNEL_EXTRAS.filter((x) => o.time !== false || (x !== 'timer' && x !== 'clock'))), {
           minLength: 1,
           maxLength: 4,
         }),
         printDetail: fc.boolean(),
         maxTraps: fc.integer({ min: 3, max: 14 }),
         input: fc.string({ maxLength: 6 }).map((s) => s.replace(/[^ -~]/g, 'x')),
+        tick: o.time === false ? fc.constant(null) : fc.option(fc.integer({ min: 1, max: 40 }), { freq: 2 }),
       });
     });
+}
+
+/** The longest prefix of ops whose code fits `words` words (a loop takes 4), so the program fits memory. */
+function fitWords(ops: UserOp[], words: number): UserOp[] {
+  let used = 0;
+  let n = 0;
+  while (n < ops.length && used + opSize(ops[n]) <= words) used += opSize(ops[n++]);
+  return ops.slice(0, n);
 }
 
 /** The assembly source of a generated program. */
@@ -129,6 +158,10 @@ export function progSource(s: ProgSpec): string {
   e('  ST r0, [10]');
   e(`  LI r1, ${s.w}`);
   e('  ST r1, [11]');
+  if (s.tick !== null) {
+    e(`  LI r1, ${s.tick}`);
+    e('  OUT r1, 2');
+  }
   s.regs.forEach((v, i) => e(`  LI r${i + 1}, ${v}`));
   e('  LPSW [upsw]');
   e('handler:');
@@ -190,6 +223,14 @@ export function progSource(s: ProgSpec): string {
         break;
       case 'lpsw-alt':
         e('  LPSW [apsw]');
+        break;
+      case 'timer':
+        e(`  LI r10, ${s.tick ?? 17}`);
+        e('  OUT r10, 2');
+        break;
+      case 'clock':
+        e('  IN r10, 2');
+        e('  OUT r10, 1');
         break;
       case 'setr-retu':
         // l stays 0 so that the RETU after the SETR is fetched where it lies; b must cover it.
@@ -260,6 +301,17 @@ export function progSource(s: ProgSpec): string {
         // Overwrite a later instruction of the user's own code with a register's value.
         e(`  ST r${op.a}, [r0+${tgt(op.skip)}]`);
         break;
+      case 'loop': {
+        // Backward jump: the body runs n times, hot after a few turns. The sum goes to another register than
+        // the counter, so the loop always ends.
+        const sum = op.b === op.a ? (op.a % 9) + 1 : op.b;
+        e(`  LI r${op.a}, ${op.n}`);
+        e(`u${i}l:`);
+        e(`  ADDI r${op.a}, -1`);
+        e(`  ADD r${sum}, r${op.a}`);
+        e(`  JNZ r${op.a}, u${i}l-${s.ul}`);
+        break;
+      }
     }
   });
   e(`u${s.user.length}:`);

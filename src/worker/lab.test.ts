@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assemble } from '../core/asm/assembler';
 import { presetIsa } from '../core/isa/isa';
-import { LOOPING, SOLUTIONS } from '../app/lab/lessons/solutions';
+import { LOOPING, SOLUTIONS } from '../lessons/solutions';
 import { EquivSession, TowerSession, amplificationSeries, checkLesson, classifyText, depthSeries } from './lab';
 
 const PG1 = JSON.stringify({ name: 'pg1', base: 'pg1' });

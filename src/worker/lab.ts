@@ -13,7 +13,7 @@ import { parseIsaFile } from '../core/isa/isafile';
 import { ConsoleDevices, Machine } from '../core/machine/machine';
 import { Lockstep } from '../core/vmm/equiv';
 import { MAX_DEPTH, VirtualStack, checkStack } from '../core/vmm/stack';
-import { lessonById, type CheckResult } from '../app/lab/lessons/lessons';
+import { lessonById, type CheckResult } from '../lessons/lessons';
 import { Engine } from './engine';
 import type { Classified, DepthPoint, EqSnapshot, LabRun, RecSnapshot, SideState, VmKind } from './protocol';
 

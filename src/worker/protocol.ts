@@ -9,7 +9,7 @@ import type { PSW, Status } from '../core/machine/machine';
 import type { StepDivergence } from '../core/vmm/equiv';
 import type { TrapEvent as MonitorTrapEvent } from '../core/vmm/monitor';
 import type { LevelInfo as StackLevel } from '../core/vmm/stack';
-import type { CheckResult } from '../app/lab/lessons/lessons';
+import type { CheckResult } from '../lessons/lessons';
 import type { MonitorChoice, MonitorKind } from '../core/vmm/kinds';
 
 export type { AsmError, MonitorKind };

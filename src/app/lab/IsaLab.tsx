@@ -63,17 +63,32 @@ export function Theorems({ c, stale }: { c: Classification; stale: boolean }) {
       {THEOREMS.map((t) => {
         const v = c[t.key];
         return (
-          <div key={t.key} className={`theorem ${v.holds ? 'holds' : 'fails'}`} data-testid={t.key} data-holds={String(v.holds)}>
+          <div
+            key={t.key}
+            className={`theorem ${v.holds ? 'holds' : v.violators.length ? 'fails' : 'notshown'}`}
+            data-testid={t.key}
+            data-holds={String(v.holds)}
+            data-status={v.status}
+          >
             <div className="theorem-head">
-              <span className="badge">{v.holds ? 'condition holds' : 'condition fails'}</span> <strong>{t.name}</strong>: {t.cond} ⇒ {t.concl}.
+              <span className="badge">{v.holds ? 'condition holds (proved)' : v.violators.length ? 'condition fails (witness)' : 'condition not shown'}</span>{' '}
+              <strong>{t.name}</strong>: {t.cond} ⇒ {t.concl}.
             </div>
             <div className="theorem-body">
               {v.holds ? (
                 <>So for this ISA: {t.concl}.</>
+              ) : v.violators.length ? (
+                <>
+                  Violators (with witnesses): <b>{v.violators.join(', ')}</b>
+                  {v.unresolved.length ? <> ; not shown either way: {v.unresolved.join(', ')}</> : null}. The theorem then promises nothing for this ISA; a
+                  sufficient condition that fails does not prove the opposite. The Equivalence view looks for a program that ends differently under the
+                  monitor (there may be none).
+                </>
               ) : (
                 <>
-                  Violators: <b>{v.violators.join(', ')}</b>. The theorem then promises nothing for this ISA; a sufficient condition that fails does not
-                  prove the opposite. The Equivalence view shows what goes wrong.
+                  Not shown: <b>{v.unresolved.join(', ')}</b> {v.unresolved.length > 1 ? 'are' : 'is'} not proved privileged, and the classifier could
+                  neither prove {v.unresolved.length > 1 ? 'them' : 'it'} harmless nor find a witness. The theorem's guarantee is not established (nor
+                  refuted).
                 </>
               )}
             </div>
@@ -106,7 +121,7 @@ const WITNESS_NAMES: [keyof InstructionClass['witnesses'], string][] = [
 
 function ClassTable({ c, selected, onSelect }: { c: Classification; selected: string | null; onSelect(m: string): void }) {
   const [all, setAll] = useState(false);
-  const rows = c.instructions.filter((i) => all || i.sensitive || i.privileged || selected === i.mnemonic);
+  const rows = c.instructions.filter((i) => all || i.sensitive || i.privileged || i.unresolved || i.userUnresolved || selected === i.mnemonic);
   const sel = c.instructions.find((i) => i.mnemonic === selected) ?? null;
   const v1 = new Set(c.theorem1.violators);
   const v3 = new Set(c.theorem3.violators);
@@ -133,11 +148,22 @@ function ClassTable({ c, selected, onSelect }: { c: Classification; selected: st
               onClick={() => onSelect(i.mnemonic)}
             >
               <th>{i.mnemonic}</th>
-              {COLS.map(([k]) => (
-                <td key={k} data-col={k} className={i[k] ? 'yes' : 'no'}>
-                  {i[k] ? '●' : '·'}
-                </td>
-              ))}
+              {COLS.map(([k]) => {
+                // ● shown (a witness; for privilege, a proof), · proved not, ? not shown either way.
+                const open =
+                  k === 'privileged'
+                    ? i.privilege === 'not shown'
+                    : k === 'userSensitive'
+                      ? i.userUnresolved
+                      : k === 'sensitive'
+                        ? i.unresolved
+                        : i.notShown.includes(k === 'controlSensitive' ? 'control sensitive' : k === 'modeSensitive' ? 'mode sensitive' : 'location sensitive');
+                return (
+                  <td key={k} data-col={k} className={i[k] ? 'yes' : open ? 'unknown' : 'no'} title={open ? 'not shown either way' : undefined}>
+                    {i[k] ? '●' : open ? '?' : '·'}
+                  </td>
+                );
+              })}
             </tr>
           ))}
         </tbody>
@@ -147,12 +173,17 @@ function ClassTable({ c, selected, onSelect }: { c: Classification; selected: st
           <h4>
             Witnesses for {sel.mnemonic} <small>({sel.runs.toLocaleString('en')} executions run)</small>
           </h4>
+          {sel.notShown.length > 0 && (
+            <p className="muted" data-testid="not-shown">
+              Not shown either way: {sel.notShown.join(', ')} (no witness among the states tried, and no proof from the dependence analysis).
+            </p>
+          )}
           {WITNESS_NAMES.map(([k, label]) => {
             const w = sel.witnesses[k];
             if (!w) return null;
             if (k === 'controlSensitiveUser' && sel.witnesses.controlSensitive === w) return null;
             if (k === 'locationSensitiveUser' && sel.witnesses.locationSensitive === w) return null;
-            return <WitnessView key={k} w={w} title={k === 'privileged' ? `Privilege: ${sel.privileged ? 'yes' : 'no'}` : label} />;
+            return <WitnessView key={k} w={w} title={k === 'privileged' ? `Privilege: ${sel.privilege}` : k === 'innocuous' ? 'Innocuous (proved)' : label} />;
           })}
         </div>
       )}

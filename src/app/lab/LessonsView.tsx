@@ -3,7 +3,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { Rich } from '../Rich';
 import { assemble } from '../../core/asm/assembler';
 import { presetIsa } from '../../core/isa/isa';
-import { LESSONS, LESSON_LIMIT_NOTE, lessonById, type CheckResult } from './lessons/lessons';
+import { LESSONS, LESSON_LIMIT_NOTE, lessonById, type CheckResult } from '../../lessons/lessons';
 import { ASM_LANG, MonacoBox, type Marker } from './MonacoBox';
 import { lessonRuns } from '../../worker/client';
 import { replaceWorkspace } from '../loader';

@@ -13,7 +13,7 @@ export function Venn({ classes, onPick }: { classes: readonly ClassBits[]; onPic
   useEffect(() => {
     const svg = d3.select(ref.current!);
     svg.selectAll('*').remove();
-    const { placed, outside } = place(classes);
+    const { placed, outside, unresolved } = place(classes);
     const circles = [
       { key: 'P', ...CIRCLES.P },
       { key: 'S', ...CIRCLES.S },
@@ -68,6 +68,14 @@ export function Venn({ classes, onPick }: { classes: readonly ClassBits[]; onPic
       .attr('y', 392)
       .text(`Innocuous and unprivileged (outside every circle): ${outside.length} instructions${outside.length ? ` — ${outside.slice(0, 12).map((c) => c.mnemonic).join(' ')}${outside.length > 12 ? ' …' : ''}` : ''}`)
       .call((t) => t.append('title').text(outside.map((c) => c.mnemonic).join(', ')));
+    if (unresolved.length) {
+      svg
+        .append('text')
+        .attr('class', 'venn-outside venn-unresolved')
+        .attr('x', 8)
+        .attr('y', 376)
+        .text(`Not shown either way (neither proved innocuous nor shown sensitive): ${unresolved.map((c) => c.mnemonic).join(' ')}`);
+    }
   }, [classes]);
   return (
     <>

@@ -1,5 +1,5 @@
 /**
- * A program that shows a monitor going wrong on an ISA that fails Theorem 1 (or 3). The classifier's own
+ * A program that shows a monitor going wrong on an ISA where Theorem 1's (or 3's) condition fails. The classifier's own
  * counterexamples (core/classify/counterexample.ts) come first; when it found none, the program is built here
  * from a violator's witness: set the witness's registers, execute the instruction from supervisor mode (as a booted guest does),
  * and HALT. Under the full monitor the guest's supervisor code runs in real user mode in a relocated window,
@@ -50,7 +50,7 @@ export function pickCounterexample(isa: Isa, c: Classification, found: readonly 
   return theorem === 1 ? counterexampleFor(isa, c) : null;
 }
 
-/** A diverging program built from a Theorem 1 violator's witness, or null when Theorem 1 holds. */
+/** A diverging program built from a Theorem 1 violator's witness, or null when Theorem 1's condition holds. */
 export function counterexampleFor(isa: Isa, c: Classification): string | null {
   if (c.theorem1.holds) return null;
   // Reading the mode or R gives the plainest story (a register differs), so those witnesses come first.

@@ -21,6 +21,8 @@
  *   GOTO(t)          P = t, next instruction
  *   NEWPSW           after M, l or b changed: recompute the window and continue at pc
  *   HALT             stop the machine
+ *   NOW              steps since boot, this instruction included (the clock of port 2, §11)
+ *   RETIME           after an OUT to port 2: the interval timer's deadline changed
  */
 
 export type Variant = 'privileged' | 'open' | 'user-nop';
@@ -131,7 +133,7 @@ export const BASE_INSTRUCTIONS: readonly InstrDef[] = [
   {
     op: 0x24, mnemonic: 'LRA', operands: ['ra', 'mem'], doc: 'Load real address: ra = EA + l (memory trap if EA fails the check).',
     exec: 'const ea = (R[rb] + simm) | 0; CHECK(ea); SETREG(ra, (ea + l) | 0); NEXT', variants: ['privileged', 'open'],
-    openDoc: 'gives the real address in user mode, like IBM 360/67 LRA',
+    openDoc: 'gives the real address in user mode: a hypothetical unprivileged LRA (on the IBM S/370 it is privileged)',
   },
   {
     op: 0x25, mnemonic: 'RETU', operands: ['target'], doc: 'Return to user: M = u; P = t.',
@@ -139,13 +141,14 @@ export const BASE_INSTRUCTIONS: readonly InstrDef[] = [
     openDoc: 'in user mode only P = t, like PDP-10 JRST 1',
   },
   {
-    op: 0x26, mnemonic: 'IN', operands: ['ra', 'uimm'], doc: 'ra = next value from input port uimm (-1 when none).',
-    exec: 'SETREG(ra, dev.read(uimm) | 0); NEXT', variants: ['privileged'],
+    op: 0x26, mnemonic: 'IN', operands: ['ra', 'uimm'],
+    doc: 'ra = next value from input port uimm (-1 when none); port 2: the clock, instructions executed since boot (this one included) mod 2^32.',
+    exec: 'SETREG(ra, dev.read(uimm, NOW) | 0); NEXT', variants: ['privileged'],
   },
   {
     op: 0x27, mnemonic: 'OUT', operands: ['ra', 'uimm'],
-    doc: 'Port 0: append the character ra & 0xFFFF to the console; port 1: append ra in decimal.',
-    exec: 'dev.write(uimm, R[ra]); NEXT', variants: ['privileged'],
+    doc: 'Port 0: append the character ra & 0xFFFF to the console; port 1: append ra in decimal; port 2: arm the interval timer, a TIMER trap after ra more instructions (ra <= 0 disarms).',
+    exec: 'dev.write(uimm, R[ra], NOW); if (uimm === 2) RETIME; NEXT', variants: ['privileged'],
   },
 ];
 
@@ -169,5 +172,5 @@ export function usesField(kinds: readonly OperandKind[]): { ra: boolean; rb: boo
 }
 
 /** Trap causes (§3). */
-export const Cause = { PRIVILEGED: 1, MEMORY: 2, ILLEGAL: 3, SVC: 4, ARITH: 5 } as const;
-export const CAUSE_NAMES: Record<number, string> = { 1: 'PRIVILEGED', 2: 'MEMORY', 3: 'ILLEGAL', 4: 'SVC', 5: 'ARITH' };
+export const Cause = { PRIVILEGED: 1, MEMORY: 2, ILLEGAL: 3, SVC: 4, ARITH: 5, TIMER: 6 } as const;
+export const CAUSE_NAMES: Record<number, string> = { 1: 'PRIVILEGED', 2: 'MEMORY', 3: 'ILLEGAL', 4: 'SVC', 5: 'ARITH', 6: 'TIMER' };

@@ -47,9 +47,11 @@ const stateArb = fc.record({
   b: fc.integer({ min: 20, max: 80 }),
   handler: fc.integer({ min: 0, max: 19 }),
   splits: fc.array(fc.integer({ min: 1, max: 300 }), { minLength: 1, maxLength: 8 }),
+  // An interval timer armed at boot (§11): a compiled block must stop where it expires.
+  timer: fc.option(fc.integer({ min: 1, max: 400 }), { freq: 2 }),
 });
 
-function build(s: { preset: PresetName; prog: number[]; regs: number[]; user: boolean; l: number; b: number; handler: number }, jit: boolean): Machine {
+function build(s: { preset: PresetName; prog: number[]; regs: number[]; user: boolean; l: number; b: number; handler: number; timer: number | null }, jit: boolean): Machine {
   const m = new Machine({ q: 128, isa: presetIsa(s.preset), jit, dev: new ConsoleDevices('ab 12') });
   m.boot({ words: s.prog.map((w, i) => [ORG + i, w] as const), entry: ORG });
   // The trap vector resumes in supervisor mode inside the program, so runs go on through traps.
@@ -60,11 +62,15 @@ function build(s: { preset: PresetName; prog: number[]; regs: number[]; user: bo
   m.regs.set(s.regs);
   m.regs[0] = 0;
   m.setPSW({ mode: s.user ? 1 : 0, pc: ORG - Math.max(0, s.l), l: Math.max(0, s.l), b: s.b });
+  (m.dev as ConsoleDevices).timerAt = s.timer ?? -1;
   return m;
 }
 
 function state(m: Machine) {
-  return { psw: m.psw, regs: [...m.regs], mem: [...m.mem], steps: m.steps, traps: [...m.trapCounts], status: m.status, out: m.console };
+  return {
+    psw: m.psw, regs: [...m.regs], mem: [...m.mem], steps: m.steps, traps: [...m.trapCounts], status: m.status, out: m.console,
+    timer: (m.dev as ConsoleDevices).timerAt,
+  };
 }
 
 describe('block compilation', () => {
@@ -122,6 +128,26 @@ describe('block compilation', () => {
     n.mem[ORG + 1] = encode(op('HALT'), 0, 0, 0);
     n.run(10);
     expect(n.status).toBe('halted');
+  });
+
+  it('stops a hot user loop exactly where the interval timer expires (§11)', () => {
+    const m = new Machine({ q: 256 });
+    // Kernel: arm the timer for 1000 instructions, enter the user loop; the handler (supervisor) halts.
+    const prog = [
+      encode(op('LI'), 1, 0, 1000), encode(op('OUT'), 1, 0, 2), encode(op('LPSW'), 0, 0, 100),
+      encode(op('ADDI'), 2, 0, 1), encode(op('JMP'), 0, 0, ORG + 3),
+    ];
+    m.boot({ words: prog.map((w, i) => [ORG + i, w] as const), entry: ORG });
+    m.mem.set([1, ORG + 3, 0, 256], 100);
+    m.mem.set([0, 60, 0, 256], 8);
+    m.mem[60] = encode(op('HALT'), 0, 0, 0);
+    m.run(1e6);
+    expect(m.status).toBe('halted');
+    expect(m.blocks.length).toBeGreaterThan(1);
+    // OUT is step 2, the timer expires at step 1002: the LPSW and 999 user instructions ran, then the trap.
+    expect(m.regs[2]).toBe(500);
+    expect(Array.from(m.mem.subarray(0, 6))).toEqual([1, ORG + 4, 0, 256, 6, 0]);
+    expect(m.steps).toBe(1002 + 1 + 1);
   });
 
   it('compiles only innocuous instructions', () => {

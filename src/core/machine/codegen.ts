@@ -9,7 +9,7 @@ import type { InstrDef } from '../isa/table';
  */
 
 /** Why `run` returned. */
-export const Stop = { LIMIT: 0, HALTED: 1, TRAP: 2, BREAK: 3, MODE: 4 } as const;
+export const Stop = { LIMIT: 0, HALTED: 1, TRAP: 2, BREAK: 3, MODE: 4, PSW: 5, RELOC: 6 } as const;
 export type StopReason = (typeof Stop)[keyof typeof Stop];
 
 /** Run flags, decided per call. */
@@ -18,6 +18,17 @@ export const RunFlag = {
   EXIT_ON_TRAP: 1,
   /** Return as soon as M differs from its value at the start of the call (the hybrid monitor). */
   EXIT_ON_MODE: 2,
+  /**
+   * Return (Stop.PSW) after any instruction that loads M or R without trapping. A monitor's direct runs are in
+   * user mode, where only an unprivileged instruction (ISAs that fail Theorem 1) can do that: resource control.
+   * Costs nothing per instruction: it is tested only on the path that changes the PSW.
+   */
+  EXIT_ON_PSW: 4,
+  /**
+   * Return (Stop.RELOC) as soon as the relocation base l differs from its value at the start of the call (a monitor tower
+   * written in PG/1 attributes each slice of real steps to the level whose memory the window starts in).
+   */
+  EXIT_ON_RELOC: 8,
 } as const;
 
 export interface CodegenOptions {
@@ -42,14 +53,14 @@ const BLOCK_DISPATCH = `
       if (bi !== 0) {
         const blk = blist[bi];
         if (blk.vpc !== pc) { bids[pa] = 0; heat[pa] = 0; }
-        else if (blk.len <= maxSteps - steps && ((pc + blk.len - 1 - lo) >>> 0) < span) {
-          const n = blk.fn(R, E, x, maxSteps - steps, l, lo, span);
+        else if (blk.len <= stop - steps && ((pc + blk.len - 1 - lo) >>> 0) < span) {
+          const n = blk.fn(R, E, x, stop - steps, l, lo, span);
           if (n >= 0) {
             steps += n; pc = x[0];
             if (x[1] === 0) continue;
             steps++; tc = x[1]; td = x[2]; break step;
           }
-          bids[pa] = 0; heat[pa] = 0;
+          m.invalidate(pa);
         }
       }`;
 
@@ -67,6 +78,8 @@ export interface Backend {
   NEXT: string;
   NEWPSW: string;
   HALT: string;
+  NOW: string;
+  RETIME: string;
 }
 
 function check(a: string, trace: boolean, kind: number): string {
@@ -92,8 +105,12 @@ function loopBackend(o: CodegenOptions): Backend {
       }
     },
     NEXT: '{ pc = pc + 1; continue; }',
-    NEWPSW: `{ ${WINDOW} if (exitOnMode && M !== M0) { reason = 4; break loop; } continue; }`,
+    NEWPSW:
+      `{ ${WINDOW} ${PENDING} if (exitOnMode && M !== M0) { reason = 4; break loop; }` +
+      ' if (exitOnPsw) { reason = 5; break loop; } if (exitOnReloc && l !== L0) { reason = 6; break loop; } continue; }',
     HALT: '{ pc = pc + 1; reason = 1; break loop; }',
+    NOW: '(m.steps + m.monitorTime + steps)',
+    RETIME: `{ ${RETIME} }`,
   };
 }
 
@@ -126,8 +143,20 @@ export function expandSnippet(src: string, be: Backend): string {
     .replace(/\bNEXT\b/g, be.NEXT)
     .replace(/\bNEWPSW\b/g, be.NEWPSW)
     .replace(/\bHALT\b/g, be.HALT)
+    .replace(/\bNOW\b/g, be.NOW)
+    .replace(/\bRETIME\b/g, be.RETIME)
     .replace(/\bWINDOW\b/g, WINDOW);
 }
+
+/**
+ * The interval timer (§11) is folded into the run's step budget, so it costs nothing per instruction: `due` is
+ * the local step count at which it expires (Infinity when disarmed) and the loop stops at `stop` = min(due,
+ * maxSteps). There a user-mode machine takes the TIMER trap (one step); a supervisor-mode one moves `stop` back
+ * to maxSteps and goes on, and PENDING (after every PSW change) brings it back when M becomes u.
+ */
+const RETIME =
+  'const ta = dev.timerAt; due = ta === undefined || ta < 0 ? Infinity : ta - m.steps - m.monitorTime; stop = due < maxSteps ? due : maxSteps;';
+const PENDING = 'if (due <= steps && M !== 0) stop = steps;';
 
 /** The §2 check as one unsigned compare: a is valid iff lo <= a < lo + span. */
 const WINDOW = 'lo = l < 0 ? -l : 0; hi = b < q - l ? b : q - l; span = hi > lo ? hi - lo : 0;';
@@ -178,14 +207,20 @@ return function run(m, maxSteps, flags) {
   ${o.trace ? 'const acc = m.onAccess;' : ''}
   ${o.blocks ? 'const bids = m.blockIds, blist = m.blocks, heat = m.heat, x = m.blockExit;' : ''}
   ${o.breakpoints ? 'const bp = m.breakpoints;' : ''}
-  const exitOnTrap = (flags & 1) !== 0, exitOnMode = (flags & 2) !== 0;
+  const exitOnTrap = (flags & 1) !== 0, exitOnMode = (flags & 2) !== 0, exitOnPsw = (flags & 4) !== 0, exitOnReloc = (flags & 8) !== 0;
   let pc = m.pc, M = m.mode, l = m.l, b = m.b;
-  const M0 = M;
+  const M0 = M, L0 = l;
   let lo = 0, hi = 0, span = 0; ${WINDOW}
-  let steps = 0, reason = 0, tc = 0, td = 0;
+  let steps = 0, reason = 0, tc = 0, td = 0, due = Infinity, stop = maxSteps;
+  ${RETIME}
   loop: for (;;) {
-    if (steps >= maxSteps) { reason = 0; break; }
     step: {
+      if (steps >= stop) {
+        if (steps >= maxSteps) { reason = 0; break loop; }
+        // The timer has expired: a TIMER trap before this user-mode instruction, or pending in supervisor mode.
+        stop = maxSteps;
+        if (M !== 0) { steps++; due = Infinity; dev.timerAt = -1; tc = 6; td = 0; break step; }
+      }
       if ((pc - lo) >>> 0 >= span) { steps++; tc = 2; td = pc; break step; }
       const pa = pc + l;
       ${o.breakpoints ? 'if (steps > 0 && bp[pa] !== 0) { reason = 3; break loop; }' : ''}
@@ -203,10 +238,12 @@ ${cases}
     E[0] = M; E[1] = pc; E[2] = l; E[3] = b; E[4] = tc; E[5] = td;
     M = E[8] === 0 ? 0 : 1; pc = E[9]; l = E[10]; b = E[11];
     ${WINDOW}
+    ${PENDING}
     counts[tc]++;
     if (m.onTrap !== null) { m.pc = pc; m.mode = M; m.l = l; m.b = b; m.onTrap(tc, td); }
     if (exitOnTrap) { reason = 2; break; }
     if (exitOnMode && M !== M0) { reason = 4; break; }
+    if (exitOnReloc && l !== L0) { reason = 6; break; }
   }
   m.pc = pc; m.mode = M; m.l = l; m.b = b;
   m.lastSteps = steps; m.steps += steps;

@@ -1,5 +1,5 @@
 /**
- * Differential test of the generated interpreter against a reference written straight from PG1.md §1–5:
+ * Differential test of the generated interpreter against a reference written straight from PG1.md §1–5 and §11:
  * a plain switch over mnemonics, BigInt arithmetic, no locals-caching, no unsigned-compare tricks. Random
  * memories (instructions, data, random and undefined opcodes), random R, both modes, every preset and random
  * variant mixes; the two must agree after every run call, with every code-generation option (plain,
@@ -28,7 +28,10 @@ interface Ref {
   l: number;
   b: number;
   halted: boolean;
+  /** Steps since boot, counted as each one starts: the clock of port 2 (§11). */
   steps: number;
+  /** Step count at which the interval timer expires, -1 when disarmed (§11). */
+  timerAt: number;
   lastSteps: number;
   counts: number[];
   dev: ConsoleDevices;
@@ -49,8 +52,8 @@ function variantIn(isa: Isa, mnemonic: string): string | null {
   return isa.variants[mnemonic] ?? 'privileged';
 }
 
-/** One instruction. Returns 'halt', 'trap' or 'ok'. */
-function refStep(s: Ref, isa: Isa): 'halt' | 'trap' | 'ok' {
+/** One instruction. Returns 'halt', 'trap', 'psw' (it loaded M or R) or 'ok'. */
+function refStep(s: Ref, isa: Isa): 'halt' | 'trap' | 'psw' | 'ok' {
   const q = s.mem.length;
   // §2: a virtual address a is fine unless a < 0 || a >= b || a + l < 0 || a + l >= q.
   const fine = (a: number) => !(a < 0 || a >= s.b || a + s.l < 0 || a + s.l >= q);
@@ -85,7 +88,8 @@ function refStep(s: Ref, isa: Isa): 'halt' | 'trap' | 'ok' {
         s.halted = true;
         return 'halt';
       }
-      return 'ok';
+      // An effect may assign M, l or b: every completed ISA-file instruction counts as a PSW load.
+      return 'psw';
     }
     const ra = (w >>> 20) & 15;
     const rb = (w >>> 16) & 15;
@@ -95,6 +99,7 @@ function refStep(s: Ref, isa: Isa): 'halt' | 'trap' | 'ok' {
     const y = BigInt(get(rb));
     const ea = wrap32(get(rb) + simm);
     const v = variantIn(isa, d.mnemonic);
+    const m0 = s.M;
     if (s.M === 1 && v === 'privileged') throw new Trap(1, w);
     if (s.M === 1 && v === 'user-nop') {
       s.P = s.P + 1;
@@ -167,34 +172,46 @@ function refStep(s: Ref, isa: Isa): 'halt' | 'trap' | 'ok' {
         s.M = 1; // in user mode (the open variant) M is u already, so only P changes
         next = uimm;
         break;
-      case 'IN': set(ra, s.dev.read(uimm)); break;
-      case 'OUT': s.dev.write(uimm, get(ra)); break;
+      // §11: port 2 is the clock (steps since boot, this IN included) and the interval timer.
+      case 'IN': set(ra, uimm === 2 ? s.steps : s.dev.read(uimm)); break;
+      case 'OUT':
+        if (uimm === 2) s.timerAt = get(ra) > 0 ? s.steps + get(ra) : -1;
+        else s.dev.write(uimm, get(ra));
+        break;
       default:
         throw new Error(`the reference does not know ${d.mnemonic}`);
     }
     s.P = next;
-    return 'ok';
+    // A PSW load (for EXIT_ON_PSW): LPSW, SETR, RETU from supervisor mode (in user mode, open, it only sets P).
+    return d.mnemonic === 'LPSW' || d.mnemonic === 'SETR' || (d.mnemonic === 'RETU' && m0 === 0) ? 'psw' : 'ok';
   } catch (e) {
     if (!(e instanceof Trap)) throw e;
-    // §3: old PSW (P of the trapping instruction), cause, detail into physical E[0..5]; new PSW from E[8..11].
-    for (let i = 0; i < 6; i++) log(3, i);
-    s.mem[0] = s.M;
-    s.mem[1] = s.P;
-    s.mem[2] = s.l;
-    s.mem[3] = s.b;
-    s.mem[4] = e.cause;
-    s.mem[5] = e.detail;
-    s.M = s.mem[8] === 0 ? 0 : 1;
-    s.P = s.mem[9];
-    s.l = s.mem[10];
-    s.b = s.mem[11];
-    s.counts[e.cause]++;
-    s.traps.push([e.cause, e.detail, s.P]);
+    takeTrap(s, e.cause, e.detail);
     return 'trap';
   }
 }
 
-/** The run loop: step limit, breakpoints (not at the first instruction), EXIT_ON_TRAP, EXIT_ON_MODE. */
+/** §3: old PSW (P of the trapping instruction), cause, detail into physical E[0..5]; new PSW from E[8..11]. */
+function takeTrap(s: Ref, cause: number, detail: number): void {
+  if (s.access) for (let i = 0; i < 6; i++) s.access.push([3, i]);
+  s.mem[0] = s.M;
+  s.mem[1] = s.P;
+  s.mem[2] = s.l;
+  s.mem[3] = s.b;
+  s.mem[4] = cause;
+  s.mem[5] = detail;
+  s.M = s.mem[8] === 0 ? 0 : 1;
+  s.P = s.mem[9];
+  s.l = s.mem[10];
+  s.b = s.mem[11];
+  s.counts[cause]++;
+  s.traps.push([cause, detail, s.P]);
+}
+
+/**
+ * The run loop: step limit, the timer (§11), breakpoints (not at the first instruction), EXIT_ON_TRAP,
+ * EXIT_ON_MODE, EXIT_ON_PSW.
+ */
 function refRun(s: Ref, isa: Isa, maxSteps: number, flags: number, bp: Uint8Array | null): number {
   if (s.halted) {
     s.lastSteps = 0;
@@ -205,6 +222,23 @@ function refRun(s: Ref, isa: Isa, maxSteps: number, flags: number, bp: Uint8Arra
   let reason: number = Stop.LIMIT;
   for (;;) {
     if (n >= maxSteps) break;
+    // §11: an expired timer is a TIMER trap (cause 6, detail 0) before the next instruction that would run in
+    // user mode; it takes the place of that instruction's step and disarms the timer.
+    if (s.timerAt >= 0 && s.steps >= s.timerAt && s.M === 1) {
+      n++;
+      s.steps++;
+      s.timerAt = -1;
+      takeTrap(s, 6, 0);
+      if (flags & RunFlag.EXIT_ON_TRAP) {
+        reason = Stop.TRAP;
+        break;
+      }
+      if (flags & RunFlag.EXIT_ON_MODE && s.M !== M0) {
+        reason = Stop.MODE;
+        break;
+      }
+      continue;
+    }
     const q = s.mem.length;
     const pa = s.P + s.l;
     if (bp && n > 0 && s.P >= 0 && s.P < s.b && pa >= 0 && pa < q && bp[pa]) {
@@ -212,6 +246,7 @@ function refRun(s: Ref, isa: Isa, maxSteps: number, flags: number, bp: Uint8Arra
       break;
     }
     n++;
+    s.steps++;
     const r = refStep(s, isa);
     if (r === 'halt') {
       reason = Stop.HALTED;
@@ -225,8 +260,11 @@ function refRun(s: Ref, isa: Isa, maxSteps: number, flags: number, bp: Uint8Arra
       reason = Stop.MODE;
       break;
     }
+    if (r === 'psw' && flags & RunFlag.EXIT_ON_PSW) {
+      reason = Stop.PSW;
+      break;
+    }
   }
-  s.steps += n;
   s.lastSteps = n;
   return reason;
 }
@@ -248,6 +286,8 @@ function wordArb(q: number) {
     { weight: 12, arbitrary: fc.tuple(fc.constantFrom(...DEFINED), reg, reg, imm).map(([o, a, b, i]) => encode(o, a, b, i)) },
     { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...USER_OPS), reg, reg, imm).map(([o, a, b, i]) => encode(o, a, b, i)) },
     { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 0, max: 255 }), reg, reg, imm).map(([o, a, b, i]) => encode(o, a, b, i)) },
+    // The clock and the interval timer (§11): IN/OUT on port 2.
+    { weight: 2, arbitrary: fc.tuple(fc.constantFrom(PG1.byMnemonic.get('IN')!.op, PG1.byMnemonic.get('OUT')!.op), reg).map(([o, a]) => encode(o, a, 0, 2)) },
     { weight: 1, arbitrary: int32 },
     { weight: 3, arbitrary: small(q) },
   );
@@ -320,7 +360,9 @@ const caseArb = fc.constantFrom(64, 96, 128).chain((q) =>
     listen: fc.boolean(),
     jit: fc.boolean(),
     chunks: fc.array(fc.oneof({ weight: 4, arbitrary: fc.constant(1) }, { weight: 2, arbitrary: fc.integer({ min: 0, max: 40 }) }), { minLength: 1, maxLength: 40 }),
-    flags: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 4 }),
+    flags: fc.array(fc.integer({ min: 0, max: 7 }), { minLength: 1, maxLength: 4 }),
+    // The interval timer at the start: disarmed, or expiring at a step (0: already expired).
+    timer: fc.option(fc.integer({ min: 0, max: 60 }), { freq: 2 }),
   }),
 );
 
@@ -335,9 +377,10 @@ function build(c: Case) {
   m.regs.set(c.regs);
   m.regs[0] = 0;
   m.setPSW({ mode: c.mode, pc: c.pc, l: c.l, b: c.b });
+  (m.dev as ConsoleDevices).timerAt = c.timer ?? -1;
   const ref: Ref = {
-    mem: mem.slice(), regs: Int32Array.from(m.regs), M: c.mode, P: c.pc, l: c.l, b: c.b, halted: false, steps: 0, lastSteps: 0,
-    counts: [0, 0, 0, 0, 0, 0], dev: new ConsoleDevices(c.input), access: c.codegen === 'traced' ? [] : null, traps: [],
+    mem: mem.slice(), regs: Int32Array.from(m.regs), M: c.mode, P: c.pc, l: c.l, b: c.b, halted: false, steps: 0, timerAt: c.timer ?? -1, lastSteps: 0,
+    counts: [0, 0, 0, 0, 0, 0, 0], dev: new ConsoleDevices(c.input), access: c.codegen === 'traced' ? [] : null, traps: [],
   };
   const log: [number, number][] = [];
   const traps: [number, number, number][] = [];
@@ -356,12 +399,13 @@ function view(m: Machine) {
   return {
     M: m.mode, P: m.pc, l: m.l, b: m.b, regs: Array.from(m.regs), halted: m.status === 'halted', steps: m.steps,
     lastSteps: m.lastSteps, counts: Array.from(m.trapCounts), out: m.console, inPos: (m.dev as ConsoleDevices).inPos,
+    timer: (m.dev as ConsoleDevices).timerAt,
   };
 }
 function refView(s: Ref) {
   return {
     M: s.M, P: s.P, l: s.l, b: s.b, regs: Array.from(s.regs), halted: s.halted, steps: s.steps, lastSteps: s.lastSteps,
-    counts: s.counts, out: s.dev.output, inPos: s.dev.inPos,
+    counts: s.counts, out: s.dev.output, inPos: s.dev.inPos, timer: s.timerAt,
   };
 }
 
@@ -424,7 +468,7 @@ describe('the generated interpreter agrees with the reference (PG1.md §1–5)',
       for (const [a, v] of Object.entries(mem)) E[Number(a)] = v;
       return {
         mem: E, regs: Int32Array.from({ length: 16 }, (_, i) => regs[i] ?? 0), M: psw[0], P: psw[1], l: psw[2], b: psw[3], halted: false,
-        steps: 0, lastSteps: 0, counts: [0, 0, 0, 0, 0, 0], dev: new ConsoleDevices(''), access: null, traps: [],
+        steps: 0, timerAt: -1, lastSteps: 0, counts: [0, 0, 0, 0, 0, 0, 0], dev: new ConsoleDevices(''), access: null, traps: [],
       };
     };
     const op = (mn: string) => PG1.byMnemonic.get(mn)!.op;
@@ -465,9 +509,12 @@ function word(mn: string, ra: number, rb = 0, imm = 0): number {
  * Supervisor trap handler: resume after the trapping instruction with l toggled between 0 and K (P moved to
  * match) and b toggled between Q - K and `cut`, a window that may end inside a hot loop.
  */
-function handlerCode(cut: number): number[] {
+function handlerCode(cut: number, tick: number | null): number[] {
   const x = (Q - K) ^ cut;
+  // With a tick, the handler re-arms the interval timer (§11), so the user's hot loops are preempted anywhere.
+  const arm = tick === null ? [] : [word('LI', 13, 0, tick), word('OUT', 13, 0, 2)];
   return [
+    ...arm,
     word('LD', 15, 0, 1), word('ADDI', 15, 0, 1), word('LD', 14, 0, 2), word('ADD', 15, 14), word('LI', 13, 0, K),
     word('XOR', 14, 13), word('SUB', 15, 14), word('ST', 15, 0, 1), word('ST', 14, 0, 2),
     word('LD', 14, 0, 3), word('LUI', 13, 0, x >>> 16), word('ORI', 13, 0, x & 0xffff), word('XOR', 14, 13), word('ST', 14, 0, 3),
@@ -497,6 +544,7 @@ const hotArb = fc.record({
   regs: fc.array(fc.integer({ min: -4, max: Q }), { minLength: 16, maxLength: 16 }),
   chunks: fc.array(fc.oneof(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 600 })), { minLength: 1, maxLength: 12 }),
   flags: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 3 }),
+  tick: fc.option(fc.integer({ min: 1, max: 150 }), { freq: 2 }),
 });
 
 type Hot = typeof hotArb extends fc.Arbitrary<infer T> ? T : never;
@@ -539,13 +587,14 @@ function hotMachine(h: Hot, jit: boolean): { m: Machine; ref: Ref } {
   const m = new Machine({ q: Q, isa, jit, dev: new ConsoleDevices('') });
   m.boot({ words: code.map((w, i) => [CODE + i, w] as const), entry: CODE });
   m.mem.set([0, HANDLER, 0, Q], 8);
-  m.mem.set(handlerCode(h.cut), HANDLER);
+  m.mem.set(handlerCode(h.cut, h.tick), HANDLER);
+  if (h.tick !== null) (m.dev as ConsoleDevices).timerAt = h.tick;
   m.regs.set(h.regs);
   m.regs[0] = 0;
   m.setPSW({ mode: h.user ? 1 : 0, pc: CODE - h.startL, l: h.startL, b: Q - K });
   const ref: Ref = {
-    mem: m.mem.slice(), regs: m.regs.slice(), M: m.mode, P: m.pc, l: m.l, b: m.b, halted: false, steps: 0, lastSteps: 0,
-    counts: [0, 0, 0, 0, 0, 0], dev: new ConsoleDevices(''), access: null, traps: [],
+    mem: m.mem.slice(), regs: m.regs.slice(), M: m.mode, P: m.pc, l: m.l, b: m.b, halted: false, steps: 0, timerAt: h.tick ?? -1, lastSteps: 0,
+    counts: [0, 0, 0, 0, 0, 0, 0], dev: new ConsoleDevices(''), access: null, traps: [],
   };
   return { m, ref };
 }

@@ -82,7 +82,7 @@ describe('boot (§4)', () => {
     expect(m.console).toBe('');
     expect(m.steps).toBe(0);
     expect(m.lastSteps).toBe(0);
-    expect(Array.from(m.trapCounts)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(Array.from(m.trapCounts)).toEqual([0, 0, 0, 0, 0, 0, 0]);
   });
 
   it('takes memory sizes from 64 to 1,048,576 words, default 65536', () => {
@@ -399,14 +399,15 @@ describe('privileged instructions in supervisor mode (§5)', () => {
     expect(m.regs[1]).toBe(3);
   });
 
-  it('IN reads characters (port 0), decimal numbers (port 1), -1 at the end and from other ports', () => {
+  it('IN reads characters (port 0), decimal numbers (port 1), the clock (port 2), -1 at the end and from other ports', () => {
     const prog = [0, 1, 0, 0, 1, 0, 1].map((p, i) => I('IN', i + 1, 0, p));
     const m = mk({ prog, input: 'A12 x-7' });
     for (let i = 0; i < prog.length; i++) ok(m);
     expect(Array.from(m.regs.slice(1, 8))).toEqual([65, 12, 32, 120, -7, -1, -1]);
-    const n = mk({ prog: [I('IN', 1, 0, 2), I('IN', 2, 0, 0xffff), I('IN', 3, 0, 0), I('IN', 4, 0, 1)], input: 'B 42' });
-    for (let i = 0; i < 4; i++) ok(n);
-    expect(Array.from(n.regs.slice(1, 5))).toEqual([-1, -1, 66, 42]);
+    const n = mk({ prog: [I('IN', 1, 0, 3), I('IN', 2, 0, 0xffff), I('IN', 3, 0, 0), I('IN', 4, 0, 1), I('IN', 5, 0, 2)], input: 'B 42' });
+    for (let i = 0; i < 5; i++) ok(n);
+    // Port 2 is the clock (§11): the fifth instruction since boot reads 5 (it counts itself) and consumes no input.
+    expect(Array.from(n.regs.slice(1, 6))).toEqual([-1, -1, 66, 42, 5]);
   });
 
   it('IN port 1 with no number ahead reads -1 and consumes nothing', () => {
@@ -483,7 +484,7 @@ describe('the trap frame (§3)', () => {
     expect(m.lastSteps).toBe(5);
     expect(seen).toEqual([SVC, MEMORY, MEMORY, MEMORY, MEMORY]);
     expect(Array.from(m.mem.slice(0, 6))).toEqual([0, 500, 0, 256, MEMORY, 500]);
-    expect(Array.from(m.trapCounts)).toEqual([0, 0, 4, 0, 1, 0]);
+    expect(Array.from(m.trapCounts)).toEqual([0, 0, 4, 0, 1, 0, 0]);
   });
 
   it('Machine.trap takes a trap from the current PSW as the hardware would', () => {
@@ -694,7 +695,7 @@ describe('run control', () => {
     expect(seen).toEqual([[SVC, 3, ORG], [ARITH, 0, ORG + 1], [MEMORY, 999, ORG + 2]]);
     expect(m.regs[2]).toBe(3);
     expect(m.pc).toBe(ORG + 3);
-    expect(Array.from(m.trapCounts)).toEqual([0, 0, 1, 0, 1, 1]);
+    expect(Array.from(m.trapCounts)).toEqual([0, 0, 1, 0, 1, 1, 0]);
   });
 
   it('breakpoints stop before a marked physical address, never at the first instruction of a run', () => {
@@ -824,5 +825,87 @@ describe('run control', () => {
     const m = new Machine({ q: 64 });
     m.setPSW({ mode: 3, pc: 2 ** 32 + 5, l: -1, b: 64 });
     expect(m.psw).toEqual({ mode: 1, pc: 5, l: -1, b: 64 });
+  });
+});
+
+describe('time: the clock and the interval timer on port 2 (§11)', () => {
+  const TIMER = 6;
+  const dev = (m: Machine) => m.dev as ConsoleDevices;
+
+  it('IN ra, 2 reads the steps since boot, itself included, mod 2^32; it consumes no input', () => {
+    const m = mk({ prog: [I('NOP'), I('IN', 1, 0, 2), I('SVC', 0), I('IN', 2, 0, 2), I('IN', 3, 0, 2)], input: 'x' });
+    ok(m);
+    ok(m);
+    expect(m.regs[1]).toBe(2);
+    traps(m, SVC, 0);
+    // The handler at HANDLER is a HALT; resume the program after the SVC by hand.
+    m.setPSW({ mode: 0, pc: ORG + 3, l: 0, b: m.q });
+    ok(m);
+    expect(m.regs[2]).toBe(4); // the trapping SVC counted as a step
+    m.steps = 2 ** 32 + 6;
+    ok(m);
+    expect(m.regs[3]).toBe(7);
+    expect(dev(m).inPos).toBe(0);
+  });
+
+  it('OUT ra, 2 arms the timer: after ra more instructions a TIMER trap is taken before the next user instruction', () => {
+    // Kernel: arm 3, enter user mode at 40 (LPSW is the first of the 3); the user runs 2 instructions, then the trap.
+    const m = mk({
+      prog: [I('LI', 1, 0, 3), I('OUT', 1, 0, 2), I('LPSW', 0, 0, 32)],
+      mem: { 32: 1, 33: 40, 34: 0, 35: 256, 40: I('ADDI', 2, 0, 1), 41: I('ADDI', 2, 0, 1), 42: I('ADDI', 2, 0, 1) },
+    });
+    for (let i = 0; i < 5; i++) ok(m);
+    expect(m.regs[2]).toBe(2);
+    expect(dev(m).timerAt).toBe(5);
+    traps(m, TIMER, 0);
+    // Old PSW: the user PSW whose instruction has not run; the timer is disarmed; the trap counted one step.
+    expect(Array.from(m.mem.subarray(0, 6))).toEqual([1, 42, 0, 256, TIMER, 0]);
+    expect(dev(m).timerAt).toBe(-1);
+    expect(m.steps).toBe(6);
+    expect(m.trapCounts[TIMER]).toBe(1);
+  });
+
+  it('never interrupts supervisor mode: an expired timer stays pending until M = u', () => {
+    const m = mk({
+      prog: [I('LI', 1, 0, 1), I('OUT', 1, 0, 2), I('NOP'), I('NOP'), I('NOP'), I('RETU', 0, 0, 40)],
+      mem: { 40: I('ADDI', 2, 0, 1) },
+    });
+    expect(m.run(6)).toBe(Stop.LIMIT);
+    expect(m.trapCounts[TIMER]).toBe(0);
+    expect(m.psw).toEqual({ mode: 1, pc: 40, l: 0, b: 256 });
+    expect(m.run(1, RunFlag.EXIT_ON_TRAP)).toBe(Stop.TRAP);
+    expect(m.regs[2]).toBe(0);
+    expect(Array.from(m.mem.subarray(0, 6))).toEqual([1, 40, 0, 256, TIMER, 0]);
+  });
+
+  it('OUT ra, 2 with ra <= 0 disarms, a second OUT replaces the first, boot disarms, restore brings it back', () => {
+    const m = mk({ prog: [I('LI', 1, 0, 5), I('OUT', 1, 0, 2), I('LI', 1, 0, -1), I('OUT', 1, 0, 2), I('LI', 1, 0, 9), I('OUT', 1, 0, 2)] });
+    m.run(2);
+    expect(dev(m).timerAt).toBe(2 + 5);
+    m.run(2);
+    expect(dev(m).timerAt).toBe(-1);
+    m.run(2);
+    expect(dev(m).timerAt).toBe(6 + 9);
+    const snap = m.snapshot();
+    m.boot();
+    expect(dev(m).timerAt).toBe(-1);
+    m.restore(snap);
+    expect(dev(m).timerAt).toBe(15);
+  });
+
+  it('a user-mode run with an expired timer takes the trap first, and a step limit of 0 takes nothing', () => {
+    const m = mk({ prog: [I('ADDI', 2, 0, 1)], psw: { mode: 1 } });
+    dev(m).timerAt = 0;
+    expect(m.run(0)).toBe(Stop.LIMIT);
+    expect(m.trapCounts[TIMER]).toBe(0);
+    traps(m, TIMER, 0);
+    expect(m.regs[2]).toBe(0);
+  });
+
+  it('EXIT_ON_PSW returns after an instruction that loads M or R, and only then', () => {
+    const m = mk({ prog: [I('NOP'), I('SETR', 1, 2), I('NOP')], regs: { 1: 0, 2: 200 } });
+    expect(m.run(10, RunFlag.EXIT_ON_PSW)).toBe(Stop.PSW);
+    expect(m.lastSteps).toBe(2);
+    expect(m.psw).toEqual({ mode: 0, pc: ORG + 2, l: 0, b: 200 });
   });
 });

@@ -1,7 +1,7 @@
 import { presetIsa, isUser, type Isa, type SlowExec, type SlowState } from '../isa/isa';
-import { compiledRun, Stop, type RunFn, type StopReason } from './codegen';
+import { compiledRun, HOT, Stop, type RunFn, type StopReason } from './codegen';
 import { ConsoleDevices, type ConsoleSnapshot, type Devices } from './devices';
-import { compileBlock, type Block } from './blocks';
+import { compileBlock, Cooling, type Block } from './blocks';
 
 const MAX_BLOCKS = 16384;
 
@@ -33,6 +33,7 @@ export interface MachineSnapshot {
   regs: Int32Array;
   psw: PSW;
   steps: number;
+  monitorTime?: number;
   trapCounts: Float64Array;
   status: Status;
   console: ConsoleSnapshot | null;
@@ -74,8 +75,14 @@ export class Machine implements SlowState {
   steps = 0;
   /** Instructions executed by the last `run` call. */
   lastSteps = 0;
-  /** Traps taken since boot, indexed by cause (1..5). */
-  readonly trapCounts = new Float64Array(6);
+  /**
+   * Time the monitors on this machine spent on their own work (one unit per trap their dispatchers handle and per
+   * instruction their interpreters execute; they are TypeScript, not instructions). The clock of port 2 is
+   * steps + monitorTime, so under `--time real` a guest sees what virtualization costs (§11). 0 on a bare run.
+   */
+  monitorTime = 0;
+  /** Traps taken since boot, indexed by cause (1..6). */
+  readonly trapCounts = new Float64Array(7);
   dev: Devices;
   /** Told of each trap after the new PSW is loaded; the old PSW, cause and detail are in physical E[0..5]. */
   onTrap: ((cause: number, detail: number) => void) | null = null;
@@ -92,6 +99,9 @@ export class Machine implements SlowState {
   readonly heat: Uint8Array;
   readonly blockExit = new Int32Array(3);
   readonly jit: boolean;
+  /** Blocks compiled since construction (a measure of the block compiler's work, for tests and the bench). */
+  compiles = 0;
+  private readonly cooling = new Cooling();
   private fast!: RunFn;
   private withBreaks!: RunFn;
   private traced!: RunFn;
@@ -138,12 +148,25 @@ export class Machine implements SlowState {
 
   /** Called by the generated loop when P is hot: compiles a block at physical pa, returns its index or 0. */
   compileAt(pa: number, pc: number): number {
-    const blk = compileBlock(this.isaValue, this.mem, pa, pc);
+    if (!this.cooling.allow(pa)) {
+      this.heat[pa] = HOT;
+      return 0;
+    }
+    const blk = compileBlock(this.isaValue, this.mem, pa, pc, (a) => this.cooling.volatile(a));
     if (!blk) return 0;
     if (this.blocks.length > MAX_BLOCKS) this.dropBlocks();
     this.blockIds[pa] = this.blocks.length;
     this.blocks.push(blk);
+    this.compiles++;
     return this.blockIds[pa];
+  }
+
+  /** Called by the generated loop when the block at physical pa found its words changed (code written over). */
+  invalidate(pa: number): void {
+    const blk = this.blocks[this.blockIds[pa]];
+    this.blockIds[pa] = 0;
+    this.heat[pa] = 0;
+    if (blk) this.cooling.invalidated(this.mem, pa, blk.words);
   }
 
   /** Forgets all compiled blocks (they also check their own words, so this is about memory, not correctness). */
@@ -179,6 +202,7 @@ export class Machine implements SlowState {
     this.pc = 0;
     this.steps = 0;
     this.lastSteps = 0;
+    this.monitorTime = 0;
     this.trapCounts.fill(0);
     this.status = 'ready';
     if (this.dev instanceof ConsoleDevices) this.dev.reset();
@@ -236,6 +260,7 @@ export class Machine implements SlowState {
       regs: this.regs.slice(),
       psw: this.psw,
       steps: this.steps,
+      monitorTime: this.monitorTime,
       trapCounts: this.trapCounts.slice(),
       status: this.status,
       console: this.dev instanceof ConsoleDevices ? this.dev.snapshot() : null,
@@ -247,7 +272,9 @@ export class Machine implements SlowState {
     this.regs.set(s.regs);
     this.setPSW(s.psw);
     this.steps = s.steps;
-    this.trapCounts.set(s.trapCounts);
+    this.monitorTime = s.monitorTime ?? 0;
+    this.trapCounts.fill(0);
+    this.trapCounts.set(s.trapCounts.subarray(0, 7));
     this.status = s.status;
     if (s.console && this.dev instanceof ConsoleDevices) this.dev.restore(s.console);
   }

@@ -121,7 +121,7 @@ export class Lockstep {
     const { w, isa, opts } = this;
     this.bare = new Machine({ q: w, isa, dev: new ConsoleDevices(opts.input ?? ''), jit: false });
     this.bare.boot(this.image);
-    this.stack = new VirtualStack({ isa, kind: opts.kind ?? 'full', depth: Math.max(1, opts.depth ?? 1), w, input: opts.input ?? '', jit: false });
+    this.stack = new VirtualStack({ isa, kind: opts.kind ?? 'full', depth: Math.max(1, opts.depth ?? 1), w, input: opts.input ?? '', jit: false, time: opts.time });
     this.stack.boot(this.image);
     const base = this.stack.guestRealBase;
     const mark = (k: number, a: number) => {

@@ -7,7 +7,7 @@
  * - one interpreter per privileged instruction (`Monitor.interpreters`), derived from the ISA table.
  *
  * A monitor is written against `Host`, the interface that both the bare Machine and a VirtualMachine provide,
- * so a monitor runs inside another monitor's VM to any depth. Every level's memory is a subarray of the real
+ * so a monitor runs inside another monitor's VM, level after level (the CLI and app stop at depth 8). Every level's memory is a subarray of the real
  * memory (no copy), and every level shares the real registers (the map f carries them unchanged).
  *
  * The virtual processor state of a VM (its PSW, status and trap counts) lives in `cpu`, a Machine that runs on
@@ -41,6 +41,15 @@ export interface Host {
 }
 
 export { MONITOR_KINDS, type MonitorKind } from './kinds';
+
+/**
+ * What port 2 (§11) means to a guest. `virtual`: its clock counts the guest's own instructions (its step count)
+ * and its timer fires after that many guest instructions, so a program that reads the clock ends as on a bare
+ * machine. `real`: the guest reads the real machine's clock and arms the real machine's timer (Theorem 2's
+ * premise made visible: equivalence may fail).
+ */
+export type TimeMode = 'virtual' | 'real';
+export const TIME_MODES: readonly TimeMode[] = ['virtual', 'real'];
 
 /** Words each monitor keeps for itself at the bottom of its physical memory: its trap frame (§3) and vector. */
 export const MONITOR_AREA = 16;
@@ -98,12 +107,16 @@ export class Monitor {
   current: VirtualMachine | null = null;
   private free = MONITOR_AREA;
   private readonly lpswWord: number;
+  /** The real machine at the bottom of the tower, whose clock this monitor's work advances (monitorTime). */
+  readonly real: Pick<Machine, 'monitorTime'>;
 
   constructor(
     readonly host: Host,
     readonly kind: MonitorKind,
     /** 1 for the monitor on the real machine, 2 for one inside its VM, ... */
     readonly level = 1,
+    /** The time its VMs see on port 2 (§11). */
+    readonly time: TimeMode = 'virtual',
   ) {
     const isa = host.isa;
     const table: (Interpreter | undefined)[] = new Array(256).fill(undefined);
@@ -111,6 +124,7 @@ export class Monitor {
       if (variantOf(isa, d) === 'privileged') table[d.op] = { mnemonic: d.mnemonic, count: 0 };
     }
     this.interpreters = table;
+    this.real = realMachineOf(host) ?? { monitorTime: 0 };
     const lpsw = isa.byMnemonic.get('LPSW');
     this.lpswWord = lpsw ? encode(lpsw.op, 0, 0, 0) : 0;
     this.install();
@@ -164,11 +178,13 @@ export class Monitor {
   countPswLoad(vm: VirtualMachine, old: PSW): void {
     this.stats.traps++;
     this.stats.interpreted++;
+    this.real.monitorTime += 2;
     // When this monitor is itself virtualized, the instruction trapped on the real machine first and every
     // monitor below reflected it up to here: that chain is the cost of nesting.
     for (let h: Host = this.host; h instanceof VirtualMachine; h = h.monitor.host) {
       h.monitor.stats.traps++;
       h.monitor.stats.reflected++;
+      this.real.monitorTime++;
     }
     const it = this.interpreters[fieldOp(this.lpswWord)];
     if (it) it.count++;
@@ -223,6 +239,21 @@ export interface MonitorSnapshot {
   current: number;
 }
 
+/**
+ * A breach of resource control (§8): guest code touched real memory outside its allocation (`access`), or put the
+ * real processor in supervisor mode (`supervisor`; the monitor then stops it, so it runs nothing there).
+ */
+export interface ResourceEvent {
+  kind: 'access' | 'supervisor';
+  /** The guest step (1-based) of the instruction that did it. */
+  step: number;
+  access: 'fetch' | 'load' | 'store' | 'lpsw' | null;
+  /** Real physical address accessed; for `supervisor`, where the real processor would go on in supervisor mode. */
+  address: number;
+  /** The monitor whose memory was touched (1 = outermost; the real supervisor mode is level 1's). */
+  level: number;
+}
+
 export interface VmSnapshot {
   psw: PSW;
   status: Status;
@@ -232,6 +263,44 @@ export interface VmSnapshot {
   wholeInterpreted: number;
   console: ConsoleSnapshot;
   savedRegs: Int32Array;
+  timerPending?: boolean;
+  resource?: ResourceEvent | null;
+}
+
+/**
+ * A VM's device bus under `--time real`: the console is the VM's own, but port 2 is the real machine's clock and
+ * timer (read at the real machine's step count, which stands still while a monitor works).
+ */
+class RealTimeDevices extends ConsoleDevices {
+  /**
+   * The guest's step count when the monitor began interpreting whole instructions (-1: it is not): they are
+   * the monitor's work, charged to the real clock as they happen, so a busy-wait on the clock ends.
+   */
+  interpreting = -1;
+
+  constructor(
+    input: string,
+    private readonly real: Machine,
+  ) {
+    super(input);
+  }
+  private realNow(now: number): number {
+    return this.real.steps + this.real.monitorTime + (this.interpreting >= 0 ? now - this.interpreting : 0);
+  }
+  override read(port: number, now = 0): number {
+    return port === 2 ? this.real.dev.read(2, this.realNow(now)) : super.read(port, now);
+  }
+  override write(port: number, value: number, now = 0): void {
+    if (port === 2) this.real.dev.write(2, value, this.realNow(now));
+    else super.write(port, value, now);
+  }
+}
+
+/** The real machine under a host: follow the VMs down the tower. */
+export function realMachineOf(host: Host): Machine | null {
+  let h: Host = host;
+  while (h instanceof VirtualMachine) h = h.monitor.host;
+  return h instanceof Machine ? h : null;
 }
 
 /**
@@ -254,6 +323,11 @@ export class VirtualMachine implements Host {
   wholeInterpreted = 0;
   /** Guest-physical breakpoints (same array as `cpu.breakpoints`); set by the stack. */
   breakpoints: Uint8Array | null = null;
+  /**
+   * Under real time: a real TIMER trap arrived while the VM was in virtual supervisor mode; it is delivered
+   * before the VM's next instruction in virtual user mode, as the hardware would (§11).
+   */
+  timerPending = false;
 
   constructor(
     readonly monitor: Monitor,
@@ -265,7 +339,11 @@ export class VirtualMachine implements Host {
     const host = monitor.host;
     this.q = w;
     this.mem = host.mem.subarray(base, base + w);
-    this.dev = new ConsoleDevices(input);
+    const real = monitor.time === 'real' ? realMachineOf(host) : null;
+    if (monitor.time === 'real' && !real) throw new Error('real time needs a tower of monitors that stands on a Machine');
+    this.dev = real ? new RealTimeDevices(input, real) : new ConsoleDevices(input);
+    // The virtual processor's step count is the guest's (kept so during direct execution too): it is the
+    // guest's clock under virtual time, and its timer (on the VM's bus) fires at the guest's own steps.
     this.cpu = new Machine({ mem: this.mem, regs: host.regs, isa: host.isa, dev: this.dev, jit: false });
     if (monitor.current === null) monitor.current = this;
   }
@@ -333,6 +411,8 @@ export class VirtualMachine implements Host {
     this.steps = 0;
     this.lastSteps = 0;
     this.wholeInterpreted = 0;
+    this.timerPending = false;
+    this.resource = null;
   }
 
   /** Whether the VM can run directly: its R composes onto the allocation as a real window (and, for the hybrid
@@ -368,17 +448,45 @@ export class VirtualMachine implements Host {
       }
       const budget = maxSteps - steps;
 
-      if (!this.composable()) {
+      if (this.timerPending && cpu.mode !== 0) {
+        // Real time: the real TIMER trap that came in virtual supervisor mode is delivered now (its step was
+        // counted when the real machine took it).
+        this.timerPending = false;
+        const old = cpu.psw;
+        mon.stats.reflected++;
+        cpu.trap(Cause.TIMER, 0);
+        if (mon.onEvent) mon.emit(this, Cause.TIMER, 0, 'reflected', old, '');
+        if (exitOnTrap) {
+          reason = Stop.TRAP;
+          break;
+        }
+        if (exitOnMode && cpu.mode !== m0) {
+          reason = Stop.MODE;
+          break;
+        }
+        continue;
+      }
+      // Virtual time: the VM's timer (on its own bus, in guest steps) has expired and the VM is in virtual user
+      // mode, so the next guest step is the TIMER trap. The virtual processor takes it, exactly as the hardware.
+      const ta = this.dev.timerAt;
+      const timerDue = ta >= 0 && ta <= cpu.steps;
+
+      if ((timerDue && cpu.mode !== 0) || !this.composable()) {
         // The interpreter runs whole instructions on the virtual processor until the VM can run directly.
         const oldPSW = cpu.psw;
+        const rt = this.dev instanceof RealTimeDevices ? this.dev : null;
+        if (rt) rt.interpreting = cpu.steps;
         const r = cpu.run(budget, DIRECT_FLAGS);
+        if (rt) rt.interpreting = -1;
         const n = cpu.lastSteps;
         steps += n;
         this.wholeInterpreted += n;
         mon.stats.interpreted += n;
+        mon.real.monitorTime += n;
         clock.steps += n;
         if (r === Stop.TRAP) {
           mon.stats.traps++;
+          mon.real.monitorTime++;
           mon.stats.reflected++;
           if (mon.onEvent) mon.emit(this, this.mem[4], this.mem[5], 'reflected', { ...oldPSW, pc: this.mem[1] }, this.mnemonicOf(this.mem[1], this.mem[2], this.mem[3]));
           if (exitOnTrap) {
@@ -417,9 +525,18 @@ export class VirtualMachine implements Host {
         rl = this.base;
       }
       host.setPSW({ mode: 1, pc: cpu.pc, l: rl, b: rb });
-      const r = host.run(budget, DIRECT_FLAGS);
-      const n = host.lastSteps;
+      // Direct execution never runs past the guest's timer: it stops where the timer expires (like the budget).
+      const hb = ta > cpu.steps && ta - cpu.steps < budget ? ta - cpu.steps : budget;
+      let r: StopReason;
+      let n: number;
+      if (outermost && host instanceof Machine) {
+        ({ r, n } = this.runWatched(host, hb, rl, rb));
+      } else {
+        r = host.run(hb, DIRECT_FLAGS);
+        n = host.lastSteps;
+      }
       steps += n;
+      cpu.steps += n;
       if (outermost) clock.steps += n;
       if (r === Stop.TRAP) {
         const E = host.mem;
@@ -472,6 +589,79 @@ export class VirtualMachine implements Host {
   }
 
   /**
+   * Direct execution on the real machine, with resource control checked, not assumed (§8). The composed R
+   * confines the guest, so nothing needs watching until an unprivileged instruction loads the real R or M (only
+   * on ISAs that fail Theorem 1): the real machine then returns (EXIT_ON_PSW, free in the hot loop), and if the
+   * guest has left its composed window the rest of this direct run goes on exactly as the hardware would (the
+   * monitor is not told of unprivileged changes) but with every real access traced against the guest's
+   * allocation. The first access outside it, and the first time guest code puts the real processor in
+   * supervisor mode, are kept in `resource`.
+   */
+  private runWatched(real: Machine, budget: number, rl: number, rb: number): { r: StopReason; n: number } {
+    const base = this.monitor.clock.steps;
+    let r = real.run(budget, DIRECT_FLAGS | RunFlag.EXIT_ON_PSW);
+    let n = real.lastSteps;
+    for (;;) {
+      if (r === Stop.MODE && real.mode === 0) this.noteResource({ kind: 'supervisor', step: base + n, access: null, address: real.pc + real.l, level: 1 });
+      if (r !== Stop.PSW) return { r, n };
+      // One real run cut in two: a breakpoint right after the cut stops it as the uncut run would have.
+      if (this.breakpointNext(real)) return { r: Stop.BREAK, n };
+      const escaped = real.l !== rl || real.b !== rb;
+      const prev = real.onAccess;
+      if (escaped && this.resource === null) {
+        let fetches = 0;
+        let fetched = -1;
+        const stepBase = base + n;
+        real.onAccess = (k, pa) => {
+          prev?.(k, pa);
+          if (k === 0) {
+            fetches++;
+            fetched = pa;
+          }
+          if (k === 3 || this.resource !== null) return; // the trap frame is the hardware's write, not the guest's
+          const level = this.levelOutside(pa);
+          if (level === 0) return;
+          const lpsw = k === 1 && fetched >= 0 && this.isa.byOp[fieldOp(real.mem[fetched])]?.mnemonic === 'LPSW';
+          const access = k === 0 ? 'fetch' : k === 2 ? 'store' : lpsw ? 'lpsw' : 'load';
+          this.noteResource({ kind: 'access', step: stepBase + fetches, access, address: pa, level });
+        };
+      }
+      r = real.run(budget - n, DIRECT_FLAGS | RunFlag.EXIT_ON_PSW);
+      n += real.lastSteps;
+      real.onAccess = prev;
+    }
+  }
+
+  /** Whether the real machine would stop at a breakpoint before its next instruction (not at a trap first). */
+  private breakpointNext(real: Machine): boolean {
+    const bp = real.breakpoints;
+    if (bp === null) return false;
+    const pa = real.pc + real.l;
+    if (real.pc < 0 || real.pc >= real.b || pa < 0 || pa >= real.q || bp[pa] === 0) return false;
+    const ta = real.dev.timerAt;
+    return !(real.mode !== 0 && ta !== undefined && ta >= 0 && ta <= real.steps + real.monitorTime);
+  }
+
+  /**
+   * Real allocations the guest's code must stay inside, outermost first (the last is the guest's own); set by
+   * the stack for a tower, else this VM's allocation.
+   */
+  allocations: [number, number][] | null = null;
+  /** The first breach of resource control (§8) by guest code running on the real machine, or null. */
+  resource: ResourceEvent | null = null;
+
+  /** 0 when the real address is inside the guest's allocation, else the level of the monitor whose memory it is. */
+  private levelOutside(pa: number): number {
+    const ranges = this.allocations ?? [[this.base, this.base + this.q]];
+    for (let k = 0; k < ranges.length; k++) if (pa < ranges[k][0] || pa >= ranges[k][1]) return k + 1;
+    return 0;
+  }
+
+  private noteResource(e: ResourceEvent): void {
+    if (this.resource === null) this.resource = e;
+  }
+
+  /**
    * After direct execution the real R is what the hardware says. It differs from what the allocator set only if
    * an unprivileged instruction changed R (possible on ISAs that fail Theorem 1): the VM then sees that R.
    */
@@ -497,16 +687,25 @@ export class VirtualMachine implements Host {
     const mon = this.monitor;
     const cpu = this.cpu;
     mon.stats.traps++;
+    mon.real.monitorTime++;
     const old = cpu.psw;
+    if (cpu.mode === 0 && cause === Cause.TIMER) {
+      // The real timer (real time only) expired while the VM is in virtual supervisor mode: held until user mode.
+      this.timerPending = true;
+      return 'interpreted';
+    }
     if (cpu.mode === 0 && cause === Cause.PRIVILEGED) {
       const it = mon.interpreterFor(detail);
       if (it) {
         it.count++;
         mon.stats.interpreted++;
+        mon.real.monitorTime++;
         // Re-execute the instruction on the virtual processor, in virtual supervisor mode (the step is not a
-        // new guest step: the trapped instruction was counted when it trapped).
+        // new guest step: the trapped instruction was counted when it trapped, so the virtual processor's count
+        // steps back by one first and a clock read sees this instruction counted once).
+        cpu.steps--;
         const r = cpu.run(1, RunFlag.EXIT_ON_TRAP);
-        cpu.steps -= cpu.lastSteps;
+        if (cpu.lastSteps === 0) cpu.steps++;
         const how = r === Stop.HALTED ? 'halt' : 'interpreted';
         if (mon.onEvent) mon.emit(this, cause, detail, how, old, it.mnemonic);
         return r === Stop.HALTED ? 'halt' : r === Stop.TRAP ? 'trap-in-vm' : 'interpreted';
@@ -531,6 +730,8 @@ export class VirtualMachine implements Host {
       wholeInterpreted: this.wholeInterpreted,
       console: this.dev.snapshot(),
       savedRegs: this.saved.slice(),
+      timerPending: this.timerPending,
+      resource: this.resource,
     };
   }
 
@@ -544,5 +745,7 @@ export class VirtualMachine implements Host {
     this.wholeInterpreted = s.wholeInterpreted;
     this.dev.restore(s.console);
     this.saved.set(s.savedRegs);
+    this.timerPending = s.timerPending ?? false;
+    this.resource = s.resource ?? null;
   }
 }

@@ -7,7 +7,7 @@ import { Machine, MAX_Q, MIN_Q, DEFAULT_MAX_STEPS, type Image, type MachineSnaps
 import { pswJson, runBare as runMachine, type BareRunOptions, type RunJson, type RunStatsJson } from '../run';
 import type { Isa } from '../isa/isa';
 import { presetIsa } from '../isa/isa';
-import { MONITOR_AREA, Monitor, type Clock, type Host, type LevelStats, type MonitorKind, type MonitorSnapshot, type TrapEvent, type VirtualMachine } from './monitor';
+import { MONITOR_AREA, Monitor, type Clock, type Host, type LevelStats, type MonitorKind, type MonitorSnapshot, type ResourceEvent, type TimeMode, type TrapEvent, type VirtualMachine } from './monitor';
 import { MAX_DEPTH } from './kinds';
 
 export { MAX_DEPTH };
@@ -20,6 +20,11 @@ export type RunStats = RunStatsJson;
 /** The §10 run object plus the guest-physical memory (q words bare, w words in a VM), for equivalence. */
 export interface RunResult extends RunJson {
   mem: Int32Array;
+  /**
+   * Under a monitor: the first breach of resource control (§8) by guest code, or null when there was none.
+   * Absent on a bare run (there is no monitor whose resources could be touched).
+   */
+  resourceControl?: ResourceEvent | null;
 }
 
 export type BareOptions = BareRunOptions;
@@ -32,6 +37,8 @@ export interface VirtualOptions {
   w?: number;
   input?: string;
   maxSteps?: number;
+  /** What port 2 means to the guest (§11); default virtual. */
+  time?: TimeMode;
 }
 
 export const pswOut = pswJson;
@@ -65,6 +72,7 @@ export function runVirtual(image: Image, opts: VirtualOptions = {}): RunResult {
     depth: opts.depth ?? 1,
     w: opts.w ?? DEFAULT_VM_SIZE,
     input: opts.input ?? '',
+    time: opts.time,
   });
   s.boot(image);
   s.run(opts.maxSteps ?? DEFAULT_MAX_STEPS);
@@ -79,6 +87,8 @@ export interface StackOptions {
   input?: string;
   /** Block compilation on the real machine (default true). */
   jit?: boolean;
+  /** What port 2 means to the guest at every level (§11); default virtual. */
+  time?: TimeMode;
 }
 
 export interface LevelInfo {
@@ -116,6 +126,7 @@ export class VirtualStack {
   readonly depth: number;
   readonly w: number;
   readonly kind: MonitorKind;
+  readonly time: TimeMode;
   private realBp: Uint8Array | null = null;
   private onTrapEvent: ((e: TrapEvent) => void) | null = null;
 
@@ -125,10 +136,11 @@ export class VirtualStack {
     this.depth = opts.depth;
     this.w = opts.w;
     this.kind = opts.kind;
+    this.time = opts.time ?? 'virtual';
     this.real = new Machine({ q: realSizeFor(opts.w, opts.depth), isa: opts.isa, jit: opts.jit ?? true });
     let host: Host = this.real;
     for (let k = 0; k < opts.depth; k++) {
-      const mon: Monitor = new Monitor(host, opts.kind, k + 1);
+      const mon: Monitor = new Monitor(host, opts.kind, k + 1, this.time);
       mon.clock = this.clock;
       const last = k === opts.depth - 1;
       const vm: VirtualMachine = mon.allocate(last ? opts.w : realSizeFor(opts.w, opts.depth - k - 1), last ? (opts.input ?? '') : '');
@@ -136,6 +148,13 @@ export class VirtualStack {
       this.vms.push(vm);
       host = vm;
     }
+    // Guest code runs on the real machine only through the outermost VM: it watches the whole chain of
+    // allocations, so a breach names the monitor whose memory was touched.
+    let realBase = 0;
+    this.vms[0].allocations = this.vms.map((v) => {
+      realBase += v.base;
+      return [realBase, realBase + v.q] as [number, number];
+    });
   }
 
   get guest(): VirtualMachine {
@@ -244,7 +263,13 @@ export class VirtualStack {
       regs: Array.from(g.regs),
       mem: g.mem.slice(),
       stats: this.stats(),
+      resourceControl: this.resourceControl,
     };
+  }
+
+  /** The first breach of resource control (§8) by guest code in this run, or null. */
+  get resourceControl(): ResourceEvent | null {
+    return this.vms[0].resource;
   }
 
   snapshot(): StackSnapshot {

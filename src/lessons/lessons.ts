@@ -2,8 +2,8 @@
  * The six guided lessons. Each check RUNS the student's program (bare, traced; under the monitors; nested) and
  * judges what happened — never the text. DOM-free, so vitest runs every check on a right and a wrong answer.
  */
-import { Cause } from '../../../core/isa/table';
-import type { PresetName } from '../../../core/isa/isa';
+import { Cause } from '../core/isa/table';
+import type { PresetName } from '../core/isa/isa';
 import {
   AsmFailure,
   LESSON_MAX_STEPS,
@@ -84,6 +84,18 @@ function guarded(source: string, isa: PresetName, body: (t: BareTrace) => CheckR
   return body(t);
 }
 
+/** The register was last written by a load from physical E[addr] (the value the hardware stored, read back). */
+function loadedFrom(t: BareTrace, r: number, addr: number, what: string): CheckItem {
+  const w = t.lastWrite[r];
+  const ok = !!w && w.mnemonic === 'LD' && w.phys === addr;
+  return {
+    ok,
+    text: ok
+      ? `r${r} was read from physical E[${addr}] (${what}) by the handler.`
+      : `r${r} was last set by ${w ? `${w.mnemonic}${w.phys !== null ? ` from physical ${w.phys}` : ''}` : 'nothing'}, not read from E[${addr}]: the handler should load ${what} that the trap stored there.`,
+  };
+}
+
 function result(items: CheckItem[], notes: string[] = []): CheckResult {
   return { passed: items.every((i) => i.ok), items, notes };
 }
@@ -130,6 +142,7 @@ handler:
               : 'No PRIVILEGED trap was taken from user mode.',
           },
           { ok: t.regs[1] === Cause.PRIVILEGED, text: `At the halt r1 = ${t.regs[1]} (the cause should be ${Cause.PRIVILEGED}, PRIVILEGED).` },
+          loadedFrom(t, 1, 4, 'the cause'),
         ]);
       });
     },
@@ -170,6 +183,8 @@ handler:
           },
           { ok: !!last && t.regs[1] === last.detail, text: `r1 = ${t.regs[1]}${last ? `; the trap's detail was ${last.detail}` : ''}.` },
           { ok: !!last && t.regs[2] === last.old.l, text: `r2 = ${t.regs[2]}${last ? `; the old l was ${last.old.l}` : ''}.` },
+          loadedFrom(t, 1, 5, 'the detail'),
+          loadedFrom(t, 2, 2, 'the old l'),
         ]);
       });
     },
@@ -180,8 +195,8 @@ handler:
     isa: 'pg1',
     text: [
       'The full monitor of Theorem 1 runs your whole program — supervisor code included — in real user mode, in a window of its own memory. Innocuous instructions run directly on the real processor. Every trap reaches the *dispatcher*.',
-      'When the VM is in virtual supervisor mode, a trapped privileged instruction goes to its *interpreter*, which does to the virtual state what the instruction would have done; those that change R (SETR, LPSW) go through the *allocator*, which composes the VM\'s R with the window the monitor gave it. When the VM is in virtual user mode, the trap is *reflected*: written into the VM\'s own trap frame E[0..11], exactly as the hardware would.',
-      'On pg1 every sensitive instruction is privileged, so the result is the same as on the bare machine (q = w = 16384): same console, registers, PSW and memory.',
+      'When the VM is in virtual supervisor mode, a trapped privileged instruction goes to its *interpreter*, which does to the virtual state what the instruction would have done; those that change R (SETR, LPSW) go through the *allocator*, which composes the VM\'s R with the window the monitor gave it. Every other trap is *reflected*: written into the VM\'s own trap frame E[0..11], exactly as the hardware would. That is a privileged instruction in virtual user mode, and a MEMORY, SVC, ILLEGAL or ARITH trap in either virtual mode.',
+      'On pg1 every sensitive instruction is privileged, so Theorem 1\'s condition holds and the result is the same as on the bare machine (q = w = 16384): same console, registers, PSW and memory. Equivalence alone therefore says little about your kernel; the check also asks the monitor what it did.',
     ],
     task: 'Write a small kernel that makes the monitor use all three parts: in supervisor mode change R (LPSW or SETR) to start a user program, print with OUT, let the user program make an SVC that your kernel handles, and HALT. It must run equivalently under the full monitor on pg1.',
     hints: [
@@ -206,9 +221,15 @@ handler:
         const tower = towerRun(source, 'pg1', 'full', 1);
         const lv = tower.levels[0];
         const interp = Object.entries(lv.interpreted).map(([k, v]) => `${k}×${v}`).join(', ') || 'none';
+        const allocated = (lv.interpreted.LPSW ?? 0) + (lv.interpreted.SETR ?? 0);
+        const devices = (lv.interpreted.OUT ?? 0) + (lv.interpreted.IN ?? 0);
         return result(
           [
             { ok: true, text: `The program halts after ${instrs(t.steps)}.` },
+            // What the monitor did, from its own statistics: each of these fails for a kernel that skips a part.
+            { ok: allocated > 0, text: allocated > 0 ? `The monitor interpreted LPSW/SETR ${allocated} time(s), composing R through its allocator.` : 'The monitor never had to compose R: no LPSW or SETR reached its allocator.' },
+            { ok: devices > 0, text: devices > 0 ? `The monitor interpreted ${devices} device instruction(s) for the guest.` : 'No device instruction reached the monitor\'s interpreters.' },
+            { ok: lv.stats.reflected > 0, text: lv.stats.reflected > 0 ? `The dispatcher reflected ${lv.stats.reflected} trap(s) into the guest's own trap frame.` : 'The dispatcher reflected no trap into the guest.' },
             { ok: alloc > 0, text: alloc > 0 ? `R was changed in supervisor mode ${alloc} time(s): work for the allocator.` : 'R is never changed in supervisor mode (use LPSW or SETR): the allocator has nothing to do.' },
             { ok: outs > 0 && t.console.length > 0, text: outs > 0 ? `OUT ran ${outs} time(s) in supervisor mode; console "${t.console}".` : 'No OUT ran in supervisor mode: no interpreter for a device.' },
             { ok: !!svc, text: svc ? `An SVC ${svc.detail} was taken from user mode: the monitor must reflect it.` : 'No SVC was taken from user mode, so no trap is reflected.' },
@@ -221,10 +242,10 @@ handler:
   },
   {
     id: 'theorem1',
-    title: '4. Why Theorem 1 fails on pdp10 and x86',
+    title: "4. Where Theorem 1's condition fails: pdp10 and x86",
     isa: 'pg1',
     text: [
-      'Theorem 1: if every sensitive instruction is privileged, a VMM can be built. It is a sufficient condition. When it fails, the full monitor is not guaranteed to be equivalent — and on these ISAs a program can tell.',
+      'Theorem 1: if every sensitive instruction is privileged, a VMM can be built. It is a sufficient condition. When the condition fails, the theorem promises nothing: the full monitor is not guaranteed to be equivalent — and on these ISAs a program can tell.',
       'On `pdp10`, RETU is open: in user mode it only sets P (like JRST 1). The monitor runs the guest\'s supervisor code in real user mode, so the guest\'s RETU never traps and the monitor never learns the VM went to user mode.',
       'On `x86`, GETMODE and GETR are open and SETR is a user-mode no-op (SMSW, SGDT, POPF). Under the monitor the guest\'s supervisor code really runs in user mode, so GETMODE reads 1 where the bare machine reads 0.',
     ],
@@ -261,7 +282,7 @@ handler:
     text: [
       'Theorem 3: if every *user-sensitive* instruction is privileged, a hybrid monitor (HVM) can be built. A user-sensitive instruction is one that is control sensitive from user mode, or location sensitive in user mode.',
       'The hybrid monitor interprets *every* instruction while the VM is in virtual supervisor mode, and runs it directly only in virtual user mode. The PDP-10\'s JRST 1 (our open RETU) is sensitive only in supervisor mode, so the hybrid monitor never lets it run on the real processor — and the VM stays equivalent, at the price of interpreting all supervisor code.',
-      'On x86, GETR reads R in user mode (location sensitive with M = u): user sensitive and unprivileged, so Theorem 3 gives nothing there either.',
+      'On x86, GETR reads R in user mode (location sensitive with M = u): user sensitive and unprivileged, so Theorem 3\'s condition fails there and the theorem promises nothing. (x86\'s SETR is not user sensitive: in user mode it does nothing, bare or virtual.)',
     ],
     task: 'Write a program (for pdp10) that diverges under the full monitor on pdp10 but runs equivalently under the hybrid monitor on pdp10.',
     hints: [
@@ -285,7 +306,7 @@ handler:
         return result(
           [
             { ok: !full.equivalent, text: full.equivalent ? 'pdp10, full monitor: equivalent — nothing for the hybrid monitor to fix yet. Use RETU in supervisor mode.' : `pdp10, full monitor: diverges — ${describeDivergence(full)}.` },
-            { ok: hybrid.equivalent, text: hybrid.equivalent ? 'pdp10, hybrid monitor: equivalent (Theorem 3 holds on pdp10).' : `pdp10, hybrid monitor: diverges — ${describeDivergence(hybrid)}.` },
+            { ok: hybrid.equivalent, text: hybrid.equivalent ? "pdp10, hybrid monitor: equivalent (Theorem 3's condition holds on pdp10)." : `pdp10, hybrid monitor: diverges — ${describeDivergence(hybrid)}.` },
           ],
           [
             `Hybrid monitor: ${tower.levels[0].stats.interpreted} of ${tower.steps} guest instructions interpreted.`,
@@ -300,8 +321,9 @@ handler:
     title: '6. Recursive virtualization and Theorem 2',
     isa: 'pg1',
     text: [
-      'Theorem 2: if Theorem 1 holds and a monitor has no timing dependence, the machine is *recursively virtualizable*: a monitor runs, unchanged, inside a VM that another monitor gives it — to any depth.',
+      'Theorem 2: if Theorem 1\'s condition holds and a monitor has no timing dependence, the machine is *recursively virtualizable*: a monitor runs, unchanged, inside a VM that another monitor gives it, level after level (the lab nests up to 8).',
       'Each level costs: a trap in the innermost guest goes to the outermost monitor, which reflects it into monitor 2 (which runs in a VM), whose own privileged instructions trap to monitor 1 again... The real instructions per guest instruction grow with the depth: trap amplification.',
+      'On pg1 every program that halts runs equivalently at every depth, so the check also asks every monitor of the tower what it did with your trap: each level must have reflected it.',
     ],
     task: 'Write a program that takes a trap in user mode that its kernel handles, prints with OUT, and runs equivalently on pg1 under the full monitor nested 1, 2 and 3 deep.',
     hints: [
@@ -324,10 +346,19 @@ handler:
           { ok: outs > 0, text: outs > 0 ? `OUT ran ${outs} time(s) in supervisor mode.` : 'No OUT in supervisor mode.' },
         ];
         const notes: string[] = [];
+        // Theorem 2's other premise (no timing dependence) is not checked here: PG/1 has no clock a guest can read
+        // in this branch. When PG1.md §11's clock lands, add an item with a program that reads it (--time real).
         for (const depth of [1, 2, 3]) {
           const eq = equivalence(source, 'pg1', 'full', depth);
           items.push({ ok: eq.equivalent, text: eq.equivalent ? `Depth ${depth}: equivalent.` : `Depth ${depth}: diverges — ${describeDivergence(eq)}.` });
           const tw = towerRun(source, 'pg1', 'full', depth);
+          const quiet = tw.levels.filter((l) => l.stats.reflected === 0).map((l) => l.level);
+          items.push({
+            ok: quiet.length === 0,
+            text: quiet.length === 0
+              ? `Depth ${depth}: every one of the ${depth} monitor(s) reflected a trap on its way to your kernel.`
+              : `Depth ${depth}: monitor level(s) ${quiet.join(', ')} reflected no trap: no trap of your program travelled through the tower.`,
+          });
           const traps = tw.levels.map((l) => l.stats.traps).join(' / ');
           notes.push(`Depth ${depth}: traps per level ${traps}; trap amplification ${tw.amplification.toFixed(2)} (monitor work per guest trap).`);
         }

@@ -30,7 +30,11 @@ handler:
         HALT
 `;
 
-export const SOLUTIONS: Record<string, { right: string; wrong: string }> = {
+/**
+ * `wrong` is the answer the browser tests type; `alsoWrong` are more plausible mistakes each check must catch
+ * (issue 11: a check that no plausible wrong answer fails checks nothing).
+ */
+export const SOLUTIONS: Record<string, { right: string; wrong: string; alsoWrong?: string[] }> = {
   machine: {
     right: `${FRAME}
 start:  RETU user
@@ -47,6 +51,25 @@ handler:
         LD r1, [4]
         HALT
 `,
+    alsoWrong: [
+      // Takes the trap, but the handler writes the expected number instead of reading E[4].
+      `${FRAME}
+start:  RETU user
+user:   HALT
+handler:
+        LI r1, 1
+        HALT
+`,
+      // Reads E[4] into r1, then overwrites it.
+      `${FRAME}
+start:  RETU user
+user:   HALT
+handler:
+        LD r1, [4]
+        LI r1, 1
+        HALT
+`,
+    ],
   },
   relocation: {
     right: `${FRAME}
@@ -60,6 +83,20 @@ upsw:   .word 1, 0, 1024, 64
         LI r5, 100
         LD r6, [r5]
 `,
+    alsoWrong: [
+      // The handler writes the numbers it expects instead of reading the trap frame.
+      `${FRAME}
+start:  LPSW [upsw]
+handler:
+        LI r1, 100
+        LI r2, 1024
+        HALT
+upsw:   .word 1, 0, 1024, 64
+        .org 1024
+        LI r5, 100
+        LD r6, [r5]
+`,
+    ],
     // Reads the cause instead of the detail.
     wrong: `${FRAME}
 start:  LPSW [upsw]
@@ -75,6 +112,22 @@ upsw:   .word 1, 0, 1024, 64
   },
   monitor: {
     right: KERNEL,
+    alsoWrong: [
+      // The user program ends with HALT (a PRIVILEGED trap) instead of an SVC.
+      KERNEL.replace('SVC 7', 'HALT'),
+      // The kernel makes the SVC itself, in supervisor mode, and never starts a user program (still equivalent).
+      `${FRAME}
+start:  LI r1, 'K'
+        OUT r1, 0
+        SVC 7
+handler:
+        LD r2, [4]
+        OUT r2, 1
+        HALT
+`,
+      // Starts the user program, which makes its SVC, but prints nothing.
+      KERNEL.replace("LI r1, 'K'\n        OUT r1, 0\n", '').replace('        OUT r2, 1\n', ''),
+    ],
     // No user program: nothing is reflected and R never changes.
     wrong: `${FRAME}
 start:  LI r1, 'K'
@@ -107,6 +160,19 @@ handler:
   },
   recursion: {
     right: KERNEL,
+    alsoWrong: [
+      // Changes R and prints, but takes no trap at all: equivalent at every depth, yet nothing crosses the tower.
+      `${FRAME}
+start:  LI r1, 'K'
+        OUT r1, 0
+        LI r3, 0
+        LI r4, 16384
+        SETR r3, r4
+        HALT
+handler:
+        HALT
+`,
+    ],
     // Prints, but never runs user code.
     wrong: `${FRAME}
 start:  LI r1, 'K'

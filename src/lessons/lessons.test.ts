@@ -21,6 +21,13 @@ describe('lessons', () => {
         expect(r.stopped).toBeUndefined();
         expect(r.items.some((i) => !i.ok)).toBe(true);
       });
+      it('fails on every other plausible wrong answer (each halts bare: the check judges what ran)', () => {
+        for (const w of SOLUTIONS[l.id].alsoWrong ?? []) {
+          const r = l.check(w);
+          expect(r.stopped, w).toBeUndefined();
+          expect(r.passed, w).toBe(false);
+        }
+      });
       it('fails on the starter program', () => {
         expect(l.check(l.starter).passed).toBe(false);
       });
@@ -60,5 +67,27 @@ handler:
     const r = lessonById('hybrid')!.check(src);
     expect(r.passed).toBe(true);
     expect(r.items[0].text).toMatch(/stopped after 100,000 instructions without halting/);
+  });
+});
+
+describe('checks that can fail (issue 11)', () => {
+  it('the lessons whose checks could pass without the point have more wrong answers', () => {
+    for (const id of ['machine', 'relocation', 'monitor', 'recursion']) expect(SOLUTIONS[id].alsoWrong!.length, id).toBeGreaterThan(0);
+  });
+
+  it('lesson 1 requires reading E[4]: writing the number 1 into r1 is not enough', () => {
+    const r = lessonById('machine')!.check(SOLUTIONS.machine.alsoWrong![0]);
+    const failed = r.items.filter((i) => !i.ok).map((i) => i.text);
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatch(/not read from E\[4\]/);
+  });
+
+  it('lessons 3 and 6: a wrong answer that is equivalent under the monitor still fails, on what the monitor did', () => {
+    const r3 = lessonById('monitor')!.check(SOLUTIONS.monitor.alsoWrong![1]);
+    expect(r3.items.find((i) => /ends exactly as on the bare machine/.test(i.text))?.ok).toBe(true);
+    expect(r3.items.filter((i) => !i.ok).map((i) => i.text).join(' ')).toMatch(/allocator/);
+    const r6 = lessonById('recursion')!.check(SOLUTIONS.recursion.alsoWrong![0]);
+    expect(r6.items.filter((i) => /Depth \d: equivalent/.test(i.text)).every((i) => i.ok)).toBe(true);
+    expect(r6.items.filter((i) => !i.ok).map((i) => i.text).join(' ')).toMatch(/reflected no trap/);
   });
 });

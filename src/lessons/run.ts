@@ -3,12 +3,12 @@
  * instruction so a check can ask what happened (which instructions ran in which mode, which traps were taken),
  * and under the monitors through core/vmm. DOM-free.
  */
-import { assemble, type AsmResult } from '../../../core/asm/assembler';
-import { presetIsa, type Isa, type PresetName } from '../../../core/isa/isa';
-import { CAUSE_NAMES, fieldOp } from '../../../core/isa/table';
-import { ConsoleDevices, Machine, Stop, type PSW } from '../../../core/machine/machine';
-import { equiv, type EquivResult } from '../../../core/vmm/equiv';
-import { VirtualStack, type LevelInfo } from '../../../core/vmm/stack';
+import { assemble, type AsmResult } from '../core/asm/assembler';
+import { presetIsa, type Isa, type PresetName } from '../core/isa/isa';
+import { CAUSE_NAMES, fieldOp, fieldRa, fieldRb, fieldSimm } from '../core/isa/table';
+import { ConsoleDevices, Machine, Stop, type PSW } from '../core/machine/machine';
+import { equiv, type EquivResult } from '../core/vmm/equiv';
+import { VirtualStack, type LevelInfo } from '../core/vmm/stack';
 
 /** Memory of the bare machine and size of every VM in the lessons (PG1.md §10's default VM size). */
 export const LESSON_Q = 16384;
@@ -33,6 +33,12 @@ export interface BareTrace {
   traps: TrapSeen[];
   /** Instructions executed without trapping, by mode: `s:SETR` -> count. */
   executed: Map<string, number>;
+  /**
+   * For each register, the last instruction that wrote it (changed its value, or loaded it): its mnemonic, the
+   * step, and for an instruction with a memory operand the physical address it used. Lets a check ask where a
+   * value came from (read from E[4] by the handler) rather than only what it is.
+   */
+  lastWrite: ({ mnemonic: string; step: number; phys: number | null } | null)[];
   mem: Int32Array;
 }
 
@@ -62,23 +68,34 @@ export function traceBare(source: string, isa: Isa | PresetName = 'pg1', maxStep
     traps.push({ step: m.steps + 1, cause, detail, old: { mode: E[0], pc: E[1], l: E[2], b: E[3] }, what });
   };
   let status: 'halted' | 'limit' = 'limit';
+  const lastWrite: BareTrace['lastWrite'] = new Array(16).fill(null);
+  const before = new Int32Array(16);
   for (let i = 0; i < maxSteps; i++) {
     const pa = m.pc + m.l;
     const word = pa >= 0 && pa < m.q ? m.mem[pa] : 0;
-    what = I.byOp[fieldOp(word)]?.mnemonic ?? '';
-    const before = traps.length;
+    const def = I.byOp[fieldOp(word)];
+    what = def?.mnemonic ?? '';
+    const trapsBefore = traps.length;
     const mode = m.mode;
+    before.set(m.regs);
+    const phys = def?.operands.includes('mem') ? ((m.regs[fieldRb(word)] + fieldSimm(word)) | 0) + m.l : null;
+    const writesRa = !!def && /SETREG\(ra\b/.test(def.exec);
     const r = m.step();
-    if (traps.length === before && what) {
+    if (traps.length === trapsBefore && what) {
       const k = `${mode === 0 ? 's' : 'u'}:${what}`;
       executed.set(k, (executed.get(k) ?? 0) + 1);
+      const ra = fieldRa(word);
+      for (let x = 1; x < 16; x++) {
+        // A write that stores the value already there still counts: the table says which instructions set ra.
+        if (m.regs[x] !== before[x] || (x === ra && writesRa)) lastWrite[x] = { mnemonic: what, step: m.steps, phys };
+      }
     }
     if (r === Stop.HALTED) {
       status = 'halted';
       break;
     }
   }
-  return { status, steps: m.steps, regs: Array.from(m.regs), psw: m.psw, console: m.console, traps, executed, mem: m.mem.slice() };
+  return { status, steps: m.steps, regs: Array.from(m.regs), psw: m.psw, console: m.console, traps, executed, lastWrite, mem: m.mem.slice() };
 }
 
 export function ran(t: BareTrace, mode: 's' | 'u', mnemonic: string): number {
