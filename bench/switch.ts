@@ -81,7 +81,7 @@ export function switchRun(s: SwitchMachine, maxSteps: number): 'halted' | 'limit
         cause = 1;
         detail = w;
       } else {
-        let v = 0;
+        let v: number;
         switch (op) {
           case 0x00: pc++; break; // NOP
           case 0x01: pc++; halted = true; break; // HALT

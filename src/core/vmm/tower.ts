@@ -258,7 +258,7 @@ export class Tower {
 export function countPerFetch(t: Tower, maxSteps = DEFAULT_MAX_STEPS): number[] {
   const m = t.real;
   const counts = new Array<number>(t.depth + 1).fill(0);
-  let fetched = -1;
+  let fetched: number;
   const prev = m.onAccess;
   m.onAccess = (kind, pa) => {
     if (kind === 0) fetched = pa;
