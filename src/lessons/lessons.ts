@@ -360,7 +360,7 @@ handler:
               : `Depth ${depth}: monitor level(s) ${quiet.join(', ')} reflected no trap: no trap of your program travelled through the tower.`,
           });
           const traps = tw.levels.map((l) => l.stats.traps).join(' / ');
-          notes.push(`Depth ${depth}: traps per level ${traps}; trap amplification ${tw.amplification.toFixed(2)} (monitor work per guest trap).`);
+          notes.push(`Depth ${depth}: traps per level ${traps}; trap amplification ${tw.amplification > 0 ? tw.amplification.toFixed(2) : '— (no guest trap)'} (monitor work per guest trap).`);
         }
         return result(items, notes);
       });
