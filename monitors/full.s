@@ -123,6 +123,7 @@ nomem:  HALT
 
 ; The guest boots like a bare machine of W words (§4): M = s, P = entry, R = (0, W), registers 0.
 boot_guest:
+        ST r0, [vclk]            ; its clock starts at 0 (the probes went through the dispatcher, which set it)
         ST r0, [vpsw]
         LD r1, [guest_entry]
         ST r1, [vpsw+1]

@@ -575,7 +575,7 @@ describe('random programs are equivalent to the bare machine', () => {
     it(`kernel + user programs (${preset}, depth ${depth})`, () => {
       const isa = presetIsa(preset);
       fc.assert(
-        fc.property(arbProgSpec({ time: false }), (s) => {
+        fc.property(arbProgSpec(), (s) => {
           const e = equiv(progImage(s, isa), { isa, depth, mem: s.w, input: s.input, maxSteps: 5_000_000 });
           if (e.native.status !== 'halted') return; // a program that loops: no end state to compare
           if (!e.equivalent) throw new Error(JSON.stringify(e.divergence));
