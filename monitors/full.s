@@ -10,7 +10,7 @@
 ;     real window never reaches outside the allocation, and it accepts exactly the addresses that §2 accepts
 ;     on a bare machine of W words, with the same trap detail.
 ;   * the INTERPRETERS, one per privileged instruction (LPSW SETR GETMODE GETR LRA RETU IN OUT HALT): each
-;     does to the virtual PSW what the instruction does to the real one. Innocuous instructions never reach
+;     does to the virtual PSW what the instruction does to the real one (port 2: the virtual time below). Innocuous instructions never reach
 ;     us: they run directly on the processor, at full speed.
 ; REFLECTION of a trap does to the virtual machine exactly what §3 says the hardware does: old virtual PSW,
 ; cause and detail into guest-physical 0..5, new virtual PSW from guest-physical 8..11. Every trap that is not
@@ -33,13 +33,22 @@
 ; R = (its real address, 1), P = 0. It either traps (reflected as usual) or finishes, and the next fetch, at
 ; P = 1, traps back to us. The guest never touches a word outside its allocation.
 ;
+; VIRTUAL TIME (PG1.md §11; Theorem 2's premise: a monitor with no timing dependence). The guest's clock
+; (IN ra, 2) counts the guest's own steps as the bare machine would, ours never: vclk. While the guest runs
+; directly, vclk = real clock - toff; we read the real clock at the dispatcher (its 2nd instruction) and just
+; before the LPSW that resumes the guest (`enter`, a straight line of ENTER instructions after the IN), so
+; every instruction of ours between the two is left out, and the trapping instruction (a real step) is in. An
+; instruction we emulate counts 1; an emulated step's trap back (not the guest's) is taken out. The guest's
+; timer (OUT ra, 2) is (varm, vdue) in guest steps: when we resume the guest in virtual USER mode with it
+; armed, the real timer is armed to expire after exactly the guest's remaining steps (our own instructions
+; from that OUT to the LPSW added), so its TIMER trap comes before the guest's next user-mode instruction,
+; as on the bare machine, and is reflected (cause 6, detail 0); already expired, we reflect it at once (the
+; trap is one guest step). In virtual SUPERVISOR mode the real timer stays off: the guest's timer is pending
+; until it enters user mode, exactly as §11 says. The innocuous loop pays nothing: no per-instruction cost.
+; At depth >= 2 our own IN/OUT on port 2 are interpreted by the monitor below, whose clock counts our
+; instructions as its guest's: the construction nests.
+;
 ; Limits, said plainly:
-;   * Timing: IN and OUT are passed through to the real devices, port 2 (the clock of §11) included, so a
-;     guest that reads the clock sees the real machine's count of instructions, ours included, and a timer it
-;     arms counts ours too (its TIMER trap, cause 6, is reflected like any other). This monitor is therefore
-;     TIMING DEPENDENT (Theorem 2's premise does not hold for it); programs that do not use port 2 are
-;     unaffected. At depth >= 2 such a timer can even fire while an inner monitor is at work (it runs in real
-;     user mode), which a guest that arms the timer must not rely on.
 ;   * A privileged instruction that an ISA file adds cannot be interpreted by a program that does not know its
 ;     effect: in virtual supervisor mode it is reflected as a PRIVILEGED trap. The emulator (negative base only)
 ;     likewise knows §5's instructions only.

@@ -22,26 +22,35 @@
 ; supervisor mode stores the final virtual PSW at `vpsw`, puts the guest's registers in the real registers
 ; and HALTs. Because we only use the machine interface, the guest may itself be this monitor (a tower).
 ;
+; VIRTUAL TIME (PG1.md §11; Theorem 2's premise: a monitor with no timing dependence). The guest's clock
+; (IN ra, 2) counts the guest's own steps as the bare machine would, ours never: vclk. Every fetch loop of the
+; interpreter counts one step first (so an instruction that traps counts too: 3 real instructions per
+; interpreted one). While the guest runs directly, vclk = real clock - toff: we read the real clock at the
+; dispatcher (its 2nd instruction) and just before the LPSW that resumes the guest (`enter`, ENTER
+; instructions after the IN, straight-line), so our own work is left out and the trapping instruction is in.
+; The guest's timer (OUT ra, 2) is (varm, vdue) in guest steps. Virtual user mode: an expired timer is a TIMER
+; trap (one guest step) before the next instruction, whether that one runs directly (checked in `resume`) or is
+; interpreted (checked in `ufetch`); an armed one is put on the real timer for exactly the steps left when the
+; guest runs directly. Virtual supervisor mode (always interpreted): the timer is pending, as §11 says. At depth
+; >= 2 our own IN/OUT on port 2 are interpreted by the monitor below, which counts our instructions as its
+; guest's: the construction nests.
+;
 ; Limits, said plainly:
-;   * Timing: IN and OUT are passed through to the real devices, port 2 (the clock of §11) included, so a
-;     guest that reads the clock sees the real machine's count of instructions, ours included, and a timer
-;     it arms counts ours too. This monitor is therefore TIMING DEPENDENT (Theorem 2's premise does not hold
-;     for it); programs that do not use port 2 are unaffected.
 ;   * Instructions that an ISA file adds (user-defined opcodes) cannot be interpreted by a program that does
 ;     not know their effect: in virtual supervisor mode we treat every opcode outside §5 as undefined
 ;     (ILLEGAL trap, detail = the word). In virtual user mode they run on the processor like any other.
 ;   * The monitor is only as good as Theorem 3's condition: on the x86 preset (GETMODE/GETR open, i.e. user
 ;     sensitive and unprivileged) and the lra preset (LRA open), a guest in virtual user mode can see the
 ;     real R; the result then differs from the bare machine, as the theorem's failed condition allows.
-;     On pg1 and pdp10 the guest cannot tell us from a bare machine (except by the clock, above).
+;     On pg1 and pdp10 the guest cannot tell us from a bare machine, not even by the clock.
 ;   * What a sensitive instruction does in *user* mode (its variant, §5) is not written anywhere in memory,
 ;     so at boot we ask the processor: each one is run once in user mode (see "probing" below).
 ;
-; Cost: one interpreted instruction takes about 20 real instructions (fetch and check 2 to 5, opcode
+; Cost: one interpreted instruction takes about 23 real instructions (20 before virtual time counted it) (fetch and check 2 to 5, opcode
 ; dispatch 4, the instruction's own routine 2 to 20; measured by src/core/vmm/hybrid.s.test.ts on a loop of
-; ADD, LD, ST, ADDI, JNZ), and about 380 at depth 2, where the outer monitor interprets this one: so the
+; ADD, LD, ST, ADDI, JNZ), and about 500 at depth 2, where the outer monitor interprets this one: so the
 ; routines prefer instructions that are cheap to interpret (a write to r0 is skipped with JZ, not undone
-; with a store). At depth N a program in virtual supervisor mode costs about 20^N real steps per step.
+; with a store). At depth N a program in virtual supervisor mode costs about 23^N real steps per step.
 ;
 ; Memory of the monitor (all addresses absolute: we run with R = (0, b), l = 0):
 ;   0..5     our trap frame (old PSW, cause, detail), written by the processor

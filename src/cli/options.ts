@@ -287,7 +287,7 @@ export function parseRunOptions(cmd: string, args: readonly string[], io: Io): R
   if (depthGiven !== null && m === null) throw new CliError('--depth needs --vmm (full, hybrid or a monitor FILE.s)');
   const time = v.has('time') ? parseTime(v.get('time')!) : 'virtual';
   // A bare machine has only its own clock: --time chooses what a built-in monitor gives its guest, so it needs one.
-  // A monitor written in PG/1 decides for itself what port 2 means (§11): ours pass the real clock through.
+  // A monitor written in PG/1 decides for itself what port 2 means (§11): ours keep virtual time.
   if (v.has('time') && vmm === null)
     throw new CliError(monitorFile ? '--time applies to the built-in monitors; a monitor written in PG/1 decides what port 2 means to its guest' : '--time needs --vmm full or --vmm hybrid (a bare machine has only its own clock)');
   const file = oneFile(cmd, p);
