@@ -238,6 +238,27 @@ describe('time under the monitors written in PG/1 (virtual time, Theorem 2 premi
     }
   }
 
+  // Process A of timer.s in a window with a negative base: no real window expresses it, so full.s emulates it
+  // and hybrid.s interprets it, instruction by instruction; the timer must still cut it where the bare one does.
+  const NEG_TIMER = img(
+    readFileSync(new URL('../../../examples/timer.s', import.meta.url), 'utf8')
+      .replace('psw_a:   .word 1, 0, 0x200, 0x10', 'psw_a:   .word 1, 0x210, -0x10, 0x220')
+      .replace('proc_a: ADDI r1, 1              ; virtual address 0 of A\'s window\n        JMP  0', 'proc_a: ADDI r1, 1\n        JMP  0x210'),
+  );
+  for (const [name, source] of PG_MONITORS) {
+    it(`${name}, depths 1 and 2: the timer preempts a user process whose base is negative, as on the bare machine`, () => {
+      expect(JSON.stringify(NEG_TIMER)).not.toBe(JSON.stringify(TIMER));
+      expect(JSON.stringify(NEG_TIMER)).toContain(String(-0x10));
+      const bare = runBare(NEG_TIMER, { q: W });
+      expect(bare.console).toBe(runBare(TIMER, { q: W }).console); // the same slices: the edit only moved A's window
+      for (const depth of [1, 2]) {
+        const e = equivTower(source, NEG_TIMER, { isa: PG1, depth, mem: W, maxSteps: REAL });
+        if (!e.ok) throw new Error('build');
+        expect(e.equiv.divergence).toBeNull();
+      }
+    });
+  }
+
   // A kernel reads the clock, runs a user loop of 40 turns that ends in an SVC, reads the clock again and prints
   // the difference; a second user run is preempted by a timer of 25 (a TIMER trap in the middle of the loop).
   const AROUND = img(`
