@@ -260,6 +260,8 @@ export interface RunOptions {
   mem: number | null;
   input: string;
   maxSteps: number;
+  /** --max-steps was given (else maxSteps is §4's default; a tower of PG/1 monitors then uses towerMaxSteps). */
+  maxStepsGiven: boolean;
   json: boolean;
   /** A built-in monitor, or null (bare, or a monitor written in PG/1: see monitorFile). */
   vmm: VmmKind | null;
@@ -276,7 +278,7 @@ export interface RunOptions {
 export function parseRunOptions(cmd: string, args: readonly string[], io: Io): RunOptions {
   const p = parseArgs(cmd, args, RUN_OPTIONS);
   const help = p.flags.has('help');
-  if (help) return { file: '', isa: presetIsa('pg1'), mem: null, input: '', maxSteps: DEFAULT_MAX_STEPS, json: false, vmm: null, monitorFile: null, depth: 0, time: 'virtual', help };
+  if (help) return { file: '', isa: presetIsa('pg1'), mem: null, input: '', maxSteps: DEFAULT_MAX_STEPS, maxStepsGiven: false, json: false, vmm: null, monitorFile: null, depth: 0, time: 'virtual', help };
   const v = p.values;
   const mem = v.has('mem') ? parseMem(v.get('mem')!) : null;
   const maxSteps = v.has('max-steps') ? parseMaxSteps(v.get('max-steps')!) : DEFAULT_MAX_STEPS;
@@ -287,11 +289,11 @@ export function parseRunOptions(cmd: string, args: readonly string[], io: Io): R
   if (depthGiven !== null && m === null) throw new CliError('--depth needs --vmm (full, hybrid or a monitor FILE.s)');
   const time = v.has('time') ? parseTime(v.get('time')!) : 'virtual';
   // A bare machine has only its own clock: --time chooses what a built-in monitor gives its guest, so it needs one.
-  // A monitor written in PG/1 decides for itself what port 2 means (§11): ours pass the real clock through.
+  // A monitor written in PG/1 decides for itself what port 2 means (§11): ours keep virtual time.
   if (v.has('time') && vmm === null)
     throw new CliError(monitorFile ? '--time applies to the built-in monitors; a monitor written in PG/1 decides what port 2 means to its guest' : '--time needs --vmm full or --vmm hybrid (a bare machine has only its own clock)');
   const file = oneFile(cmd, p);
   const isa = loadIsa(v.get('isa'), io);
   const depth = m ? (depthGiven ?? 1) : 0;
-  return { file, isa, mem, input: v.get('input') ?? '', maxSteps, json: p.flags.has('json'), vmm, monitorFile, depth, time, help };
+  return { file, isa, mem, input: v.get('input') ?? '', maxSteps, maxStepsGiven: v.has('max-steps'), json: p.flags.has('json'), vmm, monitorFile, depth, time, help };
 }
