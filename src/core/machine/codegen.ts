@@ -1,5 +1,5 @@
 import type { Isa } from '../isa/isa';
-import { isUser } from '../isa/isa';
+import { exitsInGuestMode, isUser } from '../isa/isa';
 import type { InstrDef } from '../isa/table';
 
 /**
@@ -24,6 +24,11 @@ export const RunFlag = {
    * Costs nothing per instruction: it is tested only on the path that changes the PSW.
    */
   EXIT_ON_PSW: 4,
+  /**
+   * Guest mode (hardware assist, ISAs with `assist`): every instruction of the sensitive group and every ISA-file
+   * instruction traps with cause EXIT (7), detail the word, whatever M and its variant. Ignored on other ISAs.
+   */
+  GUEST: 8,
 } as const;
 
 export interface CodegenOptions {
@@ -184,6 +189,8 @@ function caseFor(isa: Isa, d: InstrDef, slowIndex: number, o: CodegenOptions): s
     }
     body = (user ? `if (M !== 0) { ${user} } ` : '') + d.exec;
   }
+  // Guest mode exits before anything else (the variant's PRIVILEGED trap included), as VT-x non-root mode does.
+  if (isa.assist && exitsInGuestMode(d)) body = `if (guest) TRAP(7, w); ${body}`;
   const code = expandSnippet(body, loopBackend(o));
   return `case ${d.op}: { ${decode(code)}${code} }`;
 }
@@ -203,6 +210,7 @@ return function run(m, maxSteps, flags) {
   ${o.blocks ? 'const bids = m.blockIds, blist = m.blocks, heat = m.heat, x = m.blockExit;' : ''}
   ${o.breakpoints ? 'const bp = m.breakpoints;' : ''}
   const exitOnTrap = (flags & 1) !== 0, exitOnMode = (flags & 2) !== 0, exitOnPsw = (flags & 4) !== 0;
+  ${isa.assist ? 'const guest = (flags & 8) !== 0;' : ''}
   let pc = m.pc, M = m.mode, l = m.l, b = m.b;
   const M0 = M;
   let lo = 0, hi = 0, span = 0; ${WINDOW}

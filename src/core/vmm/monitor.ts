@@ -39,8 +39,12 @@ export interface Host {
   run(maxSteps: number, flags?: number): StopReason;
 }
 
-export type MonitorKind = 'full' | 'hybrid';
-export const MONITOR_KINDS: readonly MonitorKind[] = ['full', 'hybrid'];
+/**
+ * `full` (Theorem 1) and `hybrid` (Theorem 3), and beyond 1974 (docs/DECISIONS.md, "Beyond 1974"): `assist` runs
+ * the guest in the hardware's guest mode (ISAs with `assist`), where every sensitive instruction exits to it.
+ */
+export type MonitorKind = 'full' | 'hybrid' | 'assist';
+export const MONITOR_KINDS: readonly MonitorKind[] = ['full', 'hybrid', 'assist'];
 
 /**
  * What port 2 (§11) means to a guest. `virtual`: its clock counts the guest's own instructions (its step count)
@@ -99,6 +103,8 @@ export class Monitor {
   /** Guest instructions the host executed with no monitor involved, and those that trapped on the host. */
   direct = 0;
   hostTraps = 0;
+  /** Guest-mode exits (cause EXIT) this monitor handled: `assist` only. */
+  exits = 0;
   /** Indexed by opcode; only privileged instructions (in user mode, under this ISA) have one. */
   readonly interpreters: readonly (Interpreter | undefined)[];
   onEvent: ((e: TrapEvent) => void) | null = null;
@@ -119,6 +125,9 @@ export class Monitor {
     readonly time: TimeMode = 'virtual',
   ) {
     const isa = host.isa;
+    if (kind === 'assist' && !isa.assist) {
+      throw new RangeError(`the assist monitor needs an ISA with hardware assist ("assist": true in an ISA file, e.g. examples/x86-assist.json); ${isa.name} has none`);
+    }
     const table: (Interpreter | undefined)[] = new Array(256).fill(undefined);
     for (const d of isa.instructions) {
       if (variantOf(isa, d) === 'privileged') table[d.op] = { mnemonic: d.mnemonic, count: 0 };
@@ -212,6 +221,7 @@ export class Monitor {
       stats: { ...this.stats },
       direct: this.direct,
       hostTraps: this.hostTraps,
+      exits: this.exits,
       counts: this.interpreters.map((i) => (i ? i.count : 0)),
       vms: this.vms.map((v) => v.snapshot()),
       current: this.current ? this.vms.indexOf(this.current) : -1,
@@ -222,6 +232,7 @@ export class Monitor {
     Object.assign(this.stats, s.stats);
     this.direct = s.direct;
     this.hostTraps = s.hostTraps;
+    this.exits = s.exits ?? 0;
     this.interpreters.forEach((i, k) => {
       if (i) i.count = s.counts[k];
     });
@@ -234,6 +245,7 @@ export interface MonitorSnapshot {
   stats: LevelStats;
   direct: number;
   hostTraps: number;
+  exits?: number;
   counts: number[];
   vms: VmSnapshot[];
   current: number;
@@ -419,7 +431,7 @@ export class VirtualMachine implements Host {
    * monitor, it is in virtual user mode). */
   private composable(): boolean {
     if (this.cpu.l < 0) return false;
-    return this.monitor.kind === 'full' || this.cpu.mode !== 0;
+    return this.monitor.kind !== 'hybrid' || this.cpu.mode !== 0;
   }
 
   private atBreakpoint(): boolean {
@@ -436,6 +448,10 @@ export class VirtualMachine implements Host {
     const exitOnTrap = (flags & RunFlag.EXIT_ON_TRAP) !== 0;
     const exitOnMode = (flags & RunFlag.EXIT_ON_MODE) !== 0;
     const m0 = cpu.mode;
+    // Guest mode: the monitor above asked for it (it is virtualized here, on the virtual processor); the
+    // assist monitor runs its own guest in the real machine's guest mode.
+    const vguest = flags & RunFlag.GUEST;
+    const hostFlags = DIRECT_FLAGS | (mon.kind === 'assist' ? RunFlag.GUEST : 0);
     let steps = 0;
     let reason: StopReason = Stop.LIMIT;
     this.lastSteps = 0;
@@ -476,7 +492,7 @@ export class VirtualMachine implements Host {
         const oldPSW = cpu.psw;
         const rt = this.dev instanceof RealTimeDevices ? this.dev : null;
         if (rt) rt.interpreting = cpu.steps;
-        const r = cpu.run(budget, DIRECT_FLAGS);
+        const r = cpu.run(budget, DIRECT_FLAGS | vguest);
         if (rt) rt.interpreting = -1;
         const n = cpu.lastSteps;
         steps += n;
@@ -530,9 +546,9 @@ export class VirtualMachine implements Host {
       let r: StopReason;
       let n: number;
       if (outermost && host instanceof Machine) {
-        ({ r, n } = this.runWatched(host, hb, rl, rb));
+        ({ r, n } = this.runWatched(host, hb, rl, rb, hostFlags));
       } else {
-        r = host.run(hb, DIRECT_FLAGS);
+        r = host.run(hb, hostFlags);
         n = host.lastSteps;
       }
       steps += n;
@@ -544,7 +560,7 @@ export class VirtualMachine implements Host {
         mon.hostTraps++;
         this.takeHardwareR(E[2], E[3], rl, rb);
         cpu.pc = E[1];
-        const how = this.dispatch(E[4], E[5]);
+        const how = this.dispatch(E[4], E[5], vguest);
         if (how === 'halt') {
           reason = Stop.HALTED;
           break;
@@ -597,9 +613,9 @@ export class VirtualMachine implements Host {
    * allocation. The first access outside it, and the first time guest code puts the real processor in
    * supervisor mode, are kept in `resource`.
    */
-  private runWatched(real: Machine, budget: number, rl: number, rb: number): { r: StopReason; n: number } {
+  private runWatched(real: Machine, budget: number, rl: number, rb: number, flags: number): { r: StopReason; n: number } {
     const base = this.monitor.clock.steps;
-    let r = real.run(budget, DIRECT_FLAGS | RunFlag.EXIT_ON_PSW);
+    let r = real.run(budget, flags | RunFlag.EXIT_ON_PSW);
     let n = real.lastSteps;
     for (;;) {
       if (r === Stop.MODE && real.mode === 0) this.noteResource({ kind: 'supervisor', step: base + n, access: null, address: real.pc + real.l, level: 1 });
@@ -626,7 +642,7 @@ export class VirtualMachine implements Host {
           this.noteResource({ kind: 'access', step: stepBase + fetches, access, address: pa, level });
         };
       }
-      r = real.run(budget - n, DIRECT_FLAGS | RunFlag.EXIT_ON_PSW);
+      r = real.run(budget - n, flags | RunFlag.EXIT_ON_PSW);
       n += real.lastSteps;
       real.onAccess = prev;
     }
@@ -683,12 +699,27 @@ export class VirtualMachine implements Host {
    * The dispatcher, entered with the host's trap frame read: a privileged instruction trapped in virtual
    * supervisor mode goes to its interpreter; every other trap is reflected into the VM.
    */
-  private dispatch(cause: number, detail: number): 'interpreted' | 'trap-in-vm' | 'halt' {
+  private dispatch(cause: number, detail: number, vguest: number): 'interpreted' | 'trap-in-vm' | 'halt' {
     const mon = this.monitor;
     const cpu = this.cpu;
     mon.stats.traps++;
     mon.real.monitorTime++;
     const old = cpu.psw;
+    if (cause === Cause.EXIT && mon.kind === 'assist') {
+      // A guest-mode exit: the sensitive instruction, in either virtual mode, runs on the virtual processor,
+      // which does exactly what the bare machine does there (its variant's PRIVILEGED trap into the VM included;
+      // in a VM that is itself in guest mode, an EXIT into the VM). Its step was counted when it exited.
+      mon.exits++;
+      mon.stats.interpreted++;
+      mon.real.monitorTime++;
+      cpu.steps--;
+      const r = cpu.run(1, RunFlag.EXIT_ON_TRAP | vguest);
+      if (cpu.lastSteps === 0) cpu.steps++;
+      const it = mon.interpreterFor(detail);
+      if (it) it.count++;
+      if (mon.onEvent) mon.emit(this, cause, detail, r === Stop.HALTED ? 'halt' : r === Stop.TRAP ? 'reflected' : 'interpreted', old, this.isa.byOp[fieldOp(detail)]?.mnemonic ?? '');
+      return r === Stop.HALTED ? 'halt' : r === Stop.TRAP ? 'trap-in-vm' : 'interpreted';
+    }
     if (cpu.mode === 0 && cause === Cause.TIMER) {
       // The real timer (real time only) expired while the VM is in virtual supervisor mode: held until user mode.
       this.timerPending = true;
@@ -704,7 +735,7 @@ export class VirtualMachine implements Host {
         // new guest step: the trapped instruction was counted when it trapped, so the virtual processor's count
         // steps back by one first and a clock read sees this instruction counted once).
         cpu.steps--;
-        const r = cpu.run(1, RunFlag.EXIT_ON_TRAP);
+        const r = cpu.run(1, RunFlag.EXIT_ON_TRAP | vguest);
         if (cpu.lastSteps === 0) cpu.steps++;
         const how = r === Stop.HALTED ? 'halt' : 'interpreted';
         if (mon.onEvent) mon.emit(this, cause, detail, how, old, it.mnemonic);

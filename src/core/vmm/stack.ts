@@ -182,6 +182,7 @@ export class VirtualStack {
       Object.assign(m.stats, { traps: 0, reflected: 0, interpreted: 0 });
       m.direct = 0;
       m.hostTraps = 0;
+      m.exits = 0;
       for (const it of m.interpreters) if (it) it.count = 0;
       if (k < this.depth - 1) this.vms[k].boot();
     }
@@ -228,12 +229,14 @@ export class VirtualStack {
   }
 
   stats(): RunStats {
-    return {
+    const s: RunStats = {
       direct: this.monitors[0].direct,
       trapped: this.monitors[0].hostTraps,
       interpreted: this.vms.reduce((a, v) => a + v.wholeInterpreted, 0),
       levels: this.monitors.map((m) => ({ ...m.stats })),
     };
+    if (this.kind === 'assist') s.exits = this.monitors[0].exits;
+    return s;
   }
 
   /** Traps the guest itself took (what a bare machine would take), by cause. */
