@@ -55,6 +55,16 @@ export const MONITOR_KINDS: readonly MonitorKind[] = ['full', 'hybrid', 'assist'
 export type TimeMode = 'virtual' | 'real';
 export const TIME_MODES: readonly TimeMode[] = ['virtual', 'real'];
 
+/**
+ * Paravirtualization (docs/HYPERCALLS.md): in virtual supervisor mode, `SVC HYPERCALL + k` for k < HYPERCALLS is
+ * a call to the full monitor, served against the virtual state instead of reflected. Arguments and results in r1,
+ * r2: 0 GETMODE (r1 = M), 1 GETR (r1 = l, r2 = b), 2 SETR (R = (r1, r2)), 3 LRA (r1 = r1 + l, memory trap if r1
+ * fails §2), 4 RETU (M = u, P = r1), 5 LPSW (PSW = the four words at virtual r1, relocated reads).
+ */
+export const HYPERCALL = 0xff00;
+export const HYPERCALLS = 6;
+export const HYPERCALL_NAMES = ['GETMODE', 'GETR', 'SETR', 'LRA', 'RETU', 'LPSW'] as const;
+
 /** Words each monitor keeps for itself at the bottom of its physical memory: its trap frame (§3) and vector. */
 export const MONITOR_AREA = 16;
 
@@ -105,6 +115,8 @@ export class Monitor {
   hostTraps = 0;
   /** Guest-mode exits (cause EXIT) this monitor handled: `assist` only. */
   exits = 0;
+  /** Hypercalls served (`full` only). */
+  hypercalls = 0;
   /** Indexed by opcode; only privileged instructions (in user mode, under this ISA) have one. */
   readonly interpreters: readonly (Interpreter | undefined)[];
   onEvent: ((e: TrapEvent) => void) | null = null;
@@ -222,6 +234,7 @@ export class Monitor {
       direct: this.direct,
       hostTraps: this.hostTraps,
       exits: this.exits,
+      hypercalls: this.hypercalls,
       counts: this.interpreters.map((i) => (i ? i.count : 0)),
       vms: this.vms.map((v) => v.snapshot()),
       current: this.current ? this.vms.indexOf(this.current) : -1,
@@ -233,6 +246,7 @@ export class Monitor {
     this.direct = s.direct;
     this.hostTraps = s.hostTraps;
     this.exits = s.exits ?? 0;
+    this.hypercalls = s.hypercalls ?? 0;
     this.interpreters.forEach((i, k) => {
       if (i) i.count = s.counts[k];
     });
@@ -246,6 +260,7 @@ export interface MonitorSnapshot {
   direct: number;
   hostTraps: number;
   exits?: number;
+  hypercalls?: number;
   counts: number[];
   vms: VmSnapshot[];
   current: number;
@@ -725,6 +740,11 @@ export class VirtualMachine implements Host {
       this.timerPending = true;
       return 'interpreted';
     }
+    if (cpu.mode === 0 && cause === Cause.SVC && mon.kind === 'full' && detail >= HYPERCALL && detail < HYPERCALL + HYPERCALLS) {
+      const how = this.hypercall(detail - HYPERCALL);
+      if (mon.onEvent) mon.emit(this, cause, detail, how === 'trap-in-vm' ? 'reflected' : 'interpreted', old, `hypercall ${HYPERCALL_NAMES[detail - HYPERCALL]}`);
+      return how;
+    }
     if (cpu.mode === 0 && cause === Cause.PRIVILEGED) {
       const it = mon.interpreterFor(detail);
       if (it) {
@@ -749,6 +769,60 @@ export class VirtualMachine implements Host {
       mon.emit(this, cause, detail, 'reflected', old, what);
     }
     return 'trap-in-vm';
+  }
+
+  /**
+   * A hypercall (paravirtualization), served against the virtual state in virtual supervisor mode. cpu.pc is the
+   * SVC's address; the virtual processor goes on after it unless the call loads the PSW. A memory trap (LRA,
+   * LPSW) is reflected into the VM with P at the SVC, as the instruction it stands for would trap.
+   */
+  private hypercall(k: number): 'interpreted' | 'trap-in-vm' {
+    const mon = this.monitor;
+    const cpu = this.cpu;
+    const R = this.regs;
+    mon.hypercalls++;
+    mon.stats.interpreted++;
+    mon.real.monitorTime++;
+    const ok = (a: number) => a >= 0 && a < cpu.b && a + cpu.l >= 0 && a + cpu.l < this.q;
+    const fault = (a: number): 'trap-in-vm' => {
+      mon.stats.reflected++;
+      cpu.trap(Cause.MEMORY, a);
+      return 'trap-in-vm';
+    };
+    const set = (r: number, v: number) => {
+      if (r !== 0) R[r] = v | 0;
+    };
+    switch (k) {
+      case 0:
+        set(1, cpu.mode);
+        break;
+      case 1:
+        set(1, cpu.l);
+        set(2, cpu.b);
+        break;
+      case 2:
+        cpu.l = R[1];
+        cpu.b = R[2];
+        break;
+      case 3:
+        if (!ok(R[1])) return fault(R[1]);
+        set(1, R[1] + cpu.l);
+        break;
+      case 4:
+        cpu.mode = 1;
+        cpu.pc = R[1];
+        return 'interpreted';
+      case 5: {
+        const a = R[1];
+        for (let i = 0; i < 4; i++) if (!ok((a + i) | 0)) return fault((a + i) | 0);
+        const E = this.mem;
+        const pa = a + cpu.l;
+        cpu.setPSW({ mode: E[pa], pc: E[pa + 1], l: E[pa + 2], b: E[pa + 3] });
+        return 'interpreted';
+      }
+    }
+    cpu.pc = (cpu.pc + 1) | 0;
+    return 'interpreted';
   }
 
   snapshot(): VmSnapshot {

@@ -183,6 +183,7 @@ export class VirtualStack {
       m.direct = 0;
       m.hostTraps = 0;
       m.exits = 0;
+      m.hypercalls = 0;
       for (const it of m.interpreters) if (it) it.count = 0;
       if (k < this.depth - 1) this.vms[k].boot();
     }
@@ -236,6 +237,10 @@ export class VirtualStack {
       levels: this.monitors.map((m) => ({ ...m.stats })),
     };
     if (this.kind === 'assist') s.exits = this.monitors[0].exits;
+    if (this.kind === 'full') {
+      const h = this.monitors.reduce((a, m) => a + m.hypercalls, 0);
+      if (h > 0) s.hypercalls = h;
+    }
     return s;
   }
 
