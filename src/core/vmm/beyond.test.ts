@@ -136,3 +136,48 @@ describe('paravirtualization: hypercalls to the full monitor', () => {
     expect(v.stats.levels[0].reflected).toBe(2);
   });
 });
+
+describe('binary translation: --vmm bt', () => {
+  for (const preset of ['pg1', ...FAILING] as PresetName[]) {
+    const isa = presetIsa(preset);
+    for (const depth of [1, 2]) {
+      it(`${preset}, depth ${depth}: equivalent to bare`, () =>
+        assertEquivalent(isa, 'bt', depth, (r) => {
+          const st = r.virtual.stats;
+          expect(st.direct + st.trapped + st.interpreted + st.translated!).toBe(r.virtual.steps);
+        }));
+    }
+  }
+  for (const preset of FAILING) {
+    it(`${preset}: the full monitor is not equivalent on the same generator`, () => expect(fullDiverges(presetIsa(preset))).toBe(true));
+  }
+  it('guest stores into translated code invalidate it (self-modifying kernel loop)', () => {
+    const isa = presetIsa('x86');
+    // The kernel runs a loop (translated), then rewrites one of its instructions and runs the loop again.
+    const r = assemble(
+      [
+        'start: LI r1, 0',
+        '  LI r3, 2',
+        'again: LI r2, 50',
+        'loop: ADDI r1, 1',
+        'patch: ADDI r1, 1',
+        '  ADDI r2, -1',
+        '  JNZ r2, loop',
+        '  ADDI r3, -1',
+        '  JZ r3, done',
+        '  LD r4, [newword]',
+        '  ST r4, [patch]',
+        '  JMP again',
+        'done: OUT r1, 1',
+        '  HALT',
+        'newword: ADDI r1, 7',
+      ].join('\n'),
+      isa,
+    );
+    expect(r.ok).toBe(true);
+    const e = equiv(r.image, { isa, kind: 'bt' });
+    expect(e.equivalent).toBe(true);
+    expect(e.native.console).toBe(String(50 * 2 + 50 * 8));
+    expect(e.virtual.stats.translated).toBeGreaterThan(400);
+  });
+});

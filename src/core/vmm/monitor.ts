@@ -20,6 +20,7 @@ import { Machine, RunFlag, Stop, type PSW, type Status, type StopReason } from '
 import { ConsoleDevices, type ConsoleSnapshot } from '../machine/devices';
 import { variantOf, type Isa } from '../isa/isa';
 import { Cause, encode, fieldOp } from '../isa/table';
+import { Translator } from './translate';
 
 /** What a monitor needs of the machine it runs on; the bare Machine and a VirtualMachine both provide it. */
 export interface Host {
@@ -41,10 +42,11 @@ export interface Host {
 
 /**
  * `full` (Theorem 1) and `hybrid` (Theorem 3), and beyond 1974 (docs/DECISIONS.md, "Beyond 1974"): `assist` runs
- * the guest in the hardware's guest mode (ISAs with `assist`), where every sensitive instruction exits to it.
+ * the guest in the hardware's guest mode (ISAs with `assist`), where every sensitive instruction exits to it;
+ * `bt` runs virtual supervisor mode as translated code (translate.ts) and virtual user mode directly.
  */
-export type MonitorKind = 'full' | 'hybrid' | 'assist';
-export const MONITOR_KINDS: readonly MonitorKind[] = ['full', 'hybrid', 'assist'];
+export type MonitorKind = 'full' | 'hybrid' | 'assist' | 'bt';
+export const MONITOR_KINDS: readonly MonitorKind[] = ['full', 'hybrid', 'assist', 'bt'];
 
 /**
  * What port 2 (§11) means to a guest. `virtual`: its clock counts the guest's own instructions (its step count)
@@ -117,6 +119,13 @@ export class Monitor {
   exits = 0;
   /** Hypercalls served (`full` only). */
   hypercalls = 0;
+  /** Guest instructions run as translated code (`bt` only). */
+  translated = 0;
+  /**
+   * The bt monitor translates virtual user mode too when some instruction runs unprivileged in user mode (its
+   * variant is not `privileged`): it might be user sensitive, so user code cannot safely run directly.
+   */
+  readonly translateUser: boolean;
   /** Indexed by opcode; only privileged instructions (in user mode, under this ISA) have one. */
   readonly interpreters: readonly (Interpreter | undefined)[];
   onEvent: ((e: TrapEvent) => void) | null = null;
@@ -145,6 +154,10 @@ export class Monitor {
       if (variantOf(isa, d) === 'privileged') table[d.op] = { mnemonic: d.mnemonic, count: 0 };
     }
     this.interpreters = table;
+    this.translateUser = kind === 'bt' && isa.instructions.some((d) => {
+      const v = variantOf(isa, d);
+      return v !== null && v !== 'privileged';
+    });
     this.real = realMachineOf(host) ?? { monitorTime: 0 };
     const lpsw = isa.byMnemonic.get('LPSW');
     this.lpswWord = lpsw ? encode(lpsw.op, 0, 0, 0) : 0;
@@ -235,6 +248,7 @@ export class Monitor {
       hostTraps: this.hostTraps,
       exits: this.exits,
       hypercalls: this.hypercalls,
+      translated: this.translated,
       counts: this.interpreters.map((i) => (i ? i.count : 0)),
       vms: this.vms.map((v) => v.snapshot()),
       current: this.current ? this.vms.indexOf(this.current) : -1,
@@ -247,6 +261,7 @@ export class Monitor {
     this.hostTraps = s.hostTraps;
     this.exits = s.exits ?? 0;
     this.hypercalls = s.hypercalls ?? 0;
+    this.translated = s.translated ?? 0;
     this.interpreters.forEach((i, k) => {
       if (i) i.count = s.counts[k];
     });
@@ -261,6 +276,7 @@ export interface MonitorSnapshot {
   hostTraps: number;
   exits?: number;
   hypercalls?: number;
+  translated?: number;
   counts: number[];
   vms: VmSnapshot[];
   current: number;
@@ -355,6 +371,8 @@ export class VirtualMachine implements Host {
    * before the VM's next instruction in virtual user mode, as the hardware would (§11).
    */
   timerPending = false;
+  /** The translation cache of the bt monitor (null under the others). */
+  readonly translator: Translator | null;
 
   constructor(
     readonly monitor: Monitor,
@@ -372,6 +390,7 @@ export class VirtualMachine implements Host {
     // The virtual processor's step count is the guest's (kept so during direct execution too): it is the
     // guest's clock under virtual time, and its timer (on the VM's bus) fires at the guest's own steps.
     this.cpu = new Machine({ mem: this.mem, regs: host.regs, isa: host.isa, dev: this.dev, jit: false });
+    this.translator = monitor.kind === 'bt' ? new Translator(this.cpu) : null;
     if (monitor.current === null) monitor.current = this;
   }
 
@@ -440,13 +459,16 @@ export class VirtualMachine implements Host {
     this.wholeInterpreted = 0;
     this.timerPending = false;
     this.resource = null;
+    this.translator?.reset();
   }
 
   /** Whether the VM can run directly: its R composes onto the allocation as a real window (and, for the hybrid
    * monitor, it is in virtual user mode). */
   private composable(): boolean {
     if (this.cpu.l < 0) return false;
-    return this.monitor.kind !== 'hybrid' || this.cpu.mode !== 0;
+    const k = this.monitor.kind;
+    if (k === 'bt') return this.cpu.mode !== 0 && !this.monitor.translateUser;
+    return k !== 'hybrid' || this.cpu.mode !== 0;
   }
 
   private atBreakpoint(): boolean {
@@ -507,12 +529,19 @@ export class VirtualMachine implements Host {
         const oldPSW = cpu.psw;
         const rt = this.dev instanceof RealTimeDevices ? this.dev : null;
         if (rt) rt.interpreting = cpu.steps;
-        const r = cpu.run(budget, DIRECT_FLAGS | vguest);
+        // The bt monitor runs virtual supervisor mode as translated code, calling its interpreter only for the
+        // sensitive instructions; otherwise the interpreter runs it all.
+        const bt = this.translator !== null && !(timerDue && cpu.mode !== 0) && cpu.l >= 0 ? this.translator : null;
+        // Translated user code stops where the VM's timer expires (the interpreter then takes the TIMER trap).
+        const tb = cpu.mode !== 0 && ta > cpu.steps && ta - cpu.steps < budget ? ta - cpu.steps : budget;
+        const r = bt ? bt.run(tb, DIRECT_FLAGS | vguest) : cpu.run(budget, DIRECT_FLAGS | vguest);
         if (rt) rt.interpreting = -1;
-        const n = cpu.lastSteps;
+        const n = bt ? bt.lastSteps : cpu.lastSteps;
+        const ni = bt ? bt.lastInterpreted : n;
         steps += n;
-        this.wholeInterpreted += n;
-        mon.stats.interpreted += n;
+        this.wholeInterpreted += ni;
+        mon.stats.interpreted += ni;
+        mon.translated += n - ni;
         mon.real.monitorTime += n;
         clock.steps += n;
         if (r === Stop.TRAP) {

@@ -184,6 +184,7 @@ export class VirtualStack {
       m.hostTraps = 0;
       m.exits = 0;
       m.hypercalls = 0;
+      m.translated = 0;
       for (const it of m.interpreters) if (it) it.count = 0;
       if (k < this.depth - 1) this.vms[k].boot();
     }
@@ -237,6 +238,7 @@ export class VirtualStack {
       levels: this.monitors.map((m) => ({ ...m.stats })),
     };
     if (this.kind === 'assist') s.exits = this.monitors[0].exits;
+    if (this.kind === 'bt') s.translated = this.monitors.reduce((a, m) => a + m.translated, 0);
     if (this.kind === 'full') {
       const h = this.monitors.reduce((a, m) => a + m.hypercalls, 0);
       if (h > 0) s.hypercalls = h;
