@@ -31,6 +31,25 @@ export function resourceLine(e: ResourceEvent): string {
   return `resource control broken: at guest step ${e.step} the guest ${what}`;
 }
 
+/** The per-technique counters beyond §10 (translated, hypercalls, exits), for the stderr summaries. */
+export function beyondCounts(st: RunResult['stats']): string {
+  const parts: string[] = [];
+  if (st.translated !== undefined) parts.push(`${st.translated} translated`);
+  if (st.hypercalls !== undefined) parts.push(`${st.hypercalls} hypercalls`);
+  if (st.exits !== undefined) parts.push(`${st.exits} guest-mode exits`);
+  return parts.length ? `, ${parts.join(', ')}` : '';
+}
+
+/** Help for the monitors (`--help` of run and equiv). */
+export const VMM_HELP =
+  '  --vmm full       Theorem 1\'s monitor: guest code runs directly, privileged instructions are interpreted;\n' +
+  '                   in virtual supervisor mode SVC 0xFF00..0xFF05 are hypercalls (docs/HYPERCALLS.md)\n' +
+  '  --vmm hybrid     Theorem 3\'s monitor: every virtual-supervisor instruction interpreted\n' +
+  '  --vmm bt         binary translation: virtual-supervisor code translated into cached, chained blocks\n' +
+  '  --vmm assist     hardware assist: the guest runs in guest mode (an ISA file with "assist": true,\n' +
+  '                   e.g. examples/x86-assist.json), every sensitive instruction exits to the monitor\n' +
+  '  --json stats add "translated" (bt), "hypercalls" (full, when any) and "exits" (assist) to the §10 keys\n';
+
 /** Checks the VM size against the depth and the program against the VM; returns w. */
 function vmSize(o: RunOptions, asm: AsmResult): number {
   const w = o.mem ?? DEFAULT_VM_SIZE;
@@ -56,7 +75,7 @@ export function runInMonitor(o: RunOptions, asm: AsmResult, io: Io): number {
     const st = r.stats;
     io.stderr(
       (r.status === 'halted' ? `halted after ${r.steps} ${s} ${where}` : `step limit reached after ${r.steps} ${s} ${where} (--max-steps ${o.maxSteps})`) +
-        `: ${st.direct} direct, ${st.trapped} trapped, ${st.interpreted} interpreted\n`,
+        `: ${st.direct} direct, ${st.trapped} trapped, ${st.interpreted} interpreted${beyondCounts(st)}\n`,
     );
   }
   return r.status === 'halted' ? EXIT.OK : EXIT.LIMIT;
@@ -67,7 +86,7 @@ function show(v: unknown): string {
 }
 
 export const command: Command = {
-  usage: 'pglab equiv FILE.s [--isa P|F.json] [--vmm full|hybrid] [--depth N] [--time real|virtual] [--mem Q] [--input TEXT] [--max-steps N] [--json] [--lockstep]',
+  usage: 'pglab equiv FILE.s [--isa P|F.json] [--vmm full|hybrid|bt|assist] [--depth N] [--time real|virtual] [--mem Q] [--input TEXT] [--max-steps N] [--json] [--lockstep]',
   summary: 'run a program bare and in a VM and compare the end states under f (exit 0 equivalent, 1 not, 2 bad input)',
   run(args, io) {
     // equiv always virtualizes: the full monitor unless --vmm says otherwise; --lockstep is equiv's own flag.
@@ -92,7 +111,7 @@ export const command: Command = {
     if (!vmmGiven) rest.unshift('--vmm', 'full');
     const o = parseRunOptions('equiv', rest, io);
     if (o.help) {
-      io.stdout(`usage: ${command.usage}\n`);
+      io.stdout(`usage: ${command.usage}\n${VMM_HELP}`);
       return EXIT.OK;
     }
     const { asm } = assembleFile(o.file, o.isa, io);
@@ -111,7 +130,7 @@ export const command: Command = {
       if (lockstep) out.lockstep = at ? { ...at, field: ls!.divergence!.field } : null;
       io.stdout(JSON.stringify(out) + '\n');
     } else {
-      const where = `a ${o.vmm} VM of ${w} words at depth ${o.depth} (ISA ${o.isa.name}${o.time === 'real' ? ', real time' : ''})`;
+      const where = `${o.vmm === 'assist' ? 'an' : 'a'} ${o.vmm} VM of ${w} words at depth ${o.depth} (ISA ${o.isa.name}${o.time === 'real' ? ', real time' : ''})`;
       if (r.equivalent) {
         io.stdout(`equivalent: bare and ${where} end in the same state (${r.native.status} after ${r.native.steps} steps)\n`);
       } else {
@@ -130,7 +149,7 @@ export const command: Command = {
       if (r.virtual.resourceControl) io.stderr(`virtual: ${resourceLine(r.virtual.resourceControl)}\n`);
       const st = r.virtual.stats;
       const lv = st.levels.map((l, k) => `level ${k + 1}: ${l.traps} traps, ${l.reflected} reflected, ${l.interpreted} interpreted`).join('; ');
-      io.stderr(`virtual: ${st.direct} direct, ${st.trapped} trapped, ${st.interpreted} interpreted; ${lv}\n`);
+      io.stderr(`virtual: ${st.direct} direct, ${st.trapped} trapped, ${st.interpreted} interpreted${beyondCounts(st)}; ${lv}\n`);
     }
     return r.equivalent ? EXIT.OK : EXIT.NOT_EQUIVALENT;
   },
