@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // Browser benchmark of the workbench: guest instructions per second in the Web Worker (straight, and sliced as
-// Run does it with the UI pulling frames), the same loop with `pglab run` in Node, and the UI's frames per
-// second while the machine runs at full speed with every view open. Prints one JSON object.
+// Run does it with the UI pulling frames), and the UI's frames per second while the machine runs at full speed
+// with every view open. Prints one JSON object. Optional part of `npm run bench` (skip it with --no-browser),
+// which compares the worker with the same kind of loop run in-process in Node.
 //
 // Usage: node bench/browser.mjs [--url http://127.0.0.1:4173] [--no-build] [--screenshot docs/screenshot.png]
 // Without --url it builds the app (unless dist/ exists and --no-build) and starts `vite preview` itself.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -45,22 +45,6 @@ async function waitFor(url, ms) {
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`server at ${url} did not start`);
-}
-
-function nodeRun() {
-  // `pglab run` on the same loop, timed from outside (so it includes Node's start-up, ~0.1 s).
-  const file = path.join(os.tmpdir(), `pglab-bench-${process.pid}.s`);
-  writeFileSync(file, LOOP);
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [path.join(root, 'bin/pglab.mjs'), 'run', file, '--json', '--max-steps', '1000000000'], { encoding: 'utf8' });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  rmSync(file, { force: true });
-  try {
-    const j = JSON.parse(r.stdout);
-    return { steps: j.steps, ms: Math.round(ms), ips: Math.round((j.steps / ms) * 1000) };
-  } catch {
-    return { error: (r.stderr || r.stdout || 'pglab run failed').slice(0, 300) };
-  }
 }
 
 let server = null;
@@ -206,10 +190,5 @@ if (server) {
   } catch {
     server.kill();
   }
-}
-out.node = nodeRun();
-if (out.node.ips) {
-  out.workerVsNode = Math.round((out.workerStraight.ips / out.node.ips) * 100) / 100;
-  out.runVsNode = Math.round((out.workerRun.ips / out.node.ips) * 100) / 100;
 }
 console.log(JSON.stringify(out, null, 2));

@@ -1,4 +1,5 @@
-// What `npm run bench` needs from the core, bundled once per bench run.
-export { assemble } from '../src/core/asm/assembler';
-export { benchMonitors, formatBench } from '../src/core/vmm/bench';
-export { benchBeyond, formatBeyond } from '../src/core/vmm/beyond-bench';
+// What `npm run bench` needs from the core and the bench's own TypeScript, bundled once per bench run.
+export { runSuite } from './suite';
+export { WORKLOADS } from './workloads';
+export { benchPgMonitor, formatPgBench } from './monitors';
+export { benchBeyond, formatBeyond } from './beyond-bench';

@@ -1,67 +1,74 @@
-// `npm run bench`: a benchmark, not a test. Everything is measured in this one run, and reported as ratios.
-//  1. `pglab run bench/loop.s --json --max-steps 1000000000` as a process (start-up included) against the minimal switch loop
-//     (bench/minimal.mjs) over the same words, also as a process;
-//  2. the monitors: guest instructions per second bare and in a VM at depth 1, 2, 4, and trap amplification;
-//  3. the browser (bench/browser.mjs): guest instructions per second in the Web Worker, and UI frames per second.
+// `npm run bench`: a benchmark, not a test. Everything is measured in this one process and reported as ratios
+// of runs timed side by side (bench/suite.ts): each workload of bench/workloads/ on PG Lab's machine against
+// the minimal switch interpreter of bench/switch.ts; two of them under the full monitor at depths 1/2/4/8 and
+// the hybrid monitor at depth 1, against the same workload bare. Then, unless --no-browser, the browser part
+// (bench/browser.mjs: the Web Worker and the UI in headless Chromium).
+//
+//   npm run bench [-- --no-browser] [--write-readme] [--only tight,smc]
+//   PGLAB_BENCH_REPS=5 (timings per figure, median; default 3, at least 3)
+//   PGLAB_BENCH_SECONDS=1 (the shortest timing; default 1)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { buildCli } from '../scripts/build-cli.mjs';
+import { readmeSection, spread } from './readme.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const reps = Number(process.env.PGLAB_BENCH_REPS ?? 3);
-const skipBrowser = process.argv.includes('--no-browser');
+const args = process.argv.slice(2);
+const reps = Math.max(3, Number(process.env.PGLAB_BENCH_REPS ?? 3));
+const minSeconds = Number(process.env.PGLAB_BENCH_SECONDS ?? 1);
+const opt = (name) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
 
-await buildCli();
-const tmp = mkdtempSync(path.join(tmpdir(), 'pglab-bench-'));
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'pglab-bench-'));
 await build({ entryPoints: [path.join(root, 'bench/entry.ts')], outfile: path.join(tmp, 'entry.mjs'), bundle: true, platform: 'node', format: 'esm', logLevel: 'warning' });
-const core = await import(pathToFileURL(path.join(tmp, 'entry.mjs')).href);
+const bench = await import(pathToFileURL(path.join(tmp, 'entry.mjs')).href);
 
-function timeProcess(args) {
-  const t0 = performance.now();
-  const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
-  const seconds = (performance.now() - t0) / 1000;
-  if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-  return { seconds, out: JSON.parse(r.stdout) };
+const load = () => os.loadavg()[0];
+const env = { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? '?', loadStart: load(), loadEnd: 0 };
+console.log(`PG Lab benchmark (${env.date}, node ${env.node}, ${env.cpus} × ${env.cpu})`);
+console.log(`median of ${reps} timings of at least ${minSeconds} s of CPU time each, in one process, engines timed in turns; load average ${env.loadStart.toFixed(2)} at the start\n`);
+
+const only = opt('--only')?.split(',');
+const result = bench.runSuite({ reps, minSeconds, only, workloadDir: path.join(root, 'bench/workloads'), log: (l) => console.log(l) });
+env.loadEnd = load();
+result.env = env;
+
+const f = (x, d = 1) => x.toFixed(d);
+console.log('\n1. bare: M guest instructions per second, PG Lab against the minimal switch interpreter on the same program');
+console.log('   workload    PG Lab   switch   ratio   notes (spread = (max - min) / median of the timings)');
+for (const r of result.bare) {
+  const perM = (r.pglab.facts.compiles / r.pglab.steps) * 1e6;
+  console.log(`   ${r.workload.padEnd(9)} ${f(r.pglab.mips).padStart(8)} ${f(r.switch.mips).padStart(8)} ${f(r.ratio, 2).padStart(7)}   spread ${f(spread(r.pglab), 0)} % / ${f(spread(r.switch), 0)} %; ${f(perM, 2)} block compiles per M steps`);
 }
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-const src = readFileSync(path.join(root, 'bench/loop.s'), 'utf8');
-const asm = core.assemble(src);
-if (!asm.ok) throw new Error('bench/loop.s does not assemble');
-const wordsArg = JSON.stringify({ words: asm.image.words, entry: asm.image.entry });
-
-const cli = [];
-const minimal = [];
-let steps = 0;
-for (let i = 0; i < reps; i++) {
-  const c = timeProcess(['bin/pglab.mjs', 'run', 'bench/loop.s', '--json', '--max-steps', '1000000000']);
-  if (c.out.status !== 'halted') throw new Error('the benchmark loop did not halt');
-  steps = c.out.steps;
-  cli.push(c.seconds);
-  const m = timeProcess(['bench/minimal-main.mjs', wordsArg]);
-  if (m.out.steps !== steps) throw new Error(`minimal loop ran ${m.out.steps} steps, pglab ${steps}`);
-  minimal.push(m.seconds);
+console.log(`   geometric mean of the ratios: ${f(result.geomean, 2)}`);
+if (result.monitors.length) {
+  console.log('\n2. under monitors: M guest instructions per second, ratio to the same workload bare (timed in the same turns)');
+  console.log('   workload  monitor   depth   M/s    × bare   guest traps/instr   ns (CPU) per guest trap');
+  for (const m of result.monitors) {
+    console.log(
+      `   ${m.workload.padEnd(9)} ${m.kind.padEnd(8)} ${String(m.depth).padStart(5)} ${f(m.timing.mips).padStart(7)} ${f(m.ratioToBare, 3).padStart(8)} ${f(m.guestTrapsPerStep, 2).padStart(19)} ${m.nsPerGuestTrap ? f(m.nsPerGuestTrap, 0).padStart(19) : '                  -'}`,
+    );
+  }
+  for (const c of result.levelCosts) console.log(`   cost per extra level, ${c.workload}, depth ${c.from} → ${c.to}: ${f(c.nsPerTrapPerLevel, 0)} ns per guest trap per level`);
 }
-const cliMips = steps / median(cli) / 1e6;
-const minMips = steps / median(minimal) / 1e6;
+console.log(`\nload average ${env.loadStart.toFixed(2)} at the start, ${env.loadEnd.toFixed(2)} at the end (${env.cpus} cores)`);
 
-console.log(`PG Lab benchmark (${new Date().toISOString()}, node ${process.version}, median of ${reps})\n`);
-console.log(`1. bench/loop.s, ${steps.toLocaleString('en')} instructions, process start included`);
-console.log(`   pglab run --json        ${cliMips.toFixed(0).padStart(6)} M instr/s  (${median(cli).toFixed(2)} s)`);
-console.log(`   minimal switch loop      ${minMips.toFixed(0).padStart(6)} M instr/s  (${median(minimal).toFixed(2)} s)`);
-console.log(`   ratio pglab / minimal    ${(cliMips / minMips).toFixed(2)}`);
+if (!only) {
+  console.log('\n2b. monitors/full.s and monitors/hybrid.s, monitors written in PG/1 (a trap costs PG/1 code at every level)');
+  for (const m of ['full', 'hybrid']) {
+    const pgRows = bench.benchPgMonitor(readFileSync(path.join(root, `monitors/${m}.s`), 'utf8'), {});
+    console.log(`   monitors/${m}.s`);
+    console.log(bench.formatPgBench(pgRows).replace(/^/gm, '   '));
+    result[`pg_${m}`] = pgRows;
+  }
+}
 
-console.log('\n2. monitors (guest instructions per second; trap amplification on an SVC loop)');
-const rows = core.benchMonitors({});
-console.log(core.formatBench(rows).replace(/^/gm, '   '));
-
-const result = { cli: { mips: cliMips, seconds: median(cli) }, minimal: { mips: minMips, seconds: median(minimal) }, ratio: cliMips / minMips, monitors: rows };
-
-if (!skipBrowser && existsSync(path.join(root, 'bench/browser.mjs'))) {
+if (!args.includes('--no-browser')) {
   console.log('\n3. browser (Web Worker and UI, headless Chromium)');
   const r = spawnSync(process.execPath, ['bench/browser.mjs'], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
   if (r.status !== 0) console.log(`   browser bench failed: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
@@ -71,9 +78,22 @@ if (!skipBrowser && existsSync(path.join(root, 'bench/browser.mjs'))) {
     result.browser = b;
     const straight = b.workerStraight.ips / 1e6;
     const asRun = b.workerRun.ips / 1e6;
-    console.log(`   worker, one call         ${straight.toFixed(0).padStart(6)} M instr/s  (${(straight / cliMips).toFixed(2)} of pglab run in Node)`);
-    console.log(`   worker, as Run does it   ${asRun.toFixed(0).padStart(6)} M instr/s  (${(asRun / cliMips).toFixed(2)} of pglab run in Node: slices, checkpoints, frames)`);
-    console.log(`   UI while running         ${b.ui.fps.toFixed(0).padStart(6)} frames/s with every view open (worst frame ${b.ui.worstFrameMs} ms); Pause answered in ${b.ui.pauseMs} ms`);
+    // Wall time in the page (a loaded machine slows it): not compared with the CPU-time figures above.
+    console.log(`   worker, one call         ${f(straight, 0).padStart(6)} M instr/s (wall time)`);
+    console.log(`   worker, as Run does it   ${f(asRun, 0).padStart(6)} M instr/s  (${f(asRun / straight, 2)} of one call: slices, checkpoints, frames)`);
+    console.log(`   UI while running         ${f(b.ui.fps, 0).padStart(6)} frames/s with every view open (worst frame ${b.ui.worstFrameMs} ms), an innocuous loop without traps; Pause answered in ${b.ui.pauseMs} ms`);
   }
 }
+
+if (args.includes('--write-readme')) {
+  const file = path.join(root, 'README.md');
+  const text = readFileSync(file, 'utf8');
+  const start = text.indexOf('<!-- bench -->');
+  const end = text.indexOf('<!-- /bench -->');
+  if (start < 0 || end < start) throw new Error('README.md has no <!-- bench --> … <!-- /bench --> section');
+  writeFileSync(file, text.slice(0, start) + '<!-- bench -->\n' + readmeSection(result) + text.slice(end));
+  console.log('\nREADME.md: the bench section was rewritten from this run');
+}
+const out = opt('--json');
+if (out) writeFileSync(out, JSON.stringify(result, null, 2));
 console.log('\n' + JSON.stringify(result));

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { LOOPING, SOLUTIONS } from '../src/app/lab/lessons/solutions';
+import { LOOPING, SOLUTIONS } from '../src/lessons/solutions';
 
 /** Each lesson's check, solved and failed, through the page: the check runs the program in the browser. */
 const IDS = ['machine', 'relocation', 'monitor', 'theorem1', 'hybrid', 'recursion'];

@@ -97,7 +97,7 @@ test('Equivalence: the counterexample for x86 diverges at its line, highlighted 
   await expect(page.getByTestId('eq-virtual').locator('.diff').first()).toBeVisible();
   await expect(page.locator('[data-testid="eq-editor"] .diverge-line')).toHaveCount(1);
 
-  // x86 fails Theorem 3 too: the hybrid monitor's counterexample diverges as well.
+  // Theorem 3's condition fails on x86 too (GETR): the hybrid monitor's counterexample diverges as well.
   await page.getByTestId('eq-monitor').selectOption('hybrid');
   await page.getByTestId('eq-counterexample').click();
   expect(await getEditor(page, 'eq-editor')).toMatch(/Theorem 3/);
@@ -191,6 +191,6 @@ test('Sharing: damaged, foreign and newer links are refused with a message, and 
     await expect(page.getByTestId('preset')).toHaveValue('lra');
   }
   const after = await page.evaluate(() => [localStorage.getItem('pglab.lab.v1'), localStorage.getItem('pglab.workbench.v1')]);
-  expect(JSON.parse(after[0]!).state.isaText).toBe(JSON.parse(before[0]!).state.isaText);
+  expect(JSON.parse(after[1]!).state.isa).toBe(JSON.parse(before[1]!).state.isa);
   expect(JSON.parse(after[1]!).state.source).toBe(JSON.parse(before[1]!).state.source);
 });

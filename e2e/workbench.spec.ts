@@ -191,43 +191,18 @@ test('keyboard: F10 steps, Shift+F10 steps back, even while typing in the editor
 
 test('every example is one click away, with its description; a header line sets the ISA', async ({ page }) => {
   const list = page.getByRole('list', { name: 'Example programs' });
-  await expect(list.getByRole('button')).toHaveCount(8);
+  await expect(list.getByRole('button')).toHaveCount(9);
   // The description is the first line of the example's leading comment, without the repeated file name.
   await expect(example(page, 'kernel.s')).toContainText('a tiny operating system');
-  await expect(example(page, 'sum.s')).toHaveAttribute('aria-pressed', 'true');
+  await expect(example(page, 'first-trap.s')).toHaveAttribute('aria-pressed', 'true');
 
   await example(page, 'x86-getr.s').click();
   await expect.poll(() => editorText(page)).toContain('x86-getr.s');
   await expect(page.getByLabel('ISA preset')).toHaveValue('x86');
   await expect(example(page, 'x86-getr.s')).toHaveAttribute('aria-pressed', 'true');
-  await expect(example(page, 'sum.s')).toHaveAttribute('aria-pressed', 'false');
-  // Loading one untouched example over another loses nothing, so nothing is put aside.
-  await expect(page.getByTestId('displaced')).toHaveCount(0);
+  await expect(example(page, 'first-trap.s')).toHaveAttribute('aria-pressed', 'false');
+  // Every load can be undone (e2e/undo.spec.ts has the rest).
+  await expect(page.getByTestId('undo-toast')).toContainText('Loaded example x86-getr.s');
   await page.getByRole('button', { name: 'Run', exact: true }).click();
   await expect(page.getByTestId('console')).toContainText('GETMODE says M = 1');
-});
-
-test('loading an example over your own program puts it aside, and Undo load brings it back', async ({ page }) => {
-  await typeProgram(page, ['; my own work', 'start: LI r1, 3', 'HALT']);
-  await expect.poll(() => editorText(page)).toContain('; my own work');
-  await example(page, 'hello.s').click();
-  await expect.poll(() => editorText(page)).toContain('hello.s');
-  await expect(page.getByTestId('displaced')).toContainText('your edited sum.s');
-
-  // A second example load keeps the same program reachable: the put-aside text is still the user's.
-  await example(page, 'kernel.s').click();
-  await expect.poll(() => editorText(page)).toContain('kernel.s');
-  await expect(page.getByTestId('displaced')).toContainText('kernel.s');
-
-  // It survives a reload, since the browser keeps only one program.
-  await page.waitForTimeout(200);
-  await page.reload();
-  await expect(page.getByTestId('displaced')).toBeVisible();
-  await page.getByRole('button', { name: 'Undo load' }).click();
-  await expect.poll(() => editorText(page)).toContain('; my own work');
-  expect(await editorText(page)).toContain('LI r1, 3');
-  await expect(page.getByTestId('displaced')).toHaveCount(0);
-  await page.getByRole('button', { name: 'Run', exact: true }).click();
-  await expect(page.getByTestId('state')).toHaveText('halted');
-  await expect(page.getByTestId('registers').locator('[title^="r1 = 3 "]')).toHaveCount(1);
 });

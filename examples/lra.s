@@ -1,9 +1,11 @@
 ; isa: lra
-; lra.s — LRA, the load-real-address instruction of the IBM 360/67, open in user mode (run with --isa lra).
+; lra.s — LRA (load real address), open in user mode (run with --isa lra). The lra preset is hypothetical:
+; on the IBM S/370, LRA is privileged; here it is made unprivileged to show a location-sensitive instruction.
 ;
 ; LRA ra, [rb+v] gives the physical address of a virtual one: EA + l. Its result depends on where the process
 ; sits in physical memory, so it is location sensitive. On the lra preset it does not trap in user mode: it
-; is sensitive and not privileged (Theorem 1 fails), and user sensitive too (Theorem 3 fails): a guest under
+; is sensitive and not privileged (Theorem 1's condition fails), and user sensitive too (Theorem 3's condition
+; fails): a guest under
 ; a monitor would see the real address, not the one its virtual relocation gives.
 ;
 ; Under pg1 (`pglab run examples/lra.s`) LRA traps and the kernel skips it.

@@ -4,10 +4,10 @@
 ; RETU t is how a kernel enters user mode: in supervisor mode it sets M = u and P = t, so it is control
 ; sensitive. On the pdp10 preset it is *not* privileged: in user mode it does not trap but only jumps
 ; (P = t, M stays u), like the PDP-10's JRST 1. So:
-;   * Theorem 1 fails: RETU is sensitive but not privileged. A VMM runs a guest kernel in real user mode; when
+;   * Theorem 1's condition fails: RETU is sensitive but not privileged. A VMM runs a guest kernel in real user mode; when
 ;     that kernel executes RETU to enter its own user mode, nothing traps, the VMM never learns that the VM
 ;     is now in virtual user mode, and the guest goes on with the privileges of virtual supervisor mode.
-;   * Theorem 3 holds: in user mode RETU is only a jump, so it is not *user* sensitive. A hybrid monitor, which
+;   * Theorem 3's condition holds: in user mode RETU is only a jump, so it is not *user* sensitive. A hybrid monitor, which
 ;     interprets every instruction while the VM is in virtual supervisor mode, sees each RETU of the guest kernel.
 ; The theorems are sufficient conditions, not "if and only if".
 ;

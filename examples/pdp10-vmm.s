@@ -9,7 +9,7 @@
 ; Under the full monitor the guest kernel runs in real user mode, so its RETU only jumps: the VM stays in
 ; virtual supervisor mode, the user's GETMODE is interpreted instead of trapping, and the SVC comes from
 ; mode 0. The hybrid monitor interprets every instruction of virtual supervisor mode (the RETU included), and
-; every user-sensitive instruction of the pdp10 is privileged, so Theorem 3 holds and it is equivalent.
+; every user-sensitive instruction of the pdp10 is privileged, so Theorem 3's condition holds and it is equivalent.
 
 start:  ST r0, [8]              ; trap vector (new PSW, E[8..11]) = (s, trap, 0, 65536)
         LI r10, trap

@@ -3,10 +3,12 @@
 ;
 ; GETMODE reads M (mode sensitive) and GETR reads R = (l, b) (location sensitive: the answer depends on where
 ; the process sits in physical memory). On the x86 preset both are open: in user mode they run without a
-; trap. They are sensitive but not privileged, so Theorem 1 fails; and since they show a user-mode program
-; the real M and R, they are user sensitive too, so Theorem 3 fails as well: under any monitor a guest would
-; read the real mode (user) and the real relocation instead of its virtual ones, and no monitor gets the
-; chance to lie, because nothing traps (Robin & Irvine 2000 on the Pentium's SMSW and SGDT).
+; trap. They are sensitive but not privileged, so Theorem 1's condition fails: under the full monitor a guest
+; kernel would read the real mode (user) and the real relocation instead of its virtual ones, and no monitor
+; gets the chance to lie, because nothing traps (Robin & Irvine 2000 on the Pentium's SMSW and SGDT).
+; GETR is also user sensitive (in user mode it shows the real R, which depends on where the process sits), so
+; Theorem 3's condition fails as well. GETMODE is not user sensitive: a user-mode process reads 1 on the bare
+; machine and under any monitor alike; it is mode sensitive only. The theorems are sufficient conditions.
 ;
 ; Under pg1 (`pglab run examples/x86-getr.s`) both trap; the kernel skips them and r1, r3 keep -1.
 

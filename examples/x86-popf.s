@@ -3,7 +3,7 @@
 ;
 ; SETR ra, rb sets R = (ra, rb): control sensitive. On the x86 preset, in user mode it does nothing at all:
 ; no trap, no change, P just advances. Silently ignoring is as bad as running: SETR is sensitive and not
-; privileged, so Theorem 1 fails. A guest kernel run in user mode by a VMM would believe it had changed its
+; privileged, so Theorem 1's condition fails. A guest kernel run in user mode by a VMM would believe it had changed its
 ; relocation, and the VMM, never told, could not make it so (POPF in Robin & Irvine 2000).
 ;
 ; The process asks for the whole of memory, R = (0, 65536), and then looks (GETR is open on x86 as well).

@@ -1,4 +1,4 @@
-// `npm test`: every check of the project in one command — type check, unit and property tests (Vitest), browser
+// `npm test`: every check of the project in one command — type check, lint (ESLint), unit and property tests (Vitest), browser
 // tests (Playwright) — ending with one summary line `N passed, N failed`. Exit code 0 only when all passed.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, mkdirSync } from 'node:fs';
@@ -21,6 +21,10 @@ let passed = 0;
 let failed = 0;
 const tsc = run('npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
 if (tsc === 0) passed++;
+else failed++;
+// Lint counts like the type check: one check, passed or failed.
+const lint = run('npx', ['eslint', '.']);
+if (lint === 0) passed++;
 else failed++;
 
 const unitJson = path.join(out, 'vitest.json');

@@ -1,14 +1,18 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { Editor } from './Editor';
-import { DisplacedNotice, ExampleList } from './ExampleList';
+import { ExampleList } from './ExampleList';
+import { Tour, TourButton } from './Tour';
+import { UndoToast } from './UndoToast';
 import { Controls, Settings, useShortcuts } from './Toolbar';
 import { configKey, currentConfig, load, startWorker, useRuntime } from './session';
 import { useSettings } from './store';
+import { pendingMessage, useIsa } from './isa';
 import { useDark } from './theme';
 import { DepthChart, RatioChart } from './views/Chart';
 import { ConsoleView, MemoryMap, PswView, Registers } from './views/Machine';
 import { MemoryTable } from './views/MemoryTable';
 import { TrapFlow, TrapLog } from './views/Traps';
+import { StatsExport, TrapLogExport } from './views/Export';
 import { LabMain, LabTabs, useLabView } from './lab/LabShell';
 
 function Panel({ id, title, extra, children, className }: { id: string; title: string; extra?: ReactNode; children: ReactNode; className?: string }) {
@@ -35,12 +39,29 @@ function StatusBar() {
   const message = useRuntime((s) => s.frame?.message ?? 'Loading…');
   const errors = useRuntime((s) => s.asm?.errors.length ?? 0);
   const loadedKey = useRuntime((s) => s.loadedKey);
+  const isaName = useIsa((s) => s.name);
+  const pending = useIsa((s) => pendingMessage(s));
+  // Before the first step of a freshly loaded machine, the status line says what to press.
+  const fresh = useRuntime((s) => s.frame?.steps === 0 && s.frame.maxSteps === 0 && s.frame.state === 'idle');
   const edited = useSettings((s) => loadedKey !== '' && configKey(currentConfig()) !== loadedKey && s.source !== undefined);
   return (
-    <div className="statusbar" role="status" data-testid="status">
-      {notice ? <span className={`notice ${notice.kind}`}>{notice.text}</span> : <span>{message}</span>}
+    <div className="statusbar" role="status" data-testid="status" title={notice?.text ?? message}>
+      {notice ? (
+        <span className={`notice ${notice.kind}`}>{notice.text}</span>
+      ) : fresh ? (
+        <span className="hint" data-testid="hint">
+          Press <kbd>Step</kbd> (F10) to run one instruction, <kbd>Step to next trap</kbd> (Ctrl+F10) to stop right after the next trap, or <kbd>Run</kbd> (F5).
+        </span>
+      ) : (
+        <span>{message}</span>
+      )}
       {edited && errors === 0 && <span className="edited">edited · Run or Step reassembles and reboots</span>}
       {errors > 0 && <span className="errcount">{errors} assembly error{errors > 1 ? 's' : ''}</span>}
+      {/* The ISA in force, always: a tweak made in the ISA lab shows here by its name, and a file with errors says so. */}
+      <span className="status-isa" data-testid="status-isa" title={pending ?? undefined} style={{ flex: 'none', color: pending ? 'var(--bad)' : 'var(--muted)' }}>
+        ISA {isaName}
+        {pending ? ' · the ISA file has errors, so this last good one stays in force' : ''}
+      </span>
     </div>
   );
 }
@@ -112,6 +133,7 @@ export function App() {
           <button type="button" className="ghost" title="Larger text (projector)" aria-label="Larger text" onClick={() => set({ fontSize: Math.min(24, fontSize + 1) })}>
             A+
           </button>
+          <TourButton />
           <select aria-label="Theme" value={theme} onChange={(e) => set({ theme: e.target.value as typeof theme })}>
             <option value="auto">auto</option>
             <option value="dark">dark</option>
@@ -128,7 +150,6 @@ export function App() {
           <Panel id="examples" title="Examples" className="panel-examples">
             <ExampleList />
           </Panel>
-          <DisplacedNotice />
           <Panel id="editor" title="Program" className="panel-grow">
             <Editor />
           </Panel>
@@ -157,10 +178,10 @@ export function App() {
             <Panel id="memory" title="Memory" className="panel-mem">
               <MemoryTable />
             </Panel>
-            <Panel id="log" title="Trap log">
+            <Panel id="log" title="Trap log" extra={<TrapLogExport />}>
               <TrapLog />
             </Panel>
-            <Panel id="chart" title="Native vs trapped">
+            <Panel id="chart" title="Native vs trapped" extra={<StatsExport />}>
               <RatioChart />
               <DepthChart />
             </Panel>
@@ -170,6 +191,8 @@ export function App() {
       </>}
       {/* The status line speaks of the workbench's machine; on a lab tab it would describe something not on screen. */}
       {labView === 'workbench' && <StatusBar />}
+      <UndoToast />
+      <Tour />
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { LANG, monaco, setupMonaco } from './monaco';
+import { LANG, asmMarkers, monaco, setupMonaco } from './monaco';
 import { actions, reassemble, useRuntime } from './session';
 import { useSettings } from './store';
 import { useDark } from './theme';
@@ -42,21 +42,12 @@ export function Editor() {
     let timer = 0;
     const mark = (): void => {
       const asm = reassemble();
-      monaco.editor.setModelMarkers(
-        model,
-        'pg1asm',
-        asm.errors.map((er) => ({
-          severity: monaco.MarkerSeverity.Error,
-          message: er.message,
-          startLineNumber: er.line,
-          startColumn: er.col,
-          endLineNumber: er.line,
-          endColumn: Math.max(er.endCol, er.col + 1),
-        })),
-      );
+      monaco.editor.setModelMarkers(model, LANG, asmMarkers(asm));
     };
     mark();
+    let outside = false;
     const sub = model.onDidChangeContent(() => {
+      if (outside) return;
       // Breakpoints ride on their decorations, so they move with their line as lines are added or removed.
       const lines = [...new Set((bpDeco.current?.getRanges() ?? []).map((r) => r.startLineNumber))].sort((x, y) => x - y);
       const st = useSettings.getState();
@@ -82,10 +73,20 @@ export function Editor() {
         void actions.syncBreakpoints();
       }
     });
-    // Loading an example or a reset-to-example replaces the text from outside.
+    // A load (example, counterexample, link, Undo) replaces the text from outside. As an edit, not setValue, so
+    // that Ctrl+Z in the editor brings the replaced text back too; the store already has the new text and the
+    // breakpoints the loader chose, so this edit is not reported back.
     const unsub = useSettings.subscribe((s, prev) => {
       if (s.source !== prev.source && s.source !== model.getValue()) {
-        model.setValue(s.source);
+        outside = true;
+        try {
+          e.pushUndoStop();
+          e.executeEdits('pglab-load', [{ range: model.getFullModelRange(), text: s.source }]);
+          e.pushUndoStop();
+          e.setPosition({ lineNumber: 1, column: 1 });
+        } finally {
+          outside = false;
+        }
         mark();
       }
     });
@@ -137,7 +138,9 @@ export function Editor() {
     pcDeco.current?.set([
       {
         range: new monaco.Range(line, 1, line, 1),
-        options: { isWholeLine: true, className: running ? 'pc-line running' : 'pc-line', glyphMarginClassName: 'pc-glyph', stickiness: 1 },
+        // No gutter arrow while running: a glyph hopping from line to line thirty times a second is a layout
+        // shift each time, and the line's shading says as much.
+        options: { isWholeLine: true, className: running ? 'pc-line running' : 'pc-line', glyphMarginClassName: running ? undefined : 'pc-glyph', stickiness: 1 },
       },
     ]);
     if (!running) e.revealLineInCenterIfOutsideViewport(line, monaco.editor.ScrollType.Smooth);

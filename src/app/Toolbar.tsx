@@ -1,11 +1,15 @@
 import { useEffect } from 'react';
 import { PRESETS, PRESET_NAMES, isPresetName } from '../core/isa/isa';
 import { MAX_Q, MIN_Q } from '../core/machine/machine';
+import { MAX_DEPTH } from '../core/vmm/kinds';
 import { examples } from './examples';
 import { pickExample } from './ExampleList';
+import { replaceWorkspace } from './loader';
 import { fmtInt, fmtRate } from './format';
 import { actions, load, useRuntime } from './session';
 import { useSettings } from './store';
+import { setIsaText, useIsa } from './isa';
+import { presetText } from './lab/isadoc';
 
 /** Icons as SVG paths (a font may lack the media symbols; a projector must show them). */
 const ICONS: Record<string, string> = {
@@ -87,6 +91,7 @@ export function Controls() {
           type="button"
           className={`ctl ctl-${c.name.replace(/\s+/g, '-').toLowerCase()}`}
           title={`${c.name} (${c.keys})`}
+          aria-label={c.name}
           aria-keyshortcuts={c.keys.replace(/\+/g, '+')}
           disabled={disabled[c.name]}
           onClick={c.act}
@@ -111,7 +116,11 @@ export function Controls() {
       </div>
       <div className="counter" aria-live="off">
         <span className="counter-label">step</span> <b data-testid="steps">{fmtInt(steps)}</b>
-        {running && <span className="ips"> · {fmtRate(ips)}</span>}
+        {/* Always there (hidden when idle): its room is kept so Run moves nothing. */}
+        <span className={`ips${running ? '' : ' off'}`} aria-hidden={!running}>
+          {' '}
+          · {fmtRate(ips)}
+        </span>
       </div>
       <span className={`state state-${state}`} data-testid="state">
         {state}
@@ -125,6 +134,7 @@ const LIMITS = [0, 10_000_000, 100_000_000, 1_000_000_000];
 
 export function Settings() {
   const s = useSettings();
+  const isa = useIsa();
   const names = Object.keys(examples);
   const change = (p: Parameters<typeof s.set>[0]) => {
     s.set(p);
@@ -135,14 +145,19 @@ export function Settings() {
       <button
         type="button"
         className="ghost"
-        title="Put the example's original text back into the editor (your edits are put aside, with Undo)"
+        title="Put the example's original text back into the editor (Undo brings your edits back)"
         onClick={() => pickExample(s.example && examples[s.example] !== undefined ? s.example : names[0])}
       >
         Reset to example
       </button>
-      <label title={isPresetName(s.isa) ? PRESETS[s.isa].teaches : ''}>
+      <label title={isa.preset && isPresetName(isa.preset) ? PRESETS[isa.preset].teaches : `The ISA file ${isa.name}, made in the ISA lab; pick a preset to replace it`}>
         <span>ISA</span>
-        <select aria-label="ISA preset" value={s.isa} onChange={(e) => change({ isa: e.target.value })}>
+        {/* The ISA in force (isa.ts): a preset, or the lab's file under its name; a change reboots the machine. */}
+        <select aria-label="ISA preset" data-testid="isa-in-force" value={isa.preset ?? ''} onChange={(e) => {
+            const p = e.target.value;
+            if (isPresetName(p)) replaceWorkspace(`ISA set to the ${p} preset`, () => setIsaText(presetText(p)));
+          }}>
+          {!isa.preset && <option value="">{isa.name}</option>}
           {PRESET_NAMES.map((n) => (
             <option key={n} value={n}>
               {n}
@@ -168,7 +183,7 @@ export function Settings() {
       <label title="Number of nested monitors (0 = bare machine)">
         <span>Depth</span>
         <select aria-label="Depth" value={s.monitor === 'none' ? 0 : s.depth} onChange={(e) => change({ depth: Number(e.target.value), monitor: Number(e.target.value) === 0 ? 'none' : s.monitor === 'none' ? 'full' : s.monitor })}>
-          {[0, 1, 2, 3, 4, 5, 6, 7, 8].map((d) => (
+          {Array.from({ length: MAX_DEPTH + 1 }, (_, d) => d).map((d) => (
             <option key={d} value={d}>
               {d}
             </option>

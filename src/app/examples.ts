@@ -1,5 +1,5 @@
 /** The repository's example programs, picked up at build time so that a new examples/*.s appears by itself. */
-const raw = import.meta.glob('/examples/*.s', { query: '?raw', eager: true, import: 'default' }) as Record<string, string>;
+const raw: Record<string, string> = import.meta.glob<string>('/examples/*.s', { query: '?raw', eager: true, import: 'default' });
 
 export const examples: Record<string, string> = Object.fromEntries(
   Object.entries(raw)
@@ -46,11 +46,14 @@ loop:   ADD  r1, r2
         HALT
 `;
 
+/** What a first visit opens: a kernel whose user process makes a system call, so a trap comes within 9 steps. */
+export const FIRST_EXAMPLE = 'first-trap.s';
+
 export function defaultExample(): string | null {
   const names = Object.keys(examples);
   if (names.length === 0) {
     examples['sum.s'] = FALLBACK;
     return 'sum.s';
   }
-  return names.includes('sum.s') ? 'sum.s' : names[0];
+  return names.includes(FIRST_EXAMPLE) ? FIRST_EXAMPLE : names[0];
 }

@@ -1,6 +1,7 @@
 /**
- * Monaco from the local package (no CDN) and the PG/1 assembly language, built from the ISA table: the
- * keywords, hovers and completions are the table's mnemonics, docs and variants.
+ * Monaco from the local package (no CDN) and the PG/1 assembly language, built from the ISA in force (isa.ts):
+ * the keywords, hovers, completions and markers are its mnemonics (instructions an ISA file defines
+ * included), docs and variants, and they follow it when it changes.
  */
 import * as monaco from 'monaco-editor/editor/editor.api';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
@@ -22,11 +23,10 @@ import 'monaco-editor/features/wordHighlighter/register';
 import 'monaco-editor/features/wordOperations/register';
 import 'monaco-editor/features/indentation/register';
 import 'monaco-editor/features/caretOperations/register';
-import { DIRECTIVES, operandSyntax } from '../core/asm/assembler';
-import { PRESETS, variantOf } from '../core/isa/isa';
-import { BASE_INSTRUCTIONS } from '../core/isa/table';
-import { isaOf, useRuntime } from './session';
-import { useSettings } from './store';
+import { DIRECTIVES, operandSyntax, type AsmResult } from '../core/asm/assembler';
+import { PRESETS, isUser, variantOf, type Isa } from '../core/isa/isa';
+import { isaInForce, useIsa } from './isa';
+import { reassemble, useRuntime } from './session';
 
 (self as unknown as { MonacoEnvironment: monaco.Environment }).MonacoEnvironment = {
   getWorker: () => new EditorWorker(),
@@ -42,12 +42,22 @@ function variantText(v: string | null, openDoc?: string): string {
   return 'user-nop: does nothing in user mode (P advances), like x86 POPF dropping IF';
 }
 
-export function setupMonaco(): typeof monaco {
-  if (registered) return monaco;
-  registered = true;
-  monaco.languages.register({ id: LANG, extensions: ['.s'], aliases: ['PG/1 assembly'] });
-  const sensitive = BASE_INSTRUCTIONS.filter((d) => d.variants).map((d) => d.mnemonic);
-  const plain = BASE_INSTRUCTIONS.filter((d) => !d.variants).map((d) => d.mnemonic);
+/** The program editor's error markers for an assembly (Editor.tsx and an ISA change both set them). */
+export function asmMarkers(asm: AsmResult): monaco.editor.IMarkerData[] {
+  return asm.errors.map((er) => ({
+    severity: monaco.MarkerSeverity.Error,
+    message: er.message,
+    startLineNumber: er.line,
+    startColumn: er.col,
+    endLineNumber: er.line,
+    endColumn: Math.max(er.endCol, er.col + 1),
+  }));
+}
+
+/** Colours: sensitive instructions (those with a user-mode variant, and an ISA file's own) stand out. */
+function setTokens(isa: Isa): void {
+  const sensitive = isa.instructions.filter((d) => d.variants || isUser(d)).map((d) => d.mnemonic);
+  const plain = isa.instructions.filter((d) => !d.variants && !isUser(d)).map((d) => d.mnemonic);
   monaco.languages.setMonarchTokensProvider(LANG, {
     ignoreCase: true,
     sensitive,
@@ -67,7 +77,25 @@ export function setupMonaco(): typeof monaco {
         [/[[\]+\-,]/, 'delimiter'],
       ],
     },
-  } as monaco.languages.IMonarchLanguage);
+  });
+}
+
+export function setupMonaco(): typeof monaco {
+  if (registered) return monaco;
+  registered = true;
+  monaco.languages.register({ id: LANG, extensions: ['.s'], aliases: ['PG/1 assembly'] });
+  setTokens(isaInForce());
+  // A new ISA in force recolours every program and re-marks its errors (an SMSW defined in the lab stops
+  // being an unknown mnemonic at once).
+  useIsa.subscribe((st, prev) => {
+    if (st.isa === prev.isa) return;
+    setTokens(st.isa);
+    const models = monaco.editor.getModels().filter((m) => m.getLanguageId() === LANG);
+    if (models.length) {
+      const markers = asmMarkers(reassemble());
+      for (const m of models) monaco.editor.setModelMarkers(m, LANG, markers);
+    }
+  });
   monaco.languages.setLanguageConfiguration(LANG, {
     comments: { lineComment: ';' },
     brackets: [['[', ']']],
@@ -82,20 +110,21 @@ export function setupMonaco(): typeof monaco {
     provideHover(model, position) {
       const w = model.getWordAtPosition(position);
       if (!w) return null;
-      const isaName = useSettings.getState().isa;
-      const isa = isaOf(isaName);
+      const isa = isaInForce();
       const word = w.word.toUpperCase();
       const range = new monaco.Range(position.lineNumber, w.startColumn, position.lineNumber, w.endColumn);
       const d = isa.byMnemonic.get(word);
       if (d) {
         const v = variantOf(isa, d);
-        const offered = d.variants ? `\n\nVariants offered: ${d.variants.join(', ')}. ISA \`${isa.name}\`: ${PRESETS[isa.base].teaches}.` : '';
+        const name = useIsa.getState().name;
+        const offered = d.variants ? `\n\nVariants offered: ${d.variants.join(', ')}. ISA \`${name}\`: ${PRESETS[isa.base].teaches}.` : '';
+        const effect = isUser(d) ? `\n\nDefined by the ISA file: \`${d.effectSource}\`` : '';
         return {
           range,
           contents: [
             { value: `**${d.mnemonic}** \`${operandSyntax(d)}\` — opcode 0x${d.op.toString(16).padStart(2, '0')}` },
-            { value: d.doc },
-            { value: `Under \`${isa.name}\`: ${variantText(v, d.openDoc)}.${offered}` },
+            { value: d.doc + effect },
+            { value: `Under \`${name}\`: ${variantText(v, d.openDoc)}.${offered}` },
           ],
         };
       }
@@ -111,7 +140,7 @@ export function setupMonaco(): typeof monaco {
     provideCompletionItems(model, position) {
       const w = model.getWordUntilPosition(position);
       const range = new monaco.Range(position.lineNumber, w.startColumn, position.lineNumber, w.endColumn);
-      const isa = isaOf(useSettings.getState().isa);
+      const isa = isaInForce();
       const lineStart = model.getLineContent(position.lineNumber).slice(0, w.startColumn - 1);
       const afterMnemonic = /[A-Za-z]\w*\s+\S*$/.test(lineStart.replace(/^\s*\w+:\s*/, '')) || /,\s*$/.test(lineStart);
       const items: monaco.languages.CompletionItem[] = [];
@@ -122,7 +151,7 @@ export function setupMonaco(): typeof monaco {
             label: { label: d.mnemonic, detail: ' ' + operandSyntax(d), description: v ?? '' },
             kind: v ? monaco.languages.CompletionItemKind.Event : monaco.languages.CompletionItemKind.Keyword,
             insertText: d.operands.length ? d.mnemonic + ' ' : d.mnemonic,
-            documentation: { value: `${d.doc}\n\nUnder \`${isa.name}\`: ${variantText(v, d.openDoc)}.` },
+            documentation: { value: `${d.doc}\n\nUnder \`${useIsa.getState().name}\`: ${variantText(v, d.openDoc)}.` },
             range,
           });
         }

@@ -5,7 +5,8 @@
 import * as Comlink from 'comlink';
 import { create } from 'zustand';
 import { assemble, type AsmResult } from '../core/asm/assembler';
-import { isPresetName, presetIsa } from '../core/isa/isa';
+import type { Isa } from '../core/isa/isa';
+import { isaInForce, parseIsaText, pendingMessage, useIsa } from './isa';
 import type { Frame, LevelInfo, MemView, Sample, SessionConfig, TrapEvent, WorkerApi } from '../worker/protocol';
 import { useSettings } from './store';
 
@@ -39,7 +40,7 @@ export const useRuntime = create<Runtime>()(() => ({
   events: [],
   eventsTotal: 0,
   samples: [],
-  changedRegs: new Array(16).fill(false),
+  changedRegs: new Array<boolean>(16).fill(false),
   changedMem: new Set(),
   flashTick: 0,
   asm: null,
@@ -56,13 +57,16 @@ let api: Comlink.Remote<WorkerApi> | null = null;
 let pulling = false;
 let wantPull = false;
 
-export function isaOf(name: string) {
-  return presetIsa(isPresetName(name) ? name : 'pg1');
+/** The ISA an ISA text (or preset name) means; the one in force when the text has errors. */
+export function isaOf(text: string): Isa {
+  const r = parseIsaText(text);
+  return r.ok ? r.isa : isaInForce();
 }
 
+/** What the worker runs: the settings, with the ISA text in force (never a text with errors). */
 export function currentConfig(): SessionConfig {
   const s = useSettings.getState();
-  return { source: s.source, isa: s.isa, monitor: s.monitor, depth: s.monitor === 'none' ? 0 : s.depth, q: s.q, input: s.input, maxSteps: s.maxSteps };
+  return { source: s.source, isa: useIsa.getState().text, monitor: s.monitor, depth: s.monitor === 'none' ? 0 : s.depth, q: s.q, input: s.input, maxSteps: s.maxSteps };
 }
 
 export function configKey(c: SessionConfig): string {
@@ -72,13 +76,23 @@ export function configKey(c: SessionConfig): string {
 /** Assembles on the page too, for markers, the current line and breakpoints (cheap: microseconds per line). */
 export function reassemble(): AsmResult {
   const s = useSettings.getState();
-  const asm = assemble(s.source, isaOf(s.isa));
+  const asm = assemble(s.source, isaInForce());
   useRuntime.setState({ asm });
   return asm;
 }
 
 export function startWorker(): void {
   if (api) return;
+  // A new ISA in force (a toggle or a defined instruction in the ISA lab, a preset, a link) reboots the
+  // workbench's machine on it at once, as a preset change always did; a text with errors is refused here.
+  useIsa.subscribe((st, prev) => {
+    if (st.pending !== prev.pending) {
+      const m = pendingMessage(st);
+      if (m) notify(m, 'error');
+      else if (useRuntime.getState().notice?.text === pendingMessage(prev)) useRuntime.setState({ notice: null });
+    }
+    if (st.text !== prev.text) void load();
+  });
   const w = new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module', name: 'pglab-machine' });
   api = Comlink.wrap<WorkerApi>(w);
   (window as unknown as { __pglab: unknown }).__pglab = { api, pull: () => pull() };

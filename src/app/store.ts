@@ -1,25 +1,15 @@
 import { create } from 'zustand';
 import { persist } from 'zustand/middleware';
-import type { MonitorKind, SessionConfig } from '../worker/protocol';
+import type { SessionConfig } from '../worker/protocol';
+import { isMonitorChoice } from '../core/vmm/kinds';
 import { defaultExample, exampleHeader, examples, exampleIsa } from './examples';
+import { isPresetName } from '../core/isa/isa';
+import { presetText, readDoc } from './lab/isadoc';
 
-export type Radix = 'dec' | 'hex';
-
-/** A program the user wrote that an example load replaced; kept so that the load can be undone. */
-export interface Displaced {
-  source: string;
-  example: string;
-  isa: string;
-  monitor: MonitorKind;
-  depth: number;
-  breakLines: number[];
-  /** How the notice names it: "your program" or "your edited kernel.s". */
-  label: string;
-  /** The example loaded in its place. */
-  replacedBy: string;
-}
-
-/** What survives a reload: the program and the machine settings the worker runs it with, and the layout. */
+/**
+ * What survives a reload: the program and the machine settings the worker runs it with, and the layout.
+ * `isa` is the workspace's one ISA, as ISA file text (isa.ts says which text is in force).
+ */
 export interface Settings extends SessionConfig {
   example: string;
   /** Breakpoints as source lines (1-based). */
@@ -30,8 +20,6 @@ export interface Settings extends SessionConfig {
   editorWidth: number;
   collapsed: Record<string, boolean>;
   fontSize: number;
-  /** Persisted so that a reload after an unwanted example load still offers the user's program back. */
-  displaced: Displaced | null;
 }
 
 export interface SettingsStore extends Settings {
@@ -43,12 +31,41 @@ export interface SettingsStore extends Settings {
 
 const first = defaultExample();
 
+/** An example's `; isa:` header names a preset; the workspace holds the preset's text. */
+function exampleIsaText(src: string): string | null {
+  const name = exampleIsa(src);
+  return name && isPresetName(name) ? presetText(name) : null;
+}
+
+/**
+ * Version 0 kept a preset name here and the lab's ISA file apart (`pglab.lab.v1`'s isaText): the lab's text wins
+ * when it was based on that preset (the lab kept the two on the same base), otherwise the preset's text.
+ */
+export function migrateIsa(isa: unknown, labText: string | null): string {
+  if (typeof isa !== 'string' || !isPresetName(isa)) return typeof isa === 'string' ? isa : presetText('pg1');
+  if (labText !== null) {
+    const doc = readDoc(labText);
+    if (typeof doc !== 'string' && doc.base === isa) return labText;
+  }
+  return presetText(isa);
+}
+
+function savedLabText(): string | null {
+  try {
+    const raw = globalThis.localStorage?.getItem('pglab.lab.v1');
+    const t = raw ? (JSON.parse(raw) as { state?: { isaText?: unknown } }).state?.isaText : null;
+    return typeof t === 'string' ? t : null;
+  } catch {
+    return null;
+  }
+}
+
 export const useSettings = create<SettingsStore>()(
   persist(
     (set, get) => ({
       source: first ? examples[first] : '',
       example: first ?? '',
-      isa: first ? exampleIsa(examples[first]) ?? 'pg1' : 'pg1',
+      isa: (first ? exampleIsaText(examples[first]) : null) ?? presetText('pg1'),
       monitor: 'none',
       depth: 0,
       q: 65536,
@@ -61,7 +78,6 @@ export const useSettings = create<SettingsStore>()(
       editorWidth: 38,
       collapsed: {},
       fontSize: 14,
-      displaced: null,
       set: (p) => set(p),
       loadExample: (name) => {
         const src = examples[name];
@@ -69,11 +85,11 @@ export const useSettings = create<SettingsStore>()(
         // An example may say what it is for: `; isa: x86`, `; vmm: hybrid`, `; depth: 2`.
         const vmm = exampleHeader(src, 'vmm');
         const depth = Number(exampleHeader(src, 'depth') ?? NaN);
-        const monitor: MonitorKind | null = vmm === 'full' || vmm === 'hybrid' || vmm === 'none' ? vmm : null;
+        const monitor = isMonitorChoice(vmm) ? vmm : null;
         set({
           example: name,
           source: src,
-          isa: exampleIsa(src) ?? get().isa,
+          isa: exampleIsaText(src) ?? get().isa,
           breakLines: [],
           ...(monitor ? { monitor, depth: monitor === 'none' ? 0 : Number.isInteger(depth) ? depth : Math.max(1, get().depth) } : {}),
         });
@@ -88,6 +104,12 @@ export const useSettings = create<SettingsStore>()(
     }),
     {
       name: 'pglab.workbench.v1',
+      version: 1,
+      migrate: (persisted, version) => {
+        const p = (persisted ?? {}) as Partial<Settings>;
+        if (version < 1) p.isa = migrateIsa(p.isa, savedLabText());
+        return p as SettingsStore;
+      },
       partialize: (s) => {
         const { set: _s, loadExample: _l, toggleBreak: _t, toggleCollapsed: _c, ...rest } = s;
         return rest;

@@ -32,8 +32,12 @@ describe('pglab beyond 1974', () => {
     expect(JSON.parse(r.out).virtual.stats.exits).toBeGreaterThan(0);
   });
   it('run --json under the full monitor: hypercalls only when the guest makes them', async () => {
-    const para = JSON.parse((await cli('run', ex('x86-para.s'), '--isa', 'x86', '--vmm', 'full', '--json')).out);
+    const para = JSON.parse((await cli('run', ex('x86-para.s'), '--isa', 'x86', '--vmm', 'full', '--hypercalls', '--json')).out);
     expect(para.stats.hypercalls).toBe(4);
+    const pure = JSON.parse((await cli('run', ex('x86-para.s'), '--isa', 'x86', '--vmm', 'full', '--json')).out);
+    expect(pure.stats.hypercalls).toBeUndefined();
+    const bad = await cli('run', ex('x86-para.s'), '--isa', 'x86', '--vmm', 'hybrid', '--hypercalls');
+    expect(bad.code).toBe(2);
     const plain = JSON.parse((await cli('run', ex('x86-kernel.s'), '--isa', 'x86', '--vmm', 'full', '--json')).out);
     expect(Object.keys(plain.stats)).toEqual(['direct', 'trapped', 'interpreted', 'levels']);
   });

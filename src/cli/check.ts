@@ -59,6 +59,7 @@ export const command: Command = {
           behaviourSensitive: c.behaviourSensitive,
           userSensitive: c.userSensitive,
           innocuous: c.innocuous,
+          unresolved: c.unresolved,
           witness: c.witness,
           witnesses: c.witnesses,
         })),
@@ -86,7 +87,7 @@ export const command: Command = {
 };
 
 function verdict(v: TheoremVerdict): Record<string, unknown> {
-  return { holds: v.holds, violators: v.violators, statement: v.statement, explanation: v.explanation };
+  return { holds: v.holds, violators: v.violators, unresolved: v.unresolved, status: v.status, statement: v.statement, explanation: v.explanation };
 }
 
 function table(cls: Classification, cex: Counterexample[] | null, written: Map<Counterexample, string>, guest: GuestModeVerdict | null): string {
@@ -97,14 +98,32 @@ function table(cls: Classification, cex: Counterexample[] | null, written: Map<C
   lines.push('');
   lines.push('instruction'.padEnd(width) + cols.map((c) => c.padEnd(11)).join('').trimEnd());
   for (const c of cls.instructions) {
-    const v = [c.privileged, c.controlSensitive, c.modeSensitive, c.locationSensitive, c.behaviourSensitive, c.userSensitive, c.innocuous];
-    lines.push(c.mnemonic.padEnd(width) + v.map((x) => (x ? 'yes' : '-').padEnd(11)).join('').trimEnd());
+    // yes = shown (a witness, or for privilege and innocuous a proof); - = proved not; ? = not shown either way.
+    const open = (k: string): boolean => c.notShown.includes(k);
+    const cell = (yes: boolean, unknown: boolean): string => (yes ? 'yes' : unknown ? '?' : '-');
+    const v = [
+      cell(c.privileged, c.privilege === 'not shown'),
+      cell(c.controlSensitive, open('control sensitive')),
+      cell(c.modeSensitive, open('mode sensitive')),
+      cell(c.locationSensitive, open('location sensitive')),
+      cell(c.behaviourSensitive, open('mode sensitive') || open('location sensitive')),
+      cell(c.userSensitive, c.userUnresolved),
+      cell(c.innocuous, c.unresolved),
+    ];
+    lines.push(c.mnemonic.padEnd(width) + v.map((x) => x.padEnd(11)).join('').trimEnd());
   }
-  lines.push('', 'Witnesses (privileged or sensitive instructions):');
-  for (const c of cls.instructions) if (c.privileged || c.sensitive) lines.push(`  ${c.mnemonic}: ${c.witness}`);
+  lines.push('(yes: shown, by a witness or for privileged/innocuous by a proof; -: proved not; ?: not shown either way)');
+  lines.push('', 'Witnesses (privileged, sensitive or unresolved instructions):');
+  for (const c of cls.instructions) if (c.privileged || c.sensitive || c.unresolved || c.userUnresolved || c.privilege === 'not shown') lines.push(`  ${c.mnemonic}: ${c.witness}`);
   lines.push('');
   const t = (name: string, v: TheoremVerdict): void => {
-    lines.push(`${name}: ${v.holds ? 'condition holds' : `condition fails (violators: ${v.violators.join(', ')})`}`);
+    const status =
+      v.status === 'holds'
+        ? 'condition holds (proved)'
+        : v.status === 'fails'
+          ? `condition fails (witnesses: ${v.violators.join(', ')})${v.unresolved.length ? `; not shown: ${v.unresolved.join(', ')}` : ''}`
+          : `condition not shown (unresolved: ${v.unresolved.join(', ')})`;
+    lines.push(`${name}: ${status}`);
     lines.push(`  ${v.statement}`);
     lines.push(`  ${v.explanation}`);
   };

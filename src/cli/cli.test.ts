@@ -103,9 +103,9 @@ describe('pglab run', () => {
     ['--max-steps fractional', ['run', 'x.s', '--max-steps', '1.5'], /--max-steps must be a positive integer/],
     ['an unknown preset', ['run', 'x.s', '--isa', 'vax'], /^pglab: unknown ISA preset 'vax'; presets are pg1, pdp10, x86, lra, or give an ISA file F\.json\n$/],
     ['a missing ISA file', ['run', 'x.s', '--isa', '/no/isa.json'], /^pglab: cannot read \/no\/isa\.json: no such file\n$/],
-    ['a bad --vmm', ['run', 'x.s', '--vmm', 'para'], /^pglab: --vmm must be full or hybrid, got 'para'\n$/],
+    ['a bad --vmm', ['run', 'x.s', '--vmm', 'para'], /^pglab: --vmm must be full or hybrid or a monitor FILE\.s \(written in PG\/1\), got 'para'\n$/],
     ['a bad --depth', ['run', 'x.s', '--vmm', 'full', '--depth', '9'], /^pglab: --depth must be an integer from 1 to 8, got '9'\n$/],
-    ['--depth without --vmm', ['run', 'x.s', '--depth', '2'], /^pglab: --depth needs --vmm full or --vmm hybrid\n$/],
+    ['--depth without --vmm', ['run', 'x.s', '--depth', '2'], /^pglab: --depth needs --vmm \(full, hybrid or a monitor FILE\.s\)\n$/],
     ['an unknown command', ['rn', 'x.s'], /^pglab: unknown command 'rn' \(did you mean run\?\); commands are run, asm, disasm/],
     ['a flag with a value', ['run', 'x.s', '--json=yes'], /^pglab: option --json takes no value\n$/],
   ];

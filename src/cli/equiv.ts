@@ -3,6 +3,7 @@ import { fitsMemory } from '../core/run';
 import { checkStack, DEFAULT_VM_SIZE, runVirtual, type RunResult } from '../core/vmm/stack';
 import type { ResourceEvent } from '../core/vmm/monitor';
 import { equiv, equivLockstep } from '../core/vmm/equiv';
+import { equivPgMonitor } from './pgmonitor';
 import { assembleFile, CliError, EXIT, parseRunOptions, RUN_OPTIONS, type Command, type Io, type RunOptions } from './options';
 
 /**
@@ -42,13 +43,15 @@ export function beyondCounts(st: RunResult['stats']): string {
 
 /** Help for the monitors (`--help` of run and equiv). */
 export const VMM_HELP =
-  '  --vmm full       Theorem 1\'s monitor: guest code runs directly, privileged instructions are interpreted;\n' +
-  '                   in virtual supervisor mode SVC 0xFF00..0xFF05 are hypercalls (docs/HYPERCALLS.md)\n' +
+  '  --vmm full       Theorem 1\'s monitor: guest code runs directly, privileged instructions are interpreted\n' +
+  '  --hypercalls     with --vmm full: in virtual supervisor mode SVC 0xFF00..0xFF05 are hypercalls served by\n' +
+  '                   the monitor (paravirtualization, docs/HYPERCALLS.md) instead of reflected as §8 says\n' +
+  '  --vmm PATH.s     a monitor written in PG/1 (§8.1), e.g. monitors/full.s or monitors/hybrid.s\n' +
   '  --vmm hybrid     Theorem 3\'s monitor: every virtual-supervisor instruction interpreted\n' +
   '  --vmm bt         binary translation: virtual-supervisor code translated into cached, chained blocks\n' +
   '  --vmm assist     hardware assist: the guest runs in guest mode (an ISA file with "assist": true,\n' +
   '                   e.g. examples/x86-assist.json), every sensitive instruction exits to the monitor\n' +
-  '  --json stats add "translated" (bt), "hypercalls" (full, when any) and "exits" (assist) to the §10 keys\n';
+  '  --json stats add "translated" (bt), "hypercalls" (--hypercalls, when any) and "exits" (assist) to the §10 keys\n';
 
 /** Checks the VM size against the depth and the program against the VM; returns w. */
 function vmSize(o: RunOptions, asm: AsmResult): number {
@@ -63,7 +66,7 @@ function vmSize(o: RunOptions, asm: AsmResult): number {
 /** `pglab run --vmm …`: the guest's console on stdout, a summary on stderr, or the §10 object with --json. */
 export function runInMonitor(o: RunOptions, asm: AsmResult, io: Io): number {
   const w = vmSize(o, asm);
-  const r = runVirtual(asm.image, { isa: o.isa, kind: o.vmm!, depth: o.depth, w, input: o.input, maxSteps: o.maxSteps, time: o.time });
+  const r = runVirtual(asm.image, { isa: o.isa, kind: o.vmm!, depth: o.depth, w, input: o.input, maxSteps: o.maxSteps, time: o.time, paravirt: o.paravirt });
   if (o.json) {
     io.stdout(JSON.stringify(runJsonOf(r)) + '\n');
   } else {
@@ -86,7 +89,7 @@ function show(v: unknown): string {
 }
 
 export const command: Command = {
-  usage: 'pglab equiv FILE.s [--isa P|F.json] [--vmm full|hybrid|bt|assist] [--depth N] [--time real|virtual] [--mem Q] [--input TEXT] [--max-steps N] [--json] [--lockstep]',
+  usage: 'pglab equiv FILE.s [--isa P|F.json] [--vmm full|hybrid|bt|assist|PATH.s] [--depth N] [--time real|virtual] [--hypercalls] [--mem Q] [--input TEXT] [--max-steps N] [--json] [--lockstep]',
   summary: 'run a program bare and in a VM and compare the end states under f (exit 0 equivalent, 1 not, 2 bad input)',
   run(args, io) {
     // equiv always virtualizes: the full monitor unless --vmm says otherwise; --lockstep is equiv's own flag.
@@ -114,9 +117,11 @@ export const command: Command = {
       io.stdout(`usage: ${command.usage}\n${VMM_HELP}`);
       return EXIT.OK;
     }
+    if (o.monitorFile && lockstep) throw new CliError('--lockstep works with the built-in monitors (--vmm full or hybrid), not with a monitor written in PG/1');
     const { asm } = assembleFile(o.file, o.isa, io);
+    if (o.monitorFile) return equivPgMonitor(o, asm, io);
     const w = vmSize(o, asm);
-    const opts = { isa: o.isa, kind: o.vmm!, depth: o.depth, w, input: o.input, maxSteps: o.maxSteps, time: o.time };
+    const opts = { isa: o.isa, kind: o.vmm!, depth: o.depth, w, input: o.input, maxSteps: o.maxSteps, time: o.time, paravirt: o.paravirt };
     const r = equiv(asm.image, opts);
     const ls = lockstep ? equivLockstep(asm.image, opts) : null;
     const at = ls && ls.address !== null ? { step: ls.step, pc: ls.pc, address: ls.address, line: asm.lineOfAddr.get(ls.address) ?? null } : null;

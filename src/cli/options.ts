@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { assemble, formatErrors, nearest, type AsmResult } from '../core/asm/assembler';
 import { isPresetName, presetIsa, PRESET_NAMES, type Isa } from '../core/isa/isa';
 import { formatIsaErrors, parseIsaFile } from '../core/isa/isafile';
 import { DEFAULT_MAX_STEPS, MAX_Q, MIN_Q } from '../core/machine/machine';
-import { MONITOR_KINDS, type MonitorKind } from '../core/vmm/monitor';
+import { MAX_DEPTH, MONITOR_KINDS, type MonitorKind } from '../core/vmm/kinds';
 
 /**
  * What every command shares: the I/O it writes to, the error that ends it with an exit code, and the parsing
@@ -29,9 +29,41 @@ export function nodeIo(): Io {
   return {
     stdout: (t) => void process.stdout.write(t),
     stderr: (t) => void process.stderr.write(t),
-    readFile: (p) => readFileSync(p, 'utf8'),
+    readFile: readBounded,
     stdoutIsTTY: Boolean(process.stdout.isTTY),
   };
+}
+
+/**
+ * The largest input file (a program or an ISA file) the CLI reads: 8 MiB. A program fills at most 2^20 words, a
+ * few bytes of text each, so no real input comes near it; `/dev/zero` or a stray multi-gigabyte file stops here
+ * with a plain error instead of filling memory.
+ */
+export const MAX_INPUT_BYTES = 8 * 1024 * 1024;
+
+/** Thrown by readBounded when a file is larger than MAX_INPUT_BYTES. */
+export class InputTooLarge extends Error {
+  readonly code = 'ETOOLARGE';
+}
+
+/** Reads a file as UTF-8 in chunks, never more than MAX_INPUT_BYTES + 1 bytes (works for devices and pipes too). */
+export function readBounded(path: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const buf = Buffer.alloc(1 << 16);
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      total += n;
+      if (total > MAX_INPUT_BYTES) throw new InputTooLarge(`larger than ${MAX_INPUT_BYTES} bytes`);
+      chunks.push(Buffer.from(buf.subarray(0, n)));
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export interface Command {
@@ -67,6 +99,8 @@ export interface ParsedArgs {
 /** Splits `args` into positionals, `--name value` / `--name=value` options and `--flag`s; `--` ends options. */
 export function parseArgs(cmd: string, args: readonly string[], spec: Readonly<Record<string, OptionKind>>): ParsedArgs {
   const out: ParsedArgs = { positional: [], values: new Map(), flags: new Set() };
+  // A Map of the spec's own entries: `--toString` or `--__proto__` must not find Object.prototype's members.
+  const known = new Map(Object.entries(spec));
   let onlyPositional = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -84,9 +118,9 @@ export function parseArgs(cmd: string, args: readonly string[], spec: Readonly<R
     }
     const eq = a.indexOf('=');
     const name = (eq >= 0 ? a.slice(0, eq) : a).replace(/^--?/, '');
-    const kind = spec[name];
+    const kind = known.get(name);
     if (!kind || !a.startsWith('--')) {
-      const close = nearest(name, Object.keys(spec), false);
+      const close = nearest(name, known.keys(), false);
       throw new CliError(`unknown option '${eq >= 0 ? a.slice(0, eq) : a}' for 'pglab ${cmd}'${close ? ` (did you mean --${close}?)` : ''}`);
     }
     if (kind === 'flag') {
@@ -128,14 +162,19 @@ export function parseMaxSteps(s: string): number {
   return n;
 }
 
+/** The monitor kinds and the depth limit are the core's (core/vmm/kinds.ts), written once. */
 export type VmmKind = MonitorKind;
-export const MAX_DEPTH = 8;
+export { MAX_DEPTH };
 
-export function parseVmm(s: string): VmmKind {
+/**
+ * `--vmm full|hybrid` (§10), `bt|assist` (beyond 1974), or `--vmm PATH.s`: a monitor written in PG/1 (§8.1), any
+ * path ending in `.s`. The message names §10's two monitors first, as the contract does.
+ */
+export function parseVmm(s: string): { kind: VmmKind } | { file: string } {
   const k = MONITOR_KINDS.find((x) => x === s);
-  if (k) return k;
-  // The message names §10's two monitors, as the contract does; the kinds beyond 1974 are in --help and the README.
-  throw new CliError(`--vmm must be full or hybrid, got '${s}'`);
+  if (k) return { kind: k };
+  if (/\.s$/i.test(s) && s.length > 2) return { file: s };
+  throw new CliError(`--vmm must be full or hybrid or a monitor FILE.s (written in PG/1), got '${s}'`);
 }
 
 export type TimeOption = 'real' | 'virtual';
@@ -146,9 +185,14 @@ export function parseTime(s: string): TimeOption {
   throw new CliError(`--time must be real or virtual, got '${s}'`);
 }
 
-export function parseDepth(s: string): number {
+/**
+ * The built-in monitors go to depth 8; a monitor written in PG/1 to any depth whose memory fits (Q + N × guest
+ * words, checked by the tower loader).
+ */
+export function parseDepth(s: string, builtIn = true): number {
   const n = integer(s);
-  if (n === null || n < 1 || n > MAX_DEPTH) throw new CliError(`--depth must be an integer from 1 to ${MAX_DEPTH}, got '${s}'`);
+  if (builtIn && (n === null || n < 1 || n > MAX_DEPTH)) throw new CliError(`--depth must be an integer from 1 to ${MAX_DEPTH}, got '${s}'`);
+  if (n === null || n < 1 || !Number.isSafeInteger(n)) throw new CliError(`--depth must be a positive integer, got '${s}'`);
   return n;
 }
 
@@ -158,6 +202,7 @@ export function readText(file: string, io: Io): string {
     return io.readFile(file).replace(/^\uFEFF/, '');
   } catch (e) {
     const code = (e as { code?: string }).code;
+    if (code === 'ETOOLARGE') throw new CliError(`${file}: input too large (the limit is ${MAX_INPUT_BYTES} bytes, 8 MiB)`);
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : String((e as Error).message ?? e);
     throw new CliError(`cannot read ${file}: ${why}`);
   }
@@ -210,6 +255,7 @@ export const RUN_OPTIONS: Readonly<Record<string, OptionKind>> = {
   'max-steps': 'value',
   time: 'value',
   json: 'flag',
+  hypercalls: 'flag',
 };
 
 export interface RunOptions {
@@ -220,11 +266,16 @@ export interface RunOptions {
   input: string;
   maxSteps: number;
   json: boolean;
+  /** A built-in monitor, or null (bare, or a monitor written in PG/1: see monitorFile). */
   vmm: VmmKind | null;
+  /** `--vmm PATH.s`: the monitor's source file, or null. */
+  monitorFile: string | null;
   /** Nested monitors; 1 when --vmm is given without --depth, 0 for a bare run. */
   depth: number;
   /** What the guest's port 2 is (§11): virtual unless --time real; only with a monitor. */
   time: TimeOption;
+  /** `--hypercalls`: the full monitor serves the paravirtual interface of docs/HYPERCALLS.md (not §8). */
+  paravirt: boolean;
   help: boolean;
 }
 
@@ -232,20 +283,27 @@ export interface RunOptions {
 export function parseRunOptions(cmd: string, args: readonly string[], io: Io): RunOptions {
   const p = parseArgs(cmd, args, RUN_OPTIONS);
   const help = p.flags.has('help');
-  if (help) return { file: '', isa: presetIsa('pg1'), mem: null, input: '', maxSteps: DEFAULT_MAX_STEPS, json: false, vmm: null, depth: 0, time: 'virtual', help };
+  if (help) return { file: '', isa: presetIsa('pg1'), mem: null, input: '', maxSteps: DEFAULT_MAX_STEPS, json: false, vmm: null, monitorFile: null, depth: 0, time: 'virtual', paravirt: false, help };
   const v = p.values;
   const mem = v.has('mem') ? parseMem(v.get('mem')!) : null;
   const maxSteps = v.has('max-steps') ? parseMaxSteps(v.get('max-steps')!) : DEFAULT_MAX_STEPS;
-  const vmm = v.has('vmm') ? parseVmm(v.get('vmm')!) : null;
-  const depthGiven = v.has('depth') ? parseDepth(v.get('depth')!) : null;
-  if (depthGiven !== null && vmm === null) throw new CliError('--depth needs --vmm full or --vmm hybrid');
+  const m = v.has('vmm') ? parseVmm(v.get('vmm')!) : null;
+  const vmm = m && 'kind' in m ? m.kind : null;
+  const monitorFile = m && 'file' in m ? m.file : null;
+  const depthGiven = v.has('depth') ? parseDepth(v.get('depth')!, monitorFile === null) : null;
+  if (depthGiven !== null && m === null) throw new CliError('--depth needs --vmm (full, hybrid or a monitor FILE.s)');
   const time = v.has('time') ? parseTime(v.get('time')!) : 'virtual';
-  // A bare machine has only its own clock: --time chooses what a monitor gives its guest, so it needs one.
-  if (v.has('time') && vmm === null) throw new CliError('--time needs --vmm full or --vmm hybrid (a bare machine has only its own clock)');
+  // A bare machine has only its own clock: --time chooses what a built-in monitor gives its guest, so it needs one.
+  // A monitor written in PG/1 decides for itself what port 2 means (§11): ours pass the real clock through.
+  if (v.has('time') && vmm === null)
+    throw new CliError(monitorFile ? '--time applies to the built-in monitors; a monitor written in PG/1 decides what port 2 means to its guest' : '--time needs --vmm full or --vmm hybrid (a bare machine has only its own clock)');
   const file = oneFile(cmd, p);
   const isa = loadIsa(v.get('isa'), io);
   if (vmm === 'assist' && !isa.assist) {
     throw new CliError(`--vmm assist needs an ISA with hardware assist ("assist": true in an ISA file, e.g. examples/x86-assist.json); ${isa.name} has none`);
   }
-  return { file, isa, mem, input: v.get('input') ?? '', maxSteps, json: p.flags.has('json'), vmm, depth: vmm ? (depthGiven ?? 1) : 0, time, help };
+  const paravirt = p.flags.has('hypercalls');
+  if (paravirt && vmm !== 'full') throw new CliError('--hypercalls is served by the full monitor: add --vmm full');
+  const depth = m ? (depthGiven ?? 1) : 0;
+  return { file, isa, mem, input: v.get('input') ?? '', maxSteps, json: p.flags.has('json'), vmm, monitorFile, depth, time, paravirt, help };
 }

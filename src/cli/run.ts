@@ -1,6 +1,7 @@
 import { DEFAULT_Q } from '../core/machine/machine';
 import { fitsMemory, runBare } from '../core/run';
 import { runInMonitor, VMM_HELP } from './equiv';
+import { runInPgMonitor } from './pgmonitor';
 import { assembleFile, CliError, EXIT, parseRunOptions, type Command } from './options';
 
 /**
@@ -9,8 +10,9 @@ import { assembleFile, CliError, EXIT, parseRunOptions, type Command } from './o
  * output; `--json` prints the §10 run object instead.
  */
 export const command: Command = {
-  usage: 'pglab run FILE.s [--isa P|F.json] [--vmm full|hybrid|bt|assist] [--depth N] [--time real|virtual] [--mem Q] [--input TEXT] [--max-steps N] [--json]',
-  summary: 'run a program on the bare machine, or in a VM under N nested monitors (exit 0 halted, 3 step limit, 2 bad input)',
+  usage: 'pglab run FILE.s [--isa P|F.json] [--vmm full|hybrid|bt|assist|PATH.s] [--depth N] [--time real|virtual] [--hypercalls] [--mem Q] [--input TEXT] [--max-steps N] [--json]',
+  summary:
+    'run a program on the bare machine, or in a VM under N nested monitors, built in or written in PG/1 (--vmm monitors/full.s) (exit 0 halted, 3 step limit, 2 bad input)',
   run(args, io) {
     const o = parseRunOptions('run', args, io);
     if (o.help) {
@@ -18,6 +20,7 @@ export const command: Command = {
       return EXIT.OK;
     }
     const { asm } = assembleFile(o.file, o.isa, io);
+    if (o.monitorFile) return runInPgMonitor(o, asm, io);
     if (o.vmm) return runInMonitor(o, asm, io);
     const q = o.mem ?? DEFAULT_Q;
     const tooBig = fitsMemory(asm.size, q);

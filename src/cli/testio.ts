@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import type { Io } from './options';
+import { readBounded, type Io } from './options';
 
 /** An Io that records what a command prints, for tests. */
 export function captureIo(): Io & { out: string; err: string } {
@@ -12,7 +11,7 @@ export function captureIo(): Io & { out: string; err: string } {
     stderr(t: string) {
       io.err += t;
     },
-    readFile: (p: string) => readFileSync(p, 'utf8'),
+    readFile: readBounded,
     stdoutIsTTY: false,
   };
   return io;

@@ -105,7 +105,7 @@ export class BareTarget implements Target {
     return this.m.console;
   }
   levels(): LevelInfo[] {
-    return [{ level: 0, label: 'bare machine', psw: this.m.psw, base: 0, size: this.m.q, stats: { traps: trapTotal(this.m), reflected: 0, interpreted: 0 } }];
+    return [{ level: 0, label: 'bare machine', psw: this.m.psw, base: 0, realBase: 0, size: this.m.q, stats: { traps: trapTotal(this.m), reflected: 0, interpreted: 0 } }];
   }
   counters(): Counters {
     const { direct, trapped, interpreted } = bareStats(this.m);

@@ -3,10 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { Engine } from './engine';
 import type { FrameRequest, SessionConfig } from './protocol';
 
+const PG1 = JSON.stringify({ name: 'pg1', base: 'pg1' });
+
 const kernel = readFileSync(new URL('../../examples/kernel.s', import.meta.url), 'utf8');
 const expected = readFileSync(new URL('../../examples/kernel.expected', import.meta.url), 'utf8');
 const noYield = () => Promise.resolve();
-const cfg = (p: Partial<SessionConfig> = {}): SessionConfig => ({ source: kernel, isa: 'pg1', monitor: 'none', depth: 0, q: 65536, input: '', maxSteps: 0, ...p });
+const cfg = (p: Partial<SessionConfig> = {}): SessionConfig => ({ source: kernel, isa: PG1, monitor: 'none', depth: 0, q: 65536, input: '', maxSteps: 0, ...p });
 const req = (_e: Engine): FrameRequest => ({ view: { space: 'virtual', start: 0, count: 16, follow: true }, epoch: -1, consoleLen: 0, eventsTotal: 0, samplesTotal: 0 });
 
 describe('workbench engine', () => {
@@ -180,3 +182,49 @@ describe('step to next trap in a trap-free stretch under two monitors', () => {
     expect(ev.what).toBe('SVC');
   });
 });
+
+describe('the session carries the ISA text', () => {
+    const smsw = (privileged: boolean) => ({ mnemonic: 'SMSW', opcode: 0x30, operands: 'ra', privileged, effect: 'ra = M;' });
+    const text = (getmode: 'privileged' | 'open', privileged: boolean) =>
+      JSON.stringify({ name: 'tweaked', base: 'pg1', variants: { GETMODE: getmode }, instructions: [smsw(privileged)] });
+    const prog = 'GETMODE r1\nSMSW r2\nHALT\n';
+    const runIt = async (isa: string) => {
+      const e = new Engine(noYield);
+      const r = e.load(cfg({ source: prog, isa, monitor: 'full', depth: 1 }));
+      expect(r.ok).toBe(true);
+      await e.run(false);
+      return { f: e.frame(req(e)), e };
+    };
+
+    it('privileged GETMODE and SMSW trap under the full monitor and are interpreted: the guest reads its virtual mode', async () => {
+      const { f, e } = await runIt(text('privileged', true));
+      expect(f.state).toBe('halted');
+      expect(f.regs[1]).toBe(0);
+      expect(f.regs[2]).toBe(0);
+      expect(e.events.filter((x) => x.handled === 'interpreted').map((x) => x.what.split(' ')[0])).toEqual(['GETMODE', 'SMSW', 'HALT']);
+    });
+
+    it('open GETMODE and SMSW run directly: no trap, and the guest reads the real mode (user)', async () => {
+      const { f, e } = await runIt(text('open', false));
+      expect(f.state).toBe('halted');
+      expect(f.regs[1]).toBe(1);
+      expect(f.regs[2]).toBe(1);
+      expect(e.events.filter((x) => x.handled === 'interpreted' && x.what !== 'HALT')).toEqual([]);
+    });
+
+    it('an instruction the ISA does not define is an assembly error, not a silent preset', () => {
+      const r = new Engine(noYield).load(cfg({ source: prog, isa: PG1 }));
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.errors[0].message).toMatch(/SMSW/);
+    });
+
+    it('refuses an ISA text with errors, and a preset name, instead of falling back to pg1', () => {
+      for (const isa of ['{"base": "pg1", "variants": {"GETMODE": "opne"}}', 'pg1']) {
+        const e = new Engine(noYield);
+        const r = e.load(cfg({ isa }));
+        expect(r.ok).toBe(false);
+        if (!r.ok) expect(r.message).toMatch(/ISA file has errors/);
+        expect(e.frame(req(e)).state).toBe('error');
+      }
+    });
+  });

@@ -4,12 +4,16 @@
  * DOM-free: the worker (worker.ts) wraps it, and unit tests drive it in Node.
  */
 import { assemble } from '../core/asm/assembler';
-import { isPresetName, presetIsa, type Isa } from '../core/isa/isa';
+import { presetIsa, type Isa } from '../core/isa/isa';
+import { formatIsaErrors, parseIsaFile } from '../core/isa/isafile';
 import { checkMemorySize, type Image } from '../core/machine/machine';
 import { BareTarget } from './bare';
 import type { Frame, FrameRequest, LoadResult, RunState, Sample, SessionConfig, TrapEvent } from './protocol';
 import type { RunStop, Target } from './target';
 import { makeVirtualTarget } from './vmm';
+
+/** "1 trap", "2 traps". */
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 interface Checkpoint {
   steps: number;
@@ -57,9 +61,12 @@ export class Engine {
   load(cfg: SessionConfig): LoadResult {
     this.runToken++;
     this.cfg = cfg;
-    this.isa = isPresetName(cfg.isa) ? presetIsa(cfg.isa) : presetIsa('pg1');
     this.target = null;
     this.image = null;
+    // The session carries the ISA file's text; one with errors is refused, never replaced by a preset.
+    const parsed = parseIsaFile(cfg.isa);
+    if (!parsed.ok) return this.fail(`The ISA file has errors:\n${formatIsaErrors('isa', parsed.errors)}`, []);
+    this.isa = parsed.isa;
     const sizeErr = checkMemorySize(cfg.q);
     if (sizeErr) return this.fail(sizeErr, []);
     const asm = assemble(cfg.source, this.isa);
@@ -316,7 +323,7 @@ export class Engine {
     if (stop === 'halted' || stop === 'error') this.note(stop);
     else {
       this.state = 'idle';
-      this.message = `At step ${t.steps.toLocaleString('en')} of ${this.maxReached.toLocaleString('en')} (travelled back ${Math.max(0, eventsBefore - this.eventsDropped - this.events.length)} traps).`;
+      this.message = `At step ${t.steps.toLocaleString('en')} of ${this.maxReached.toLocaleString('en')} (travelled back ${plural(Math.max(0, eventsBefore - this.eventsDropped - this.events.length), 'trap')}).`;
     }
     this.epoch++;
   }
@@ -354,10 +361,10 @@ export class Engine {
     if (!t) {
       return {
         epoch: this.epoch, state: this.state, message: this.message, steps: 0, maxSteps: 0, ips: 0,
-        psw: { mode: 0, pc: 0, l: 0, b: 0 }, regs: new Array(16).fill(0), q: this.cfg?.q ?? 0, levels: [], pcPhysical: -1,
+        psw: { mode: 0, pc: 0, l: 0, b: 0 }, regs: new Array<number>(16).fill(0), q: this.cfg?.q ?? 0, levels: [], pcPhysical: -1,
         mem: { space: req.view.space, start: 0, words: [], valid: [] }, consoleFrom: 0, consoleText: '', consoleLen: 0,
         events: [], eventsFrom: 0, eventsTotal: 0, samples: [], samplesFrom: 0,
-        counters: { direct: 0, trapped: 0, interpreted: 0 }, trapCounts: [0, 0, 0, 0, 0, 0], trapFrame: new Array(12).fill(0),
+        counters: { direct: 0, trapped: 0, interpreted: 0 }, trapCounts: [0, 0, 0, 0, 0, 0], trapFrame: new Array<number>(12).fill(0),
       };
     }
     const psw = t.guestPsw();

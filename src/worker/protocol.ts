@@ -2,14 +2,27 @@
  * What the workbench's worker and page say to each other. The page pulls a Frame at most once per animation
  * frame (never pushed, so a slow page is never flooded); commands are Comlink calls that resolve when done.
  */
-import type { PSW } from '../core/machine/machine';
+import type { AsmError } from '../core/asm/assembler';
+import type { Classification } from '../core/classify/classify';
+import type { Counterexample } from '../core/classify/counterexample';
+import type { PSW, Status } from '../core/machine/machine';
+import type { StepDivergence } from '../core/vmm/equiv';
+import type { TrapEvent as MonitorTrapEvent } from '../core/vmm/monitor';
+import type { LevelInfo as StackLevel } from '../core/vmm/stack';
+import type { CheckResult } from '../lessons/lessons';
+import type { MonitorChoice, MonitorKind, PaperKind } from '../core/vmm/kinds';
 
-export type MonitorKind = 'none' | 'full' | 'hybrid';
+export type { AsmError, MonitorKind };
+/** The monitor setting of a session: none (the bare machine) or a monitor kind. */
+export type WorkbenchMonitor = MonitorChoice;
+/** A monitor kind (the lab's runs always have a monitor: `none` means the full one there). */
+export type VmKind = PaperKind;
 
 export interface SessionConfig {
   source: string;
+  /** The ISA file's text (a preset is the text that names it as base); a text with errors is refused. */
   isa: string;
-  monitor: MonitorKind;
+  monitor: WorkbenchMonitor;
   /** Nesting depth: 0 = bare machine; n >= 1 = n monitors, each running the next inside its VM. */
   depth: number;
   /** Memory size: q for the bare machine, the VM size w when a monitor runs the program. */
@@ -19,42 +32,27 @@ export interface SessionConfig {
   maxSteps: number;
 }
 
-export interface AsmError {
-  line: number;
-  col: number;
-  endCol: number;
-  message: string;
-}
-
 export type LoadResult = { ok: true; entry: number; size: number } | { ok: false; errors: AsmError[]; message: string };
 
-/** One level of the machine tower: 0 is the real machine, k >= 1 the VM that monitor k provides. */
-export interface LevelInfo {
-  level: number;
+/**
+ * One level of the machine tower, the core's LevelInfo (core/vmm/stack.ts) as the views draw it: level 0 is
+ * the real machine (or the bare one), k >= 1 the VM that monitor k provides; `base` is where it sits in its
+ * parent's memory, `realBase` in real memory. The workbench and the Recursion view both draw these.
+ */
+export interface LevelInfo extends Pick<StackLevel, 'level' | 'psw' | 'base' | 'size' | 'realBase' | 'stats'> {
   label: string;
-  psw: PSW;
-  /** Where this level's memory sits in real physical memory, and its size. */
-  base: number;
-  size: number;
-  stats: { traps: number; reflected: number; interpreted: number };
 }
 
-export type HandledHow = 'kernel' | 'reflected' | 'interpreted' | 'monitor';
+/** Who handled a trap: the program's own kernel (bare), or a monitor's dispatcher (the core's Handled). */
+export type HandledHow = 'kernel' | 'reflected' | 'interpreted';
 
-export interface TrapEvent {
-  /** Guest steps completed when the trap was taken (the trapping instruction counts as one). */
-  step: number;
-  level: number;
-  cause: number;
-  detail: number;
-  /** The old PSW stored into E[0..3] and the new one loaded from E[8..11]. */
-  old: PSW;
-  new: PSW;
+/**
+ * A trap in the workbench's log: the core's monitor TrapEvent (level 0 for a bare machine's own kernel), with
+ * the path it took, for the trap-flow view, e.g. ["guest", "dispatcher 1", "interpreter"].
+ */
+export interface TrapEvent extends Omit<MonitorTrapEvent, 'handled'> {
   handled: HandledHow;
-  /** The path it took, for the trap-flow view, e.g. ["guest", "dispatcher", "interpreter"]. */
   path: string[];
-  /** Mnemonic of the trapping instruction, when there is one. */
-  what: string;
 }
 
 export interface Sample {
@@ -116,7 +114,84 @@ export interface FrameRequest {
   samplesTotal: number;
 }
 
-export interface WorkerApi {
+/** What a lab run is given: the program, the ISA file text in force, and the monitor settings. */
+export interface LabRun {
+  source: string;
+  isaText: string;
+  kind: VmKind;
+  depth: number;
+  w: number;
+  input: string;
+}
+
+/** One side of the Equivalence view's lockstep, as plain data. */
+export interface SideState {
+  status: Status;
+  steps: number;
+  psw: PSW;
+  regs: number[];
+  console: string;
+  /** Source line of the instruction at P (through the assembler's map of guest-physical addresses). */
+  line: number | null;
+}
+
+/** The lockstep's divergence, with the source line of the instruction each side executed in that step. */
+export interface EqDivergence extends StepDivergence {
+  nativeLine: number | null;
+  virtualLine: number | null;
+}
+
+/** What the Equivalence view draws: the lockstep's state after a step. */
+export interface EqSnapshot {
+  steps: number;
+  done: boolean;
+  divergence: EqDivergence | null;
+  native: SideState;
+  virtual: SideState;
+}
+
+/** What the Recursion view draws: the tower after a step (rows[0] is the real machine). */
+export interface RecSnapshot {
+  status: Status;
+  /** Guest (program) instructions executed so far. */
+  steps: number;
+  rows: LevelInfo[];
+}
+
+/** One point of the Recursion view's plot. */
+export interface DepthPoint {
+  depth: number;
+  status: 'halted' | 'limit';
+  guestSteps: number;
+  /** Instructions the real processor executed (guest instructions run directly, and the ones that trapped). */
+  realSteps: number;
+  /** Traps that reached each monitor's dispatcher, and instructions its interpreters executed. */
+  traps: number[];
+  interpreted: number[];
+  /** Real work per guest instruction (see lab.ts); 1 on the bare machine. */
+  perGuest: number;
+  /** Trap amplification (VirtualStack.amplification): per guest trap; 1 bare, 0 when the guest took no trap. */
+  amplification: number;
+}
+
+export interface Classified {
+  classification: Classification;
+  counterexamples: Counterexample[];
+}
+
+/** The lab's runs (lab.ts). A worker holds one tower and one lockstep session; opening replaces it. */
+export interface LabApi {
+  checkLesson(lessonId: string, source: string): Promise<CheckResult>;
+  series(r: LabRun & { maxSteps: number; maxDepth: number }): Promise<DepthPoint[]>;
+  towerOpen(r: LabRun): Promise<RecSnapshot>;
+  towerStep(n: number): Promise<RecSnapshot>;
+  equivOpen(r: LabRun): Promise<EqSnapshot>;
+  equivStep(n: number): Promise<EqSnapshot>;
+  classify(isaText: string): Promise<Classified>;
+}
+
+/** Everything a worker does: the workbench's engine session, and the lab's runs. */
+export interface WorkerApi extends LabApi {
   load(cfg: SessionConfig): Promise<LoadResult>;
   reset(): Promise<LoadResult>;
   /** Runs until a stop, at most `maxSteps` steps (0 = no limit). */

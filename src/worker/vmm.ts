@@ -121,6 +121,7 @@ class VirtualTarget implements Target {
         label: 'real machine',
         psw: real.psw,
         base: 0,
+        realBase: 0,
         size: real.q,
         stats: { traps: st.trapped, reflected: 0, interpreted: 0 },
       },
@@ -132,6 +133,7 @@ class VirtualTarget implements Target {
         label: lv.level === this.stack.depth ? `VM ${lv.level} (guest)` : `VM ${lv.level} (${kind} ${lv.level + 1})`,
         psw: lv.psw,
         base: lv.base,
+        realBase: lv.realBase,
         size: lv.size,
         stats: { traps: lv.stats.traps, reflected: lv.stats.reflected, interpreted: lv.stats.interpreted },
       });

@@ -1,6 +1,12 @@
 /// <reference lib="webworker" />
+/**
+ * The one worker of the app: every run goes through it, behind Comlink. The workbench's page holds one for its
+ * engine session; each lab view holds one more of the same script for its runs (client.ts), so that a view's
+ * runaway run can be ended by terminating its worker without touching the others.
+ */
 import * as Comlink from 'comlink';
 import { Engine } from './engine';
+import { EquivSession, TowerSession, amplificationSeries, checkLesson, classifyText } from './lab';
 import type { FrameRequest, SessionConfig, WorkerApi } from './protocol';
 
 /**
@@ -17,6 +23,9 @@ const yieldNow = (): Promise<void> =>
   });
 
 const engine = new Engine(yieldNow);
+// The lab's sessions: the page gives each lab view a worker of its own (client.ts), so these are one per worker.
+const tower = new TowerSession();
+const lockstep = new EquivSession();
 
 /** A bug must not leave the page waiting on a worker that silently stopped: report it as the machine's state. */
 function guard<A extends unknown[], R>(f: (...a: A) => R | Promise<R>): (...a: A) => Promise<R> {
@@ -62,6 +71,14 @@ const api: WorkerApi = {
   async bench(steps: number) {
     return engine.bench(steps);
   },
+  // A thrown error rejects the call on the page (Comlink carries the message): the view shows it.
+  checkLesson: async (id, source) => checkLesson(id, source),
+  series: async (r) => amplificationSeries(r),
+  towerOpen: async (r) => tower.open(r),
+  towerStep: async (n) => tower.step(n),
+  equivOpen: async (r) => lockstep.open(r),
+  equivStep: async (n) => lockstep.step(n),
+  classify: async (text) => classifyText(text),
 };
 
 Comlink.expose(api);

@@ -9,11 +9,12 @@ import { parseIsaFile } from '../../core/isa/isafile';
 import { useSettings } from '../store';
 import { pickCounterexample } from './counterexample';
 import { useClassification } from './IsaLab';
-import type { SideState } from './lockstep';
-import type { EqSnapshot } from './run.worker';
-import { equivRuns, type RunOutcome } from './runClient';
+import type { EqSnapshot, LabApi, SideState } from '../../worker/protocol';
+import { equivRuns, type RunOutcome } from '../../worker/client';
 import { ASM_LANG, MonacoBox, type Marker } from './MonacoBox';
-import { useLab } from './store';
+import { useIsa } from '../isa';
+import { replaceWorkspace } from '../loader';
+import { fmtInt } from '../format';
 
 const RUN_LIMIT = 200_000;
 
@@ -86,7 +87,9 @@ export function EquivView() {
   const w = useSettings((s) => s.q);
   const input = useSettings((s) => s.input);
   const setS = useSettings((s) => s.set);
-  const isaText = useLab((s) => s.isaText);
+  // The ISA in force: while the lab's file has errors, the last good one.
+  const isaText = useIsa((s) => s.text);
+  const isaName = useIsa((s) => s.name);
   const classification = useClassification((s) => s.result);
   const classifiedText = useClassification((s) => s.text);
   const found = useClassification((s) => s.counterexamples);
@@ -102,9 +105,9 @@ export function EquivView() {
   const [note, setNote] = useState<string | null>(null);
 
   /** Sends a request; a null answer means a newer request overtook it, and that one will clear `busy`. */
-  const send = (req: Parameters<typeof equivRuns.call>[0], then: (s: EqSnapshot) => void) => {
+  const send = (req: (w: LabApi) => Promise<EqSnapshot>, then: (s: EqSnapshot) => void) => {
     setBusy(true);
-    void equivRuns.call<EqSnapshot>(req).then((out: RunOutcome<EqSnapshot> | null) => {
+    void equivRuns.call(req).then((out: RunOutcome<EqSnapshot> | null) => {
       if (!out) return;
       setBusy(false);
       if (out.ok) then(out.value);
@@ -117,7 +120,7 @@ export function EquivView() {
   };
   const open = () => {
     setNote(null);
-    send({ op: 'eq-open', source, isaText, kind, depth: d, w, input }, setSnap);
+    send((x) => x.equivOpen({ source, isaText, kind, depth: d, w, input }), setSnap);
   };
 
   useEffect(() => {
@@ -142,7 +145,7 @@ export function EquivView() {
   const dv = l?.divergence ?? null;
   const step = (n: number) => {
     if (!l) return;
-    send({ op: 'eq-step', n }, (s) => {
+    send((x) => x.equivStep(n), (s) => {
       setSnap(s);
       if (!s.divergence && !s.done && n >= RUN_LIMIT) setNote(`No divergence in ${s.steps.toLocaleString('en')} steps; stopped there (the program may loop).`);
       else if (s.done && !s.divergence) setNote('Both halted in the same state: equivalent.');
@@ -184,12 +187,12 @@ export function EquivView() {
               <input data-testid="eq-depth" type="number" min={1} max={8} value={d} onChange={(e) => setS({ depth: Math.max(1, Math.min(8, Number(e.target.value) || 1)), monitor: kind })} style={{ width: '4em' }} />
             </label>
             <span className="muted">
-              ISA <code>{parsed.ok ? parsed.isa.name : '(errors)'}</code>, w = {w}
+              ISA <code>{isaName}</code>, w = {w}
             </span>
           </div>
           <MonacoBox value={source} onChange={(t) => setS({ source: t })} language={ASM_LANG} markers={markers} lines={lines} height={340} testId="eq-editor" ariaLabel="Program" />
           <div className="form-row">
-            <button type="button" data-testid="eq-counterexample" disabled={!cx} title={cx ? `Replace the program with one that diverges under the ${kind} monitor on this ISA` : 'No counterexample for this ISA and monitor (or it is still being classified)'} onClick={() => cx && setS({ source: cx })}>
+            <button type="button" data-testid="eq-counterexample" disabled={!cx} title={cx ? `Replace the program with one that diverges under the ${kind} monitor on this ISA` : 'No counterexample for this ISA and monitor (or it is still being classified)'} onClick={() => cx && replaceWorkspace('Loaded a counterexample', () => setS({ source: cx }))}>
               Load counterexample
             </button>
             {parsed.ok && classification && classifiedText === isaText && !cx && (
@@ -222,7 +225,7 @@ export function EquivView() {
           {err && <div className="err" data-testid="eq-error">{err}</div>}
           {dv && (
             <div className="banner bad" data-testid="eq-divergence">
-              Diverged after step {dv.step}: <b>{dv.field}</b> is {JSON.stringify(dv.native)} on the bare machine but {JSON.stringify(dv.virtual)} under the monitor.
+              Diverged after step {fmtInt(dv.step)}: <b>{dv.field}</b> is {JSON.stringify(dv.native)} on the bare machine but {JSON.stringify(dv.virtual)} under the monitor.
               {dv.nativeLine ? ` The instruction on line ${dv.nativeLine}` : ''}
               {dv.virtualLine && dv.virtualLine !== dv.nativeLine ? ` (line ${dv.virtualLine} in the VM)` : ''}
               {dv.nativeLine ? ' caused it.' : ''}

@@ -5,17 +5,17 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import { create } from 'zustand';
-import type { Classification, InstructionClass, Witness } from '../../core/classify/classify';
+import type { Classification, InstructionClass } from '../../core/classify/classify';
 import type { Counterexample } from '../../core/classify/counterexample';
-import { PRESET_NAMES, PRESETS, isPresetName, type PresetName } from '../../core/isa/isa';
+import { PRESET_NAMES, PRESETS, isPresetName } from '../../core/isa/isa';
 import { parseEffect } from '../../core/isa/effect';
 import { OPERAND_SHAPES, parseIsaFile, type IsaFileError } from '../../core/isa/isafile';
-import { BASE_INSTRUCTIONS, type Variant } from '../../core/isa/table';
-import { useSettings } from '../store';
-import { classifyText } from './classifyClient';
+import { BASE_INSTRUCTIONS } from '../../core/isa/table';
+import { setIsaText, useIsaText } from '../isa';
+import { replaceWorkspace } from '../loader';
+import { classifyRuns } from '../../worker/client';
 import { freeOpcode, presetText, readDoc, removeInstruction, setVariant, upsertInstruction, variantIn } from './isadoc';
 import { EFFECT_LANG, ISA_LANG, MonacoBox, type Marker } from './MonacoBox';
-import { useLab } from './store';
 import { Venn } from './Venn';
 import { WitnessView } from './Witness';
 
@@ -32,7 +32,7 @@ export const useClassification = create<ClassState>()(() => ({ result: null, cou
 
 /** Keeps the classification in step with the ISA file, off the page's thread, debounced. */
 export function useLiveClassification(): void {
-  const text = useLab((s) => s.isaText);
+  const text = useIsaText();
   useEffect(() => {
     const st = useClassification.getState();
     if (!parseIsaFile(text).ok || (st.text === text && st.result)) {
@@ -41,9 +41,9 @@ export function useLiveClassification(): void {
     }
     useClassification.setState({ busy: true });
     const t = window.setTimeout(() => {
-      void classifyText(text).then((r) => {
+      void classifyRuns.call((x) => x.classify(text)).then((r) => {
         if (!r) return;
-        if (r.ok) useClassification.setState({ result: r.classification, counterexamples: r.counterexamples, text, busy: false, error: null });
+        if (r.ok) useClassification.setState({ result: r.value.classification, counterexamples: r.value.counterexamples, text, busy: false, error: null });
         else useClassification.setState({ busy: false, error: r.message });
       });
     }, 250);
@@ -63,17 +63,32 @@ export function Theorems({ c, stale }: { c: Classification; stale: boolean }) {
       {THEOREMS.map((t) => {
         const v = c[t.key];
         return (
-          <div key={t.key} className={`theorem ${v.holds ? 'holds' : 'fails'}`} data-testid={t.key} data-holds={String(v.holds)}>
+          <div
+            key={t.key}
+            className={`theorem ${v.holds ? 'holds' : v.violators.length ? 'fails' : 'notshown'}`}
+            data-testid={t.key}
+            data-holds={String(v.holds)}
+            data-status={v.status}
+          >
             <div className="theorem-head">
-              <span className="badge">{v.holds ? 'condition holds' : 'condition fails'}</span> <strong>{t.name}</strong>: {t.cond} ⇒ {t.concl}.
+              <span className="badge">{v.holds ? 'condition holds (proved)' : v.violators.length ? 'condition fails (witness)' : 'condition not shown'}</span>{' '}
+              <strong>{t.name}</strong>: {t.cond} ⇒ {t.concl}.
             </div>
             <div className="theorem-body">
               {v.holds ? (
                 <>So for this ISA: {t.concl}.</>
+              ) : v.violators.length ? (
+                <>
+                  Violators (with witnesses): <b>{v.violators.join(', ')}</b>
+                  {v.unresolved.length ? <> ; not shown either way: {v.unresolved.join(', ')}</> : null}. The theorem then promises nothing for this ISA; a
+                  sufficient condition that fails does not prove the opposite. The Equivalence view looks for a program that ends differently under the
+                  monitor (there may be none).
+                </>
               ) : (
                 <>
-                  Violators: <b>{v.violators.join(', ')}</b>. The theorem then promises nothing for this ISA; a sufficient condition that fails does not
-                  prove the opposite. The Equivalence view shows what goes wrong.
+                  Not shown: <b>{v.unresolved.join(', ')}</b> {v.unresolved.length > 1 ? 'are' : 'is'} not proved privileged, and the classifier could
+                  neither prove {v.unresolved.length > 1 ? 'them' : 'it'} harmless nor find a witness. The theorem's guarantee is not established (nor
+                  refuted).
                 </>
               )}
             </div>
@@ -106,7 +121,7 @@ const WITNESS_NAMES: [keyof InstructionClass['witnesses'], string][] = [
 
 function ClassTable({ c, selected, onSelect }: { c: Classification; selected: string | null; onSelect(m: string): void }) {
   const [all, setAll] = useState(false);
-  const rows = c.instructions.filter((i) => all || i.sensitive || i.privileged || selected === i.mnemonic);
+  const rows = c.instructions.filter((i) => all || i.sensitive || i.privileged || i.unresolved || i.userUnresolved || selected === i.mnemonic);
   const sel = c.instructions.find((i) => i.mnemonic === selected) ?? null;
   const v1 = new Set(c.theorem1.violators);
   const v3 = new Set(c.theorem3.violators);
@@ -133,11 +148,22 @@ function ClassTable({ c, selected, onSelect }: { c: Classification; selected: st
               onClick={() => onSelect(i.mnemonic)}
             >
               <th>{i.mnemonic}</th>
-              {COLS.map(([k]) => (
-                <td key={k} data-col={k} className={i[k] ? 'yes' : 'no'}>
-                  {i[k] ? '●' : '·'}
-                </td>
-              ))}
+              {COLS.map(([k]) => {
+                // ● shown (a witness; for privilege, a proof), · proved not, ? not shown either way.
+                const open =
+                  k === 'privileged'
+                    ? i.privilege === 'not shown'
+                    : k === 'userSensitive'
+                      ? i.userUnresolved
+                      : k === 'sensitive'
+                        ? i.unresolved
+                        : i.notShown.includes(k === 'controlSensitive' ? 'control sensitive' : k === 'modeSensitive' ? 'mode sensitive' : 'location sensitive');
+                return (
+                  <td key={k} data-col={k} className={i[k] ? 'yes' : open ? 'unknown' : 'no'} title={open ? 'not shown either way' : undefined}>
+                    {i[k] ? '●' : open ? '?' : '·'}
+                  </td>
+                );
+              })}
             </tr>
           ))}
         </tbody>
@@ -147,12 +173,17 @@ function ClassTable({ c, selected, onSelect }: { c: Classification; selected: st
           <h4>
             Witnesses for {sel.mnemonic} <small>({sel.runs.toLocaleString('en')} executions run)</small>
           </h4>
+          {sel.notShown.length > 0 && (
+            <p className="muted" data-testid="not-shown">
+              Not shown either way: {sel.notShown.join(', ')} (no witness among the states tried, and no proof from the dependence analysis).
+            </p>
+          )}
           {WITNESS_NAMES.map(([k, label]) => {
-            const w = sel.witnesses[k] as Witness | undefined;
+            const w = sel.witnesses[k];
             if (!w) return null;
             if (k === 'controlSensitiveUser' && sel.witnesses.controlSensitive === w) return null;
             if (k === 'locationSensitiveUser' && sel.witnesses.locationSensitive === w) return null;
-            return <WitnessView key={k} w={w} title={k === 'privileged' ? `Privilege: ${sel.privileged ? 'yes' : 'no'}` : label} />;
+            return <WitnessView key={k} w={w} title={k === 'privileged' ? `Privilege: ${sel.privilege}` : k === 'innocuous' ? 'Innocuous (proved)' : label} />;
           })}
         </div>
       )}
@@ -270,7 +301,7 @@ function VariantToggles({ text, onText }: { text: string; onText(t: string): voi
                       data-testid={`variant-${d.mnemonic}-${v}`}
                       checked={cur === v}
                       onChange={() => {
-                        const t = setVariant(text, d.mnemonic, v as Variant);
+                        const t = setVariant(text, d.mnemonic, v);
                         if (typeof t === 'string') {
                           setMsg(null);
                           onText(t);
@@ -297,23 +328,21 @@ function VariantToggles({ text, onText }: { text: string; onText(t: string): voi
 }
 
 export function IsaLab() {
-  const text = useLab((s) => s.isaText);
-  const setLab = useLab((s) => s.set);
+  const text = useIsaText();
   const { result, busy, text: classifiedText, error } = useClassification();
   const parsed = useMemo(() => parseIsaFile(text), [text]);
   const [selected, setSelected] = useState<string | null>('GETMODE');
   const doc = readDoc(text);
   const base = typeof doc === 'string' ? null : doc.base;
   const setText = (t: string) => {
-    setLab({ isaText: t });
-    // The workbench runs presets: keep its ISA on the file's base so the two never disagree on the basics.
-    const d = readDoc(t);
-    if (typeof d !== 'string' && isPresetName(d.base)) useSettings.getState().set({ isa: d.base });
+    // The workspace's one ISA: the workbench, the editor and every lab view follow it (../isa.ts).
+    setIsaText(t);
   };
   const stale = !parsed.ok || classifiedText !== text;
   const openFile = async (f: File | undefined) => {
     if (!f) return;
-    setText(await f.text());
+    const t = await f.text();
+    replaceWorkspace(`Opened the ISA file ${f.name}`, () => setText(t));
   };
   return (
     <div className="lab-isa" data-testid="isa-lab">
@@ -326,7 +355,10 @@ export function IsaLab() {
               <select
                 data-testid="preset"
                 value={base && typeof doc !== 'string' && text === presetText(base) ? base : ''}
-                onChange={(e) => isPresetName(e.target.value) && setText(presetText(e.target.value as PresetName))}
+                onChange={(e) => {
+                  const p = e.target.value;
+                  if (isPresetName(p)) replaceWorkspace(`ISA set to the ${p} preset`, () => setText(presetText(p)));
+                }}
               >
                 <option value="">(modified)</option>
                 {PRESET_NAMES.map((p) => (

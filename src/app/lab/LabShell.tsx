@@ -10,9 +10,7 @@ import { LessonsView } from './LessonsView';
 import { RecursionView } from './RecursionView';
 import { decodeFragment, shareUrl, type LabView } from './share';
 import { applyWorkspace, currentWorkspace, useLab } from './store';
-import { useSettings } from '../store';
-import { isPresetName } from '../../core/isa/isa';
-import { presetText, readDoc } from './isadoc';
+import { replaceWorkspace, undoReplace, useUndo } from '../loader';
 import './lab.css';
 
 const TABS: [LabView, string][] = [
@@ -27,6 +25,9 @@ export function useLabView(): LabView {
   return useLab((s) => s.view);
 }
 
+/** The undo entry of the link opened on this page, for the notice's "back" button (the toast offers it too). */
+let linkUndo: number | null = null;
+
 /** Reads the page's fragment; applies a workspace or explains why not. Returns true when something was applied. */
 export function openLink(hash: string): boolean {
   const r = decodeFragment(hash);
@@ -35,9 +36,8 @@ export function openLink(hash: string): boolean {
     useLab.getState().set({ linkNotice: { kind: 'error', text: r.message } });
     return false;
   }
-  const before = currentWorkspace();
-  useLab.getState().set({ previous: before });
-  applyWorkspace(r.workspace);
+  replaceWorkspace('Opened a shared link', () => applyWorkspace(r.workspace));
+  linkUndo = useUndo.getState().shown;
   useLab.getState().set({ linkNotice: { kind: 'info', text: 'Opened the shared workspace (program, ISA file, monitor settings and view).' } });
   // Drop the fragment so a reload keeps the user's later edits instead of re-applying the link.
   history.replaceState(null, '', location.pathname + location.search);
@@ -81,22 +81,11 @@ export function LabTabs() {
   const view = useLabView();
   const set = useLab((s) => s.set);
   const notice = useLab((s) => s.linkNotice);
-  const previous = useLab((s) => s.previous);
   useEffect(() => {
     openLink(location.hash);
     const on = () => openLink(location.hash);
     window.addEventListener('hashchange', on);
-    // A preset picked in the workbench's toolbar becomes the lab's ISA file too (the lab's own edits set the
-    // workbench's preset to the file's base, so the two never disagree on the preset).
-    const unsub = useSettings.subscribe((st, prev) => {
-      if (st.isa === prev.isa || !isPresetName(st.isa)) return;
-      const doc = readDoc(useLab.getState().isaText);
-      if (typeof doc === 'string' || doc.base !== st.isa) useLab.getState().set({ isaText: presetText(st.isa) });
-    });
-    return () => {
-      window.removeEventListener('hashchange', on);
-      unsub();
-    };
+    return () => window.removeEventListener('hashchange', on);
   }, []);
   return (
     <>
@@ -111,14 +100,15 @@ export function LabTabs() {
       {notice && (
         <div className={`link-notice ${notice.kind}`} role="alert" data-testid="link-notice">
           {notice.text}
-          {notice.kind === 'info' && previous && (
+          {notice.kind === 'info' && linkUndo !== null && (
             <button
               type="button"
               className="ghost"
               data-testid="link-undo"
               onClick={() => {
-                applyWorkspace(previous);
-                set({ previous: null, linkNotice: { kind: 'info', text: 'Your previous workspace is back.' } });
+                if (linkUndo !== null) undoReplace(linkUndo);
+                linkUndo = null;
+                set({ linkNotice: { kind: 'info', text: 'Your previous workspace is back.' } });
               }}
             >
               Back to my previous workspace

@@ -1,24 +1,13 @@
 /** The guided lessons: text, task, an editor for the answer, a Check that runs it, hints; progress persists. */
 import { useEffect, useMemo, useState } from 'react';
-import { Fragment } from 'react';
+import { Rich } from '../Rich';
 import { assemble } from '../../core/asm/assembler';
 import { presetIsa } from '../../core/isa/isa';
-import { LESSONS, LESSON_LIMIT_NOTE, lessonById, type CheckResult } from './lessons/lessons';
+import { LESSONS, LESSON_LIMIT_NOTE, lessonById, type CheckResult } from '../../lessons/lessons';
 import { ASM_LANG, MonacoBox, type Marker } from './MonacoBox';
-import { lessonRuns } from './runClient';
+import { lessonRuns } from '../../worker/client';
+import { replaceWorkspace } from '../loader';
 import { useLab } from './store';
-
-/** `code` spans and *emphasis*, nothing more: the lesson texts are ours. */
-function Rich({ text }: { text: string }) {
-  const parts = text.split(/(`[^`]+`|\*[^*]+\*)/);
-  return (
-    <>
-      {parts.map((p, i) =>
-        p.startsWith('`') ? <code key={i}>{p.slice(1, -1)}</code> : p.startsWith('*') && p.length > 2 ? <em key={i}>{p.slice(1, -1)}</em> : <Fragment key={i}>{p}</Fragment>,
-      )}
-    </>
-  );
-}
 
 export function LessonsView() {
   const lessonId = useLab((s) => s.lesson);
@@ -43,7 +32,7 @@ export function LessonsView() {
   const check = () => {
     setRunning(true);
     const id = lesson.id;
-    void lessonRuns.call<CheckResult>({ op: 'lesson', lessonId: id, source }).then((out) => {
+    void lessonRuns.call((x) => x.checkLesson(id, source)).then((out) => {
       if (!out) return; // overtaken by an edit or another check
       const r: CheckResult = out.ok
         ? out.value
@@ -116,7 +105,7 @@ export function LessonsView() {
             className="ghost"
             data-testid="lesson-reset"
             onClick={() => {
-              setLesson(lesson.id, { source: lesson.starter });
+              replaceWorkspace(`Started lesson ${lesson.title.replace(/^\d+\. /, '')} over`, () => setLesson(lesson.id, { source: lesson.starter }), { reboot: false });
               setResult(null);
             }}
           >

@@ -5,6 +5,7 @@
  */
 import { useEffect, useRef } from 'react';
 import { LANG, monaco, setupMonaco } from '../monaco';
+import { useSettings } from '../store';
 import { useDark } from '../theme';
 
 export const EFFECT_LANG = 'pgeffect';
@@ -105,9 +106,21 @@ export function MonacoBox(props: {
   const host = useRef<HTMLDivElement>(null);
   const ed = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
   const deco = useRef<monaco.editor.IEditorDecorationsCollection | null>(null);
+  const outside = useRef(false);
   const onChange = useRef(props.onChange);
-  onChange.current = props.onChange;
+  useEffect(() => {
+    onChange.current = props.onChange;
+  });
+  /**
+   * Texts this editor reported through onChange that the parent has not yet shown back as its `value`. The
+   * model is the truth while the user types: a render may still carry an older text the editor itself sent
+   * (React renders a state update later than the keystroke that made it), and writing that back would reset the
+   * model and throw the cursor to the start — the scrambled typing of issue 9. Only a value the editor never
+   * sent is an outside change (preset, lesson reset, link, Undo).
+   */
+  const sent = useRef(new Set<string>());
   const dark = useDark();
+  const fontSize = useSettings((s) => s.fontSize);
 
   useEffect(() => {
     register();
@@ -119,7 +132,7 @@ export function MonacoBox(props: {
       automaticLayout: true,
       scrollBeyondLastLine: false,
       lineNumbersMinChars: 3,
-      fontSize: 13,
+      fontSize: useSettings.getState().fontSize - 1,
       tabSize: props.language === ISA_LANG ? 2 : 8,
       insertSpaces: true,
       fixedOverflowWidgets: true,
@@ -128,7 +141,12 @@ export function MonacoBox(props: {
     });
     ed.current = e;
     deco.current = e.createDecorationsCollection();
-    const sub = model.onDidChangeContent(() => onChange.current(model.getValue()));
+    const sub = model.onDidChangeContent(() => {
+      if (outside.current) return;
+      const v = model.getValue();
+      sent.current.add(v);
+      onChange.current(v);
+    });
     if (props.testId) (window as unknown as Record<string, unknown>)[`__pglab_${props.testId}`] = e;
     return () => {
       sub.dispose();
@@ -138,11 +156,30 @@ export function MonacoBox(props: {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
-  // Outside changes (preset picked, lesson reset, link opened) replace the text.
+  // Outside changes (preset picked, lesson reset, link opened) replace the text, as an edit so Ctrl+Z undoes it.
   useEffect(() => {
-    const m = ed.current?.getModel();
-    if (m && m.getValue() !== props.value) m.setValue(props.value);
+    const e = ed.current;
+    const m = e?.getModel();
+    if (!e || !m) return;
+    if (m.getValue() === props.value) {
+      sent.current.clear();
+      return;
+    }
+    if (sent.current.has(props.value)) return; // an echo of an earlier keystroke; the newer text is on its way
+    sent.current.clear();
+    outside.current = true;
+    try {
+      e.pushUndoStop();
+      e.executeEdits('pglab-outside', [{ range: m.getFullModelRange(), text: props.value }]);
+      e.pushUndoStop();
+    } finally {
+      outside.current = false;
+    }
   }, [props.value]);
+
+  useEffect(() => {
+    ed.current?.updateOptions({ fontSize: fontSize - 1 });
+  }, [fontSize]);
 
   useEffect(() => {
     const m = ed.current?.getModel();

@@ -1,6 +1,6 @@
 /**
  * Recursion: the program under 0–8 nested monitors. The nested windows in real memory, the PSW of every level,
- * and a plot of real work per guest instruction against depth (trap amplification), for the current program.
+ * and a plot of real work per guest instruction against depth (with the trap amplification of each depth), for the current program.
  */
 import * as d3 from 'd3';
 import { useEffect, useMemo, useRef, useState } from 'react';
@@ -8,18 +8,22 @@ import { assemble } from '../../core/asm/assembler';
 import { parseIsaFile } from '../../core/isa/isafile';
 import { checkStack } from '../../core/vmm/stack';
 import { useSettings } from '../store';
-import type { DepthPoint } from './lockstep';
-import type { RecRow, RecSnapshot } from './run.worker';
-import { seriesRuns, towerRuns, type RunOutcome } from './runClient';
-import { useLab } from './store';
+import { MAX_DEPTH } from '../../core/vmm/kinds';
+import type { DepthPoint, LabApi, LevelInfo, RecSnapshot } from '../../worker/protocol';
+import { seriesRuns, towerRuns, type RunOutcome } from '../../worker/client';
+import { useIsa } from '../isa';
+import { fmtInt } from '../format';
+import { SvgExport } from '../views/Export';
 
 const RUN_LIMIT = 200_000;
 
-function Windows({ data, q, zoom }: { data: RecRow[]; q: number; zoom: boolean }) {
+function Windows({ data, q, zoom }: { data: LevelInfo[]; q: number; zoom: boolean }) {
   const ref = useRef<SVGSVGElement>(null);
   useEffect(() => {
     const W = 620;
-    const rowH = 26;
+    // Each row: its label on a line of its own, the bar under it, so no label ever crosses a bar.
+    const rowH = 34;
+    const barY = (i: number) => 8 + i * rowH + 15;
     const svg = d3.select(ref.current!);
     svg.attr('viewBox', `0 0 ${W} ${(data.length + 1) * rowH + 30}`);
     svg.selectAll('*').remove();
@@ -32,36 +36,36 @@ function Windows({ data, q, zoom }: { data: RecRow[]; q: number; zoom: boolean }
     const g = svg.selectAll('g.win').data(data).join('g').attr('class', 'win').attr('data-level', (_d, i) => i);
     g.append('rect')
       .attr('class', (_d, i) => `win-rect level-${i % 9}`)
-      .attr('x', (d) => x(d.base))
-      .attr('y', (_d, i) => 8 + i * rowH)
-      .attr('width', (d) => Math.max(2, x(d.base + d.size) - x(d.base)))
-      .attr('height', rowH - 6);
+      .attr('x', (d) => x(d.realBase))
+      .attr('y', (_d, i) => barY(i))
+      .attr('width', (d) => Math.max(2, x(d.realBase + d.size) - x(d.realBase)))
+      .attr('height', rowH - 19);
     g.append('text')
       .attr('class', 'win-text')
-      .attr('x', 14)
-      .attr('y', (_d, i) => 8 + i * rowH + 15)
-      .text((d) => `${d.label} — real ${d.base}..${d.base + d.size - 1}`);
+      .attr('x', 10)
+      .attr('y', (_d, i) => barY(i) - 4)
+      .text((d) => `${d.label} — real ${d.realBase}..${d.realBase + d.size - 1}`);
     // The current relocation window of the innermost level, in real addresses.
     const inner = data[data.length - 1];
-    const wl = inner.base + inner.psw.l;
-    const y = 8 + data.length * rowH;
+    const wl = inner.realBase + inner.psw.l;
+    const y = barY(data.length);
     svg
       .append('rect')
       .attr('class', 'win-rect current')
       .attr('x', x(Math.max(0, wl)))
       .attr('y', y)
       .attr('width', Math.max(2, x(Math.min(q, wl + inner.psw.b)) - x(Math.max(0, wl))))
-      .attr('height', rowH - 6);
+      .attr('height', rowH - 19);
     svg
       .append('text')
       .attr('class', 'win-text')
-      .attr('x', 14)
-      .attr('y', y + 15)
+      .attr('x', 10)
+      .attr('y', y - 4)
       .text(`program's current window R = (${inner.psw.l}, ${inner.psw.b}) → real ${wl}..${wl + inner.psw.b - 1}`);
     const axis = d3.axisBottom(x).ticks(6);
     svg
       .append('g')
-      .attr('transform', `translate(0, ${y + rowH})`)
+      .attr('transform', `translate(0, ${y + rowH - 15})`)
       .call(axis as never);
   }, [data, q, zoom]);
   return <svg ref={ref} className="windows" data-testid="rec-windows" />;
@@ -76,7 +80,7 @@ function AmpPlot({ points }: { points: DepthPoint[] }) {
     const svg = d3.select(ref.current!).attr('viewBox', `0 0 ${W} ${H}`);
     svg.selectAll('*').remove();
     if (!points.length) return;
-    const x = d3.scaleLinear().domain([0, 8]).range([m.l, W - m.r]);
+    const x = d3.scaleLinear().domain([0, MAX_DEPTH]).range([m.l, W - m.r]);
     const y = d3
       .scaleLinear()
       .domain([0, d3.max(points, (p) => p.perGuest) ?? 1])
@@ -110,10 +114,15 @@ function AmpPlot({ points }: { points: DepthPoint[] }) {
       .append('title')
       .text(
         (p) =>
-          `depth ${p.depth}: ${p.perGuest.toFixed(2)} per guest instruction; ${p.guestSteps} guest, ${p.realSteps} on the real processor; traps per level ${p.traps.join(' / ') || '—'}; interpreted ${p.interpreted.join(' / ') || '—'}${p.status === 'limit' ? ' (stopped at the step limit)' : ''}`,
+          `depth ${p.depth}: ${p.perGuest.toFixed(2)} per guest instruction; trap amplification ${p.amplification.toFixed(1)}× per guest trap; ${fmtInt(p.guestSteps)} guest, ${fmtInt(p.realSteps)} on the real processor; traps per level ${p.traps.join(' / ') || '—'}; interpreted ${p.interpreted.join(' / ') || '—'}${p.status === 'limit' ? ' (stopped at the step limit)' : ''}`,
       );
   }, [points]);
-  return <svg ref={ref} className="amp" data-testid="rec-plot" />;
+  return (
+    <>
+      <svg ref={ref} className="amp" data-testid="rec-plot" />
+      <SvgExport svg={ref} name="amplification" />
+    </>
+  );
 }
 
 export function RecursionView() {
@@ -123,7 +132,9 @@ export function RecursionView() {
   const w = useSettings((s) => s.q);
   const input = useSettings((s) => s.input);
   const setS = useSettings((s) => s.set);
-  const isaText = useLab((s) => s.isaText);
+  // The ISA in force: while the lab's file has errors, the last good one.
+  const isaText = useIsa((s) => s.text);
+  const isaName = useIsa((s) => s.name);
   const parsed = useMemo(() => parseIsaFile(isaText), [isaText]);
   const kind = monitor === 'hybrid' ? 'hybrid' : 'full';
   const asm = useMemo(() => (parsed.ok ? assemble(source, parsed.isa) : null), [source, parsed]);
@@ -136,9 +147,9 @@ export function RecursionView() {
   const [zoom, setZoom] = useState(false);
 
   /** Sends a request; a null answer means a newer request (or an edit) overtook it, and that one will clear `busy`. */
-  const send = (req: Parameters<typeof towerRuns.call>[0]) => {
+  const send = (req: (w: LabApi) => Promise<RecSnapshot>) => {
     setBusy(true);
-    void towerRuns.call<RecSnapshot>(req).then((out: RunOutcome<RecSnapshot> | null) => {
+    void towerRuns.call(req).then((out: RunOutcome<RecSnapshot> | null) => {
       if (!out) return;
       setBusy(false);
       if (out.ok) setSnap(out.value);
@@ -165,7 +176,7 @@ export function RecursionView() {
       towerRuns.cancel();
       setBusy(false);
       setErr(problem);
-    } else send({ op: 'rec-open', source, isaText, kind, depth, w, input });
+    } else send((x) => x.towerOpen({ source, isaText, kind, depth, w, input }));
   };
   // asm and parsed are derived from source and isaText, which reset() sends.
   // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -184,7 +195,7 @@ export function RecursionView() {
     if (!parsed.ok || !asm?.ok) return;
     const t = window.setTimeout(() => {
       setMeasuring(true);
-      void seriesRuns.call<DepthPoint[]>({ op: 'series', source, isaText, kind, w: Math.min(w, 16384), maxSteps: RUN_LIMIT, maxDepth: 8, input }).then((out) => {
+      void seriesRuns.call((x) => x.series({ source, isaText, kind, depth: MAX_DEPTH, w: Math.min(w, 16384), maxSteps: RUN_LIMIT, maxDepth: MAX_DEPTH, input })).then((out) => {
         if (!out) return;
         setMeasuring(false);
         if (out.ok) setPoints(out.value);
@@ -199,7 +210,7 @@ export function RecursionView() {
   const t = snap;
   const run = (n: number) => {
     if (!t) return;
-    send({ op: 'rec-step', n });
+    send((x) => x.towerStep(n));
   };
   const status = t?.status ?? (busy ? 'loading…' : '');
   const steps = t?.steps ?? 0;
@@ -215,7 +226,7 @@ export function RecursionView() {
               data-testid="rec-depth"
               type="range"
               min={0}
-              max={8}
+              max={MAX_DEPTH}
               value={depth}
               onChange={(e) => {
                 const d = Number(e.target.value);
@@ -240,7 +251,7 @@ export function RecursionView() {
             Reset
           </button>
           <span className="muted" data-testid="rec-status">
-            {status} · {steps.toLocaleString('en')} guest steps · ISA <code>{parsed.ok ? parsed.isa.name : '(errors)'}</code>
+            {status} · {steps.toLocaleString('en')} guest steps · ISA <code>{isaName}</code>
           </span>
         </div>
         {err && (
@@ -275,7 +286,7 @@ export function RecursionView() {
                   <td>{r.psw.l}</td>
                   <td>{r.psw.b}</td>
                   <td>
-                    {r.base}..{r.base + r.size - 1}
+                    {r.realBase}..{r.realBase + r.size - 1}
                   </td>
                 </tr>
               ))}
@@ -284,7 +295,7 @@ export function RecursionView() {
         )}
       </section>
       <section className="card">
-        <h3>Trap amplification: real work per guest instruction against depth</h3>
+        <h3>The cost of nesting: real work per guest instruction against depth</h3>
         <p className="muted">
           Each point runs the whole program (w = {Math.min(w, 16384)}, at most {RUN_LIMIT.toLocaleString('en')} guest steps) under that many {kind} monitors. Real work
           = instructions on the real processor + traps taken by every monitor's dispatcher + instructions its interpreters executed, divided by

@@ -2,15 +2,18 @@
 import * as d3 from 'd3';
 import { useEffect, useRef } from 'react';
 import { CIRCLES, REGION_TEXT, place, type ClassBits } from './venn';
+import { SvgExport } from '../views/Export';
 
 export function Venn({ classes, onPick }: { classes: readonly ClassBits[]; onPick?(mnemonic: string): void }) {
   const ref = useRef<SVGSVGElement>(null);
   const pick = useRef(onPick);
-  pick.current = onPick;
+  useEffect(() => {
+    pick.current = onPick;
+  });
   useEffect(() => {
     const svg = d3.select(ref.current!);
     svg.selectAll('*').remove();
-    const { placed, outside } = place(classes);
+    const { placed, outside, unresolved } = place(classes);
     const circles = [
       { key: 'P', ...CIRCLES.P },
       { key: 'S', ...CIRCLES.S },
@@ -65,15 +68,26 @@ export function Venn({ classes, onPick }: { classes: readonly ClassBits[]; onPic
       .attr('y', 392)
       .text(`Innocuous and unprivileged (outside every circle): ${outside.length} instructions${outside.length ? ` — ${outside.slice(0, 12).map((c) => c.mnemonic).join(' ')}${outside.length > 12 ? ' …' : ''}` : ''}`)
       .call((t) => t.append('title').text(outside.map((c) => c.mnemonic).join(', ')));
+    if (unresolved.length) {
+      svg
+        .append('text')
+        .attr('class', 'venn-outside venn-unresolved')
+        .attr('x', 8)
+        .attr('y', 376)
+        .text(`Not shown either way (neither proved innocuous nor shown sensitive): ${unresolved.map((c) => c.mnemonic).join(' ')}`);
+    }
   }, [classes]);
   return (
-    <svg
-      ref={ref}
-      className="venn"
-      viewBox="0 0 620 400"
-      role="img"
-      aria-label="Venn diagram of privileged, sensitive and user-sensitive instructions"
-      data-testid="venn"
-    />
+    <>
+      <svg
+        ref={ref}
+        className="venn"
+        viewBox="0 0 620 400"
+        role="img"
+        aria-label="Venn diagram of privileged, sensitive and user-sensitive instructions"
+        data-testid="venn"
+      />
+      <SvgExport svg={ref} name="venn" />
+    </>
   );
 }

@@ -1,6 +1,7 @@
 /** A classifier witness: the state(s) it ran from and what each execution did, with the differences marked. */
 import type { Outcome, StateDesc, Witness } from '../../core/classify/classify';
 import { CAUSE_NAMES } from '../../core/isa/table';
+import { Rich } from '../Rich';
 
 function outcomeKeys(o: Outcome | undefined): Record<string, string> {
   const k: Record<string, string> = {};
@@ -38,7 +39,9 @@ export function WitnessView({ w, title }: { w: Witness; title: string }) {
   return (
     <div className="witness" data-testid="witness">
       <div className="witness-title">{title}</div>
-      <p className="witness-text">{w.text}</p>
+      <p className="witness-text">
+        <Rich text={w.text} />
+      </p>
       <div className={`witness-cols${two ? ' two' : ''}`}>
         {w.states.map((s, i) => (
           <div className="witness-col" key={i} data-testid={`witness-state-${i}`}>

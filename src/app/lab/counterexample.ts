@@ -1,5 +1,5 @@
 /**
- * A program that shows a monitor going wrong on an ISA that fails Theorem 1 (or 3). The classifier's own
+ * A program that shows a monitor going wrong on an ISA where Theorem 1's (or 3's) condition fails. The classifier's own
  * counterexamples (core/classify/counterexample.ts) come first; when it found none, the program is built here
  * from a violator's witness: set the witness's registers, execute the instruction from supervisor mode (as a booted guest does),
  * and HALT. Under the full monitor the guest's supervisor code runs in real user mode in a relocated window,
@@ -9,6 +9,7 @@
 import type { Classification, InstructionClass, StateDesc, Witness } from '../../core/classify/classify';
 import type { Counterexample } from '../../core/classify/counterexample';
 import type { Isa } from '../../core/isa/isa';
+import type { MonitorKind } from '../../core/vmm/kinds';
 
 function loadReg(r: string, v: number): string[] {
   if (v >= -32768 && v <= 32767) return [`        LI ${r}, ${v}`];
@@ -40,7 +41,7 @@ function fromWitness(ic: InstructionClass, kind: Kind, isaName: string): string 
  * program was found). The classifier's programs come first (each proved with equiv), those whose divergence is
  * in a register or the PSW before those that differ only in memory, as they read more plainly.
  */
-export function pickCounterexample(isa: Isa, c: Classification, found: readonly Counterexample[], monitor: 'full' | 'hybrid'): string | null {
+export function pickCounterexample(isa: Isa, c: Classification, found: readonly Counterexample[], monitor: MonitorKind): string | null {
   const theorem = monitor === 'full' ? 1 : 3;
   if ((theorem === 1 ? c.theorem1 : c.theorem3).holds) return null;
   const mine = found.filter((x) => x.theorem === theorem && x.source);
@@ -49,7 +50,7 @@ export function pickCounterexample(isa: Isa, c: Classification, found: readonly 
   return theorem === 1 ? counterexampleFor(isa, c) : null;
 }
 
-/** A diverging program built from a Theorem 1 violator's witness, or null when Theorem 1 holds. */
+/** A diverging program built from a Theorem 1 violator's witness, or null when Theorem 1's condition holds. */
 export function counterexampleFor(isa: Isa, c: Classification): string | null {
   if (c.theorem1.holds) return null;
   // Reading the mode or R gives the plainest story (a register differs), so those witnesses come first.

@@ -7,6 +7,7 @@
  * version, so a payload pasted under another tag is caught too). The tag is outside the compressed part so a
  * newer link is recognised as newer, not as garbage, even if its payload format changed completely.
  */
+import { MAX_DEPTH, MONITOR_CHOICES, isMonitorChoice, type MonitorChoice } from '../../core/vmm/kinds';
 import { compressToEncodedURIComponent, decompressFromEncodedURIComponent } from 'lz-string';
 
 export const SHARE_VERSION = 1;
@@ -14,8 +15,7 @@ export const SHARE_PREFIX = 'pglab';
 
 export const VIEWS = ['workbench', 'isa', 'equiv', 'recursion', 'lessons'] as const;
 export type LabView = (typeof VIEWS)[number];
-export const MONITORS = ['none', 'full', 'hybrid'] as const;
-export type Monitor = (typeof MONITORS)[number];
+export type Monitor = MonitorChoice;
 
 /** Everything a link carries. `isaFile` is the ISA file's text (JSON), exactly as the user wrote it. */
 export interface Workspace {
@@ -77,7 +77,7 @@ export function decodeFragment(fragment: string): DecodeResult {
   if (version < 1) return refuse('damaged', `Workspace format ${version} never existed: the link is damaged. Nothing was changed.`);
   const payload = parts.slice(2).join('/');
   if (payload.length > MAX_FRAGMENT) return refuse('damaged', 'This link is too long to be a PG Lab workspace. Nothing was changed.');
-  let text: string | null = null;
+  let text: string | null;
   try {
     text = decompressFromEncodedURIComponent(payload);
   } catch {
@@ -99,15 +99,15 @@ function validate(d: unknown, version: number): Workspace | string {
   if (typeof d !== 'object' || d === null || Array.isArray(d)) return 'its contents are not a workspace';
   const o = d as Record<string, unknown>;
   if (o.v !== version) return `it says format ${String(o.v)} inside and ${version} outside`;
-  const str = (k: string): string | null => (typeof o[k] === 'string' && (o[k] as string).length <= MAX_TEXT ? (o[k] as string) : null);
+  const str = (k: string): string | null => (typeof o[k] === 'string' && (o[k]).length <= MAX_TEXT ? (o[k]) : null);
   const program = str('program');
   if (program === null) return 'the program is missing';
   const isaFile = str('isaFile');
   if (isaFile === null) return 'the ISA file is missing';
   const input = str('input');
   if (input === null) return 'the console input is missing';
-  if (!(MONITORS as readonly unknown[]).includes(o.monitor)) return `"${String(o.monitor)}" is not a monitor (none, full or hybrid)`;
-  if (!Number.isInteger(o.depth) || (o.depth as number) < 0 || (o.depth as number) > 8) return 'the nesting depth must be 0 to 8';
+  if (!isMonitorChoice(o.monitor)) return `"${String(o.monitor)}" is not a monitor (${MONITOR_CHOICES.join(', ')})`;
+  if (!Number.isInteger(o.depth) || (o.depth as number) < 0 || (o.depth as number) > MAX_DEPTH) return `the nesting depth must be 0 to ${MAX_DEPTH}`;
   if (!Number.isInteger(o.w) || (o.w as number) < 64 || (o.w as number) > 1_048_576) return 'the memory size must be 64 to 1048576';
   if (!(VIEWS as readonly unknown[]).includes(o.view)) return `"${String(o.view)}" is not a view of this lab`;
   return {
@@ -115,7 +115,7 @@ function validate(d: unknown, version: number): Workspace | string {
     program,
     isaFile,
     input,
-    monitor: o.monitor as Monitor,
+    monitor: o.monitor,
     depth: o.depth as number,
     w: o.w as number,
     view: o.view as LabView,

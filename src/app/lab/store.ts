@@ -1,14 +1,14 @@
 /**
- * The theorem lab's slice of the page state: the open view, the ISA file text, lesson progress, and the
- * workspace a shared link replaced (so opening a link loses nothing). Persisted apart from the workbench's
- * settings; the program, monitor, depth, memory size and input stay in the workbench store (one program).
+ * The theorem lab's slice of the page state: the open view and lesson progress (what a shared link
+ * replaces is kept by ../loader.ts, like every other load). Persisted apart from the workbench's settings; the program, the
+ * ISA (one ISA file text for every view, see ../isa.ts), monitor, depth, memory size and input stay in the
+ * workbench store.
  */
 import { create } from 'zustand';
 import { persist } from 'zustand/middleware';
-import { presetText, readDoc } from './isadoc';
 import { SHARE_VERSION, type LabView, type Workspace } from './share';
 import { useSettings } from '../store';
-import type { MonitorKind } from '../../worker/protocol';
+import { useIsa } from '../isa';
 
 export interface LessonState {
   solved: boolean;
@@ -20,11 +20,8 @@ export interface LessonState {
 
 export interface LabState {
   view: LabView;
-  isaText: string;
   lesson: string;
   lessons: Record<string, LessonState>;
-  /** What the last opened link replaced, for "back to my workspace". */
-  previous: Workspace | null;
   /** A refused link's message, or a note about an applied one (not persisted). */
   linkNotice: { kind: 'error' | 'info'; text: string } | null;
   set(p: Partial<LabState>): void;
@@ -35,10 +32,8 @@ export const useLab = create<LabState>()(
   persist(
     (set, get) => ({
       view: 'workbench',
-      isaText: presetText('pg1'),
       lesson: 'machine',
       lessons: {},
-      previous: null,
       linkNotice: null,
       set: (p) => set(p),
       setLesson: (id, p) => {
@@ -48,7 +43,7 @@ export const useLab = create<LabState>()(
     }),
     {
       name: 'pglab.lab.v1',
-      partialize: (s) => ({ view: s.view, isaText: s.isaText, lesson: s.lesson, lessons: s.lessons, previous: s.previous }),
+      partialize: (s) => ({ view: s.view, lesson: s.lesson, lessons: s.lessons }),
     },
   ),
 );
@@ -60,7 +55,8 @@ export function currentWorkspace(): Workspace {
   return {
     v: SHARE_VERSION,
     program: s.source,
-    isaFile: l.isaText,
+    // The ISA in force: while the lab's file has errors, a link carries the last good one.
+    isaFile: useIsa.getState().text,
     monitor: s.monitor,
     depth: s.depth,
     w: s.q,
@@ -71,8 +67,6 @@ export function currentWorkspace(): Workspace {
 
 /** Puts a workspace into both stores (the caller has already decided it is valid). */
 export function applyWorkspace(ws: Workspace): void {
-  const doc = readDoc(ws.isaFile);
-  const isa = typeof doc === 'string' ? {} : { isa: doc.base };
-  useSettings.getState().set({ source: ws.program, monitor: ws.monitor as MonitorKind, depth: ws.depth, q: ws.w, input: ws.input, ...isa });
-  useLab.getState().set({ isaText: ws.isaFile, view: ws.view });
+  useSettings.getState().set({ source: ws.program, isa: ws.isaFile, monitor: ws.monitor, depth: ws.depth, q: ws.w, input: ws.input });
+  useLab.getState().set({ view: ws.view });
 }

@@ -41,4 +41,13 @@ describe('Venn placement', () => {
     expect(smsw).toMatchObject({ region: 'S', t1: true, t3: false });
     for (const p of placed) expect(pointRegion(p.x, p.y)).toBe(p.region);
   });
+
+  it('keeps "not shown" instructions apart from the proved innocuous ones', () => {
+    const { outside, unresolved } = place([
+      { mnemonic: 'ADD', privileged: false, sensitive: false, userSensitive: false },
+      { mnemonic: 'RDL', privileged: false, sensitive: false, userSensitive: false, unresolved: true },
+    ]);
+    expect(outside.map((c) => c.mnemonic)).toEqual(['ADD']);
+    expect(unresolved.map((c) => c.mnemonic)).toEqual(['RDL']);
+  });
 });

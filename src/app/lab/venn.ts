@@ -9,6 +9,8 @@ export interface ClassBits {
   privileged: boolean;
   sensitive: boolean;
   userSensitive: boolean;
+  /** Neither shown sensitive nor proved innocuous (the classifier's "not shown"). */
+  unresolved?: boolean;
 }
 
 export function regionOf(c: ClassBits): Region {
@@ -26,8 +28,8 @@ export const REGION_TEXT: Record<Region, string> = {
   P: 'privileged, innocuous',
   PS: 'privileged and sensitive',
   PU: 'privileged and user sensitive',
-  S: 'sensitive, not privileged (breaks Theorem 1)',
-  U: 'user sensitive, not privileged (breaks Theorems 1 and 3)',
+  S: "sensitive, not privileged (Theorem 1's condition fails)",
+  U: 'user sensitive, not privileged (the conditions of Theorems 1 and 3 fail)',
   none: 'innocuous, not privileged',
 };
 
@@ -55,8 +57,12 @@ export interface Placed {
   t3: boolean;
 }
 
-/** Positions of every instruction inside a circle region, in a small grid around the region's anchor. */
-export function place(classes: readonly ClassBits[]): { placed: Placed[]; outside: ClassBits[] } {
+/**
+ * Positions of every instruction inside a circle region, in a small grid around the region's anchor. An
+ * instruction outside every circle is either proved innocuous and unprivileged (`outside`) or not shown either
+ * way (`unresolved`): the diagram never draws a guess as a fact.
+ */
+export function place(classes: readonly ClassBits[]): { placed: Placed[]; outside: ClassBits[]; unresolved: ClassBits[] } {
   const by = new Map<Region, ClassBits[]>();
   for (const c of classes) {
     const r = regionOf(c);
@@ -81,7 +87,8 @@ export function place(classes: readonly ClassBits[]): { placed: Placed[]; outsid
       });
     });
   }
-  return { placed, outside: by.get('none') ?? [] };
+  const none = by.get('none') ?? [];
+  return { placed, outside: none.filter((c) => !c.unresolved), unresolved: none.filter((c) => c.unresolved) };
 }
 
 /** Whether a point lies in the region (used by the tests to check the geometry agrees with the sets). */

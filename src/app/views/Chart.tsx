@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef } from 'react';
 import * as d3 from 'd3';
 import type { LevelInfo, Sample } from '../../worker/protocol';
 import { fmtInt } from '../format';
+import { SvgExport } from './Export';
 import { NO_LEVELS, useRuntime } from '../session';
 import { useThrottled, useWidth } from '../throttle';
 
@@ -122,6 +123,7 @@ export function RatioChart() {
         ))}
       </div>
       <svg ref={ref} className="d3chart" role="img" aria-label="Direct, trapped and interpreted instructions per 1000 guest steps over time" />
+      <SvgExport svg={ref} name="native-vs-trapped" />
     </div>
   );
 }
@@ -170,6 +172,7 @@ export function DepthChart() {
         )}
       </div>
       <svg ref={ref} className="d3chart" role="img" aria-label="Trap cost against monitor depth" />
+      <SvgExport svg={ref} name="trap-cost-by-depth" />
     </div>
   );
 }

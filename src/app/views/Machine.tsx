@@ -1,4 +1,4 @@
-import { useMemo, useRef } from 'react';
+import { useLayoutEffect, useMemo, useRef } from 'react';
 import { useWidth } from '../throttle';
 import * as d3 from 'd3';
 import { fmtInt, hex, modeName } from '../format';
@@ -133,8 +133,25 @@ export function MemoryMap() {
 export function ConsoleView() {
   const text = useRuntime((s) => s.console);
   const input = useRuntime((s) => s.frame?.consoleLen ?? 0);
+  const ref = useRef<HTMLPreElement>(null);
+  // Follows new output like a terminal, unless the user has scrolled up to read (then it stays put).
+  const follow = useRef(true);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (el && follow.current) el.scrollTop = el.scrollHeight;
+  }, [text]);
   return (
-    <pre className="console" data-testid="console" aria-live="polite" data-len={input}>
+    <pre
+      className="console"
+      data-testid="console"
+      aria-live="polite"
+      data-len={input}
+      ref={ref}
+      onScroll={(e) => {
+        const el = e.currentTarget;
+        follow.current = el.scrollHeight - el.scrollTop - el.clientHeight < 8;
+      }}
+    >
       {text || <span className="muted">(no output yet: OUT r, 0 prints a character, OUT r, 1 a number)</span>}
     </pre>
   );

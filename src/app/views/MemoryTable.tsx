@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { disassembleWord } from '../../core/asm/disassembler';
 import { hex } from '../format';
-import { actions, isaOf, memView, useRuntime } from '../session';
+import { actions, configKey, currentConfig, isaOf, memView, useRuntime } from '../session';
 import { useSettings } from '../store';
 
 const ROW = 24;
@@ -14,7 +14,13 @@ export function MemoryTable() {
   const frame = useRuntime((s) => s.frame);
   const changed = useRuntime((s) => s.changedMem);
   const tick = useRuntime((s) => s.flashTick);
-  const asm = useRuntime((s) => s.asm);
+  const latestAsm = useRuntime((s) => s.asm);
+  const loadedKey = useRuntime((s) => s.loadedKey);
+  // The words are the loaded program's; the editor's text may be newer (edited, or with errors). Its line numbers
+  // and labels would then name the wrong words, so they are shown only while the text is the one loaded.
+  useSettings((s) => s.source);
+  const current = loadedKey !== '' && configKey(currentConfig()) === loadedKey;
+  const asm = current ? latestAsm : null;
   const space = useSettings((s) => s.memSpace);
   const follow = useSettings((s) => s.memFollow);
   const isaName = useSettings((s) => s.isa);
@@ -106,7 +112,12 @@ export function MemoryTable() {
         >
           <input name="addr" placeholder="go to address" aria-label="Go to address" />
         </form>
-        <span className="muted small">{rows.toLocaleString('en')} words</span>
+        <span className="muted small">words {rows.toLocaleString('en')}</span>
+        {!current && frame && (
+          <span className="muted small" data-testid="mem-stale" title="The program was edited after it was loaded: Run or Step reassembles it">
+            · edited: source lines shown again after Run or Step
+          </span>
+        )}
       </div>
       <div className="memtable" ref={box} onScroll={onScroll} data-testid="memtable">
         <div style={{ height: total * ROW, position: 'relative' }}>

@@ -52,8 +52,9 @@ export function TrapFlow() {
     for (const ev of events.slice(-500)) byHow.set(ev.handled, (byHow.get(ev.handled) ?? 0) + 1);
     return (
       <div className="tf-summary" data-testid="trapflow">
+        {/* Labels before numbers, numbers in boxes of fixed width: a growing count moves no other text. */}
         <div className="tf-summary-title">
-          {fmtInt(total)} traps so far · {steps > 0 ? ((total / steps) * 1000).toFixed(2) : '0'} per 1000 steps
+          traps so far <b className="fixnum">{fmtInt(total)}</b> per 1000 steps <b className="fixnum">{steps > 0 ? ((total / steps) * 1000).toFixed(2) : '0'}</b>
         </div>
         <div className="tf-bars">
           {[1, 2, 3, 4, 5].map((c) => {
@@ -68,7 +69,16 @@ export function TrapFlow() {
             );
           })}
         </div>
-        <div className="muted small">recent handling: {[...byHow].map(([k, v]) => `${k} ${v}`).join(' · ') || '—'}</div>
+        <div className="muted small">
+          recent handling:{' '}
+          {byHow.size === 0
+            ? '—'
+            : [...byHow].map(([k, v]) => (
+                <span key={k} className="fixnum wide">
+                  {k} {v}
+                </span>
+              ))}
+        </div>
       </div>
     );
   }

@@ -306,6 +306,84 @@ export function nearest(word: string, candidates: Iterable<string>, fold = true)
   return best !== null && bestD <= limit && bestD < w.length ? best : null;
 }
 
+/** w and every string obtained from it by deleting one character. */
+function deletions(w: string): string[] {
+  const out = [w];
+  for (let i = 0; i < w.length; i++) out.push(w.slice(0, i) + w.slice(i + 1));
+  return out;
+}
+
+const rowA = new Int32Array(64);
+const rowB = new Int32Array(64);
+/** Edit distance of a and b when it is at most max (strings of at most 62 characters); otherwise max + 1. */
+function boundedDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max || a.length > 62 || b.length > 62) return max + 1;
+  let prev = rowA;
+  let cur = rowB;
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    cur[0] = i;
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1));
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return max + 1;
+    [prev, cur] = [cur, prev];
+  }
+  return Math.min(prev[b.length], max + 1);
+}
+
+/**
+ * "Did you mean" over a large fixed set of names, for many queries (undefined labels), in time linear in the
+ * program: an index from each name, and each name with one character deleted, to the names. Two strings share
+ * such a key when one typo separates them (a character added, dropped or changed, or two swapped), so a query
+ * looks up its own keys instead of comparing with every name; candidates are then checked with the same limits
+ * as `nearest`. (Two typos in one name go without a hint; the comparisons are bounded overall as well.)
+ */
+export class Hinter {
+  private static readonly BUDGET = 2_000_000;
+  private readonly names: string[];
+  private readonly upper: string[];
+  private readonly index = new Map<string, number[]>();
+  private budget = Hinter.BUDGET;
+
+  constructor(names: Iterable<string>) {
+    this.names = [...names];
+    this.upper = this.names.map((n) => n.toUpperCase());
+    this.upper.forEach((u, k) => {
+      if (u.length > 62) return;
+      for (const d of deletions(u)) {
+        const list = this.index.get(d);
+        if (!list) this.index.set(d, [k]);
+        else if (list[list.length - 1] !== k) list.push(k);
+      }
+    });
+  }
+
+  nearest(word: string): string | null {
+    const w = word.toUpperCase();
+    if (w.length > 62 || this.budget <= 0) return null;
+    const limit = w.length <= 3 ? 1 : 2;
+    let best = -1;
+    let bestD = limit + 1;
+    for (const d of deletions(w)) {
+      const list = this.index.get(d);
+      if (!list) continue;
+      for (const k of list) {
+        if (--this.budget <= 0) return null;
+        const dist = boundedDistance(w, this.upper[k], limit);
+        if (dist < bestD || (dist === bestD && k < best)) {
+          bestD = dist;
+          best = k;
+        }
+      }
+    }
+    return best >= 0 && bestD <= limit && bestD < w.length ? this.names[best] : null;
+  }
+}
+
 function hint(s: string | null): string {
   return s ? ` (did you mean ${s}?)` : '';
 }
@@ -347,6 +425,14 @@ export function assemble(source: string, isa: Isa = presetIsa('pg1')): AsmResult
   // recorded here and explained after pass 1, when we know whether it is defined later or not at all.
   let earlyMiss: { tok: Tok } | null = null;
 
+  // "Did you mean" hints for undefined names come from one index of every name, built on first use (the names
+  // are all known by then): linear in the program, not a scan of every name for every mistake.
+  let hints: Hinter | null = null;
+  const undefinedName = (line: number, tok: Tok): void => {
+    hints ??= new Hinter(syms.keys());
+    err(line, tok.start, tok.end, `undefined label '${tok.text}'${hint(hints.nearest(tok.text))}`);
+  };
+
   /** Evaluates an expression; reports undefined names (unless `early`) and returns null on failure. */
   const evaluate = (e: Expr, line: number, early: boolean): number | null => {
     let v = 0;
@@ -359,8 +445,7 @@ export function assemble(source: string, isa: Isa = presetIsa('pg1')): AsmResult
             earlyMiss = { tok };
             return null;
           }
-          const close = nearest(tok.text, syms.keys());
-          err(line, tok.start, tok.end, `undefined label '${tok.text}'${hint(close)}`);
+          undefinedName(line, tok);
           return null;
         }
         x = resolve(s, early);
@@ -376,25 +461,91 @@ export function assemble(source: string, isa: Isa = presetIsa('pg1')): AsmResult
     return v;
   };
 
-  const resolve = (s: Sym, early: boolean): number | null => {
-    if (s.kind === 'label' || s.state === 2) return s.value;
-    if (s.state === 1) {
-      err(s.line, s.start, s.end, `circular .equ: '${s.name}' depends on itself`);
-      s.state = 2;
+  /**
+   * The value of a name. An .equ may name another .equ, which names another, as deep as the program likes: the
+   * chain is followed with an explicit stack (one frame per .equ being evaluated), never with recursion, so a
+   * 100,000-deep chain is as good as a short one. A name met again while it is being evaluated is circular.
+   */
+  const resolve = (s0: Sym, early: boolean): number | null => {
+    if (s0.kind === 'label' || s0.state === 2) return s0.value;
+    if (s0.state === 1) {
+      err(s0.line, s0.start, s0.end, `circular .equ: '${s0.name}' depends on itself`);
+      s0.state = 2;
       return null;
     }
-    s.state = 1;
-    earlyMiss = null;
-    const v = evaluate(s.expr!, s.line, early);
-    if (s.state === 1) {
-      // In pass 1 a name defined further down is not an error yet: leave the .equ for later.
-      if (v === null && early && earlyMiss) s.state = 0;
-      else {
-        s.value = v;
-        s.state = 2;
+    const frames: { s: Sym; i: number; v: number }[] = [];
+    const enter = (s: Sym): void => {
+      s.state = 1;
+      earlyMiss = null;
+      frames.push({ s, i: 0, v: 0 });
+    };
+    let result: number | null = null;
+    /** Ends the top frame with its value (null: failed); its caller's term then takes the value. */
+    const leave = (v0: number | null): void => {
+      let v = v0;
+      for (;;) {
+        const { s } = frames.pop()!;
+        if (s.state === 1) {
+          // In pass 1 a name defined further down is not an error yet: leave the .equ for later.
+          if (v === null && early && earlyMiss) s.state = 0;
+          else {
+            s.value = v;
+            s.state = 2;
+          }
+        }
+        result = s.value;
+        const caller = frames[frames.length - 1];
+        if (!caller) return;
+        const { sign, tok } = caller.s.expr!.terms[caller.i];
+        if (result === null) {
+          // The caller fails too (as evaluate stops at its first failing term): end it, in this loop.
+          if (early && s.state !== 2) earlyMiss = { tok };
+          v = null;
+          continue;
+        }
+        caller.v += sign * result;
+        caller.i++;
+        return;
       }
+    };
+    enter(s0);
+    while (frames.length) {
+      const f = frames[frames.length - 1];
+      const terms = f.s.expr!.terms;
+      if (f.i === terms.length) {
+        leave(f.v);
+        continue;
+      }
+      const { sign, tok } = terms[f.i];
+      if (tok.kind !== 'ident') {
+        f.v += sign * tok.value!;
+        f.i++;
+        continue;
+      }
+      const t = syms.get(tok.text);
+      if (!t) {
+        if (early) earlyMiss = { tok };
+        else undefinedName(f.s.line, tok);
+        leave(null);
+        continue;
+      }
+      if (t.kind === 'label' || t.state === 2) {
+        if (t.value === null) leave(null);
+        else {
+          f.v += sign * t.value;
+          f.i++;
+        }
+        continue;
+      }
+      if (t.state === 1) {
+        err(t.line, t.start, t.end, `circular .equ: '${t.name}' depends on itself`);
+        t.state = 2;
+        leave(null);
+        continue;
+      }
+      enter(t);
     }
-    return s.value;
+    return result;
   };
 
   const evalEarly = (e: Expr, line: number, what: string): number | null => {
@@ -576,7 +727,7 @@ export function assemble(source: string, isa: Isa = presetIsa('pg1')): AsmResult
   // Names used too early in .org / .zero.
   for (const p of pendingEarly) {
     const s = syms.get(p.tok.text);
-    if (!s) err(p.line, p.tok.start, p.tok.end, `undefined label '${p.tok.text}'${hint(nearest(p.tok.text, syms.keys()))}`);
+    if (!s) undefinedName(p.line, p.tok);
     else if (s.line >= p.line) {
       err(p.line, p.tok.start, p.tok.end, `${p.what} needs a value known at this point, but '${p.tok.text}' is defined later (line ${s.line})`);
     } else if (s.value !== null) {

@@ -143,10 +143,13 @@ function lex(src: string): Token[] {
 const VALUE_NAMES = new Set<string>(['ra', 'rb', 'imm', 'M', 'P', 'l', 'b', 'S', 'U']);
 const LOOP_WORDS = new Set(['while', 'for', 'do', 'loop', 'goto', 'repeat', 'until', 'function', 'return', 'break', 'continue']);
 
+const CASE_FIXES = new Map(Object.entries({ m: 'M', p: 'P', L: 'l', B: 'b', s: 'S', u: 'U', RA: 'ra', RB: 'rb', IMM: 'imm', Ra: 'ra', Rb: 'rb' }));
+
 function nameHint(text: string): string {
   if (LOOP_WORDS.has(text.toLowerCase())) return `'${text}' is not part of the effect language: it has no loops, jumps or functions, so every effect ends`;
-  const fix: Record<string, string> = { m: 'M', p: 'P', L: 'l', B: 'b', s: 'S', u: 'U', RA: 'ra', RB: 'rb', IMM: 'imm', Ra: 'ra', Rb: 'rb' };
-  if (fix[text]) return `unknown name '${text}' (did you mean '${fix[text]}'? names are case-sensitive)`;
+  // A Map, not an object literal: a name such as `constructor` must not find Object.prototype's members.
+  const fix = CASE_FIXES.get(text);
+  if (fix) return `unknown name '${text}' (did you mean '${fix}'? names are case-sensitive)`;
   if (/^r[0-9]+$/i.test(text)) return `'${text}': an effect names its registers through the operand fields ra and rb`;
   return `unknown name '${text}' (the names are ra, rb, imm, M, P, l, b, S, U and mem[...])`;
 }

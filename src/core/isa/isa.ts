@@ -7,13 +7,13 @@ import { BASE_INSTRUCTIONS, type InstrDef, type Variant } from './table';
 export type PresetName = 'pg1' | 'pdp10' | 'x86' | 'lra';
 
 export const PRESETS: Record<PresetName, { variants: Record<string, Variant>; teaches: string }> = {
-  pg1: { variants: {}, teaches: 'virtualizable (IBM 360-like): Theorems 1, 2 and 3 hold' },
-  pdp10: { variants: { RETU: 'open' }, teaches: 'fails Theorem 1, yet a hybrid monitor works (Theorem 3), as the paper says of the PDP-10' },
+  pg1: { variants: {}, teaches: "virtualizable (IBM 360-like): the conditions of Theorems 1, 2 and 3 hold" },
+  pdp10: { variants: { RETU: 'open' }, teaches: "Theorem 1's condition fails, yet Theorem 3's holds and a hybrid monitor works, as the paper says of the PDP-10" },
   x86: {
     variants: { GETMODE: 'open', GETR: 'open', SETR: 'user-nop' },
-    teaches: 'fails Theorems 1 and 3 (SMSW/SGDT/POPF analogues, Robin & Irvine 2000)',
+    teaches: "the conditions of Theorems 1 and 3 fail (SMSW/SGDT/POPF analogues, Robin & Irvine 2000)",
   },
-  lra: { variants: { LRA: 'open' }, teaches: 'a location-sensitive instruction (IBM 360/67 LRA)' },
+  lra: { variants: { LRA: 'open' }, teaches: 'a location-sensitive instruction: a hypothetical unprivileged LRA (on the IBM S/370, LRA is privileged)' },
 };
 export const PRESET_NAMES = Object.keys(PRESETS) as PresetName[];
 

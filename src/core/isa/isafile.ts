@@ -51,8 +51,16 @@ class JsonError extends Error {
   }
 }
 
+/**
+ * Arrays and objects nested deeper than this are refused with a plain error: an ISA file needs four levels, and
+ * the parser (recursive) must never reach the JavaScript stack limit on hostile input.
+ */
+export const MAX_JSON_DEPTH = 64;
+const ESCAPES = new Map<string, string>([['n', '\n'], ['t', '\t'], ['r', '\r'], ['b', '\b'], ['f', '\f'], ['"', '"'], ['\\', '\\'], ['/', '/']]);
+
 function parseJson(src: string): JNode {
   let i = 0;
+  let depth = 0;
   const ws = (): void => {
     while (i < src.length && (src[i] === ' ' || src[i] === '\t' || src[i] === '\n' || src[i] === '\r')) i++;
   };
@@ -61,8 +69,17 @@ function parseJson(src: string): JNode {
     ws();
     const at = i;
     const c = src[i];
+    if ((c === '{' || c === '[') && ++depth > MAX_JSON_DEPTH) throw new JsonError(i, `nested too deeply (more than ${MAX_JSON_DEPTH} levels of arrays and objects)`);
+    try {
+      return container(at, c);
+    } finally {
+      if (c === '{' || c === '[') depth--;
+    }
+  };
+  const container = (at: number, c: string): JNode => {
     if (c === '{') {
       i++;
+      const seen = new Set<string>();
       const entries: { key: string; keyAt: number; value: JNode }[] = [];
       ws();
       if (src[i] === '}') {
@@ -78,7 +95,8 @@ function parseJson(src: string): JNode {
         if (src[i] !== ':') throw new JsonError(i, `expected ':' after the property name "${key}", found ${found()}`);
         i++;
         const v = value();
-        if (entries.some((e) => e.key === key)) throw new JsonError(keyAt, `the property "${key}" appears twice`);
+        if (seen.has(key)) throw new JsonError(keyAt, `the property "${key}" appears twice`);
+        seen.add(key);
         entries.push({ key, keyAt, value: v });
         ws();
         if (src[i] === ',') {
@@ -143,16 +161,16 @@ function parseJson(src: string): JNode {
       if (c === '\n') throw new JsonError(i, 'a string is not closed before the end of the line (write \\n for a new line)');
       if (c === '\\') {
         const e = src[i + 1];
-        const map: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', '"': '"', '\\': '\\', '/': '/' };
         if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(src.slice(i + 2, i + 6))) {
           offsets.push(i);
           value += String.fromCharCode(parseInt(src.slice(i + 2, i + 6), 16));
           i += 6;
           continue;
         }
-        if (e === undefined || !(e in map)) throw new JsonError(i, `bad escape '\\${e ?? ''}' in a string`);
+        const esc = e === undefined ? undefined : ESCAPES.get(e);
+        if (esc === undefined) throw new JsonError(i, `bad escape '\\${e ?? ''}' in a string`);
         offsets.push(i);
-        value += map[e];
+        value += esc;
         i += 2;
         continue;
       }

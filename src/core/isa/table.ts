@@ -133,7 +133,7 @@ export const BASE_INSTRUCTIONS: readonly InstrDef[] = [
   {
     op: 0x24, mnemonic: 'LRA', operands: ['ra', 'mem'], doc: 'Load real address: ra = EA + l (memory trap if EA fails the check).',
     exec: 'const ea = (R[rb] + simm) | 0; CHECK(ea); SETREG(ra, (ea + l) | 0); NEXT', variants: ['privileged', 'open'],
-    openDoc: 'gives the real address in user mode, like IBM 360/67 LRA',
+    openDoc: 'gives the real address in user mode: a hypothetical unprivileged LRA (on the IBM S/370 it is privileged)',
   },
   {
     op: 0x25, mnemonic: 'RETU', operands: ['target'], doc: 'Return to user: M = u; P = t.',

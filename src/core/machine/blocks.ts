@@ -19,6 +19,8 @@ export interface Block {
   /** Virtual address of the first instruction (the block is valid only where P + l gives its physical start). */
   vpc: number;
   len: number;
+  /** The words it was compiled from (at physical pa .. pa + len - 1). */
+  words: readonly number[];
   fn: (R: Int32Array, E: Int32Array, x: Int32Array, budget: number, l: number, lo: number, span: number) => number;
 }
 
@@ -42,10 +44,12 @@ function canonical(d: InstrDef, w: number): boolean {
   return (usesRa || ((w >>> 20) & 15) === 0) && (usesRb || ((w >>> 16) & 15) === 0) && (usesImm || (w & 0xffff) === 0);
 }
 
-export function compileBlock(isa: Isa, E: Int32Array, pa: number, vpc: number): Block | null {
+/** Compiles the block at physical pa (virtual vpc); it ends before any later word for which `stop` is true. */
+export function compileBlock(isa: Isa, E: Int32Array, pa: number, vpc: number, stop?: (pa: number) => boolean): Block | null {
   const words: number[] = [];
   const defs: InstrDef[] = [];
   for (let i = 0; i < MAX_BLOCK && pa + i < E.length; i++) {
+    if (i > 0 && stop?.(pa + i)) break;
     const w = E[pa + i];
     const d = isa.byOp[w >>> 24];
     if (!blockable(d) || !canonical(d, w)) break;
@@ -108,5 +112,57 @@ ${parts.join('\n')}
 };`;
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from our table and the words in memory
   const fn = new Function(src)() as Block['fn'];
-  return { vpc, len, fn };
+  return { vpc, len, words, fn };
+}
+
+/** Times a word must be found written over before blocks leave it out. */
+export const COOL_AFTER = 2;
+/** Each further time multiplies the cooling period by this. */
+export const COOL_GROWTH = 8;
+/** The longest cooling period, in rounds (a round is 256 executions of the word: see `allow`). */
+export const MAX_COOL_ROUNDS = 4096;
+
+/**
+ * Self-modifying code without recompile storms. A block whose words changed is invalidated (it returns -1)
+ * and would be compiled again after HOT more executions; code that rewrites a word on every pass would then
+ * be compiled on every few passes, each compile costing as much as thousands of interpreted instructions. So
+ * each word found changed is counted, and from the COOL_AFTER-th time on it is *volatile* for 1, 8, 64, …
+ * (at most MAX_COOL_ROUNDS) rounds: blocks end before it and it is interpreted, while the code around it stays
+ * compiled (a loop that patches one of its own operands runs as block, interpreted word, block). Code that keeps
+ * changing costs O(log n) compiles in n executions; a word rewritten a few times and then left alone is compiled
+ * again after a bounded wait (a wait, not a blacklist). Invalidations are rare (each follows a compile), so Maps
+ * are enough and the hot dispatch is unchanged. Like the blocks, the counts outlive a boot: they are about words
+ * at addresses, and a block checks its words before it runs.
+ */
+export class Cooling {
+  private readonly invalidations = new Map<number, number>();
+  private readonly rounds = new Map<number, number>();
+
+  /** The block at physical pa, compiled from `words`, found them changed in E: each changed word is counted. */
+  invalidated(E: Int32Array, pa: number, words: readonly number[]): void {
+    for (let i = 0; i < words.length; i++) {
+      if (E[pa + i] === words[i]) continue;
+      const n = (this.invalidations.get(pa + i) ?? 0) + 1;
+      this.invalidations.set(pa + i, n);
+      if (n >= COOL_AFTER) this.rounds.set(pa + i, Math.min(COOL_GROWTH ** (n - COOL_AFTER), MAX_COOL_ROUNDS));
+    }
+  }
+
+  /** Whether the word at physical pa keeps being written over: blocks end before it. */
+  volatile(pa: number): boolean {
+    const r = this.rounds.get(pa);
+    return r !== undefined && r > 0;
+  }
+
+  /**
+   * Whether a block may start at pa now. The generated loop asks when the address's 8-bit heat counter reaches
+   * HOT; for a volatile word the caller sets the counter back to HOT, so it wraps and asks again after 256
+   * executions: one round, counted here without any cost in the loop.
+   */
+  allow(pa: number): boolean {
+    const r = this.rounds.get(pa);
+    if (r === undefined || r === 0) return true;
+    this.rounds.set(pa, r - 1);
+    return false;
+  }
 }

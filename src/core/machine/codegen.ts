@@ -9,7 +9,7 @@ import type { InstrDef } from '../isa/table';
  */
 
 /** Why `run` returned. */
-export const Stop = { LIMIT: 0, HALTED: 1, TRAP: 2, BREAK: 3, MODE: 4, PSW: 5 } as const;
+export const Stop = { LIMIT: 0, HALTED: 1, TRAP: 2, BREAK: 3, MODE: 4, PSW: 5, RELOC: 6 } as const;
 export type StopReason = (typeof Stop)[keyof typeof Stop];
 
 /** Run flags, decided per call. */
@@ -25,10 +25,15 @@ export const RunFlag = {
    */
   EXIT_ON_PSW: 4,
   /**
+   * Return (Stop.RELOC) as soon as the relocation base l differs from its value at the start of the call (a monitor tower
+   * written in PG/1 attributes each slice of real steps to the level whose memory the window starts in).
+   */
+  EXIT_ON_RELOC: 8,
+  /**
    * Guest mode (hardware assist, ISAs with `assist`): every instruction of the sensitive group and every ISA-file
    * instruction traps with cause EXIT (7), detail the word, whatever M and its variant. Ignored on other ISAs.
    */
-  GUEST: 8,
+  GUEST: 16,
 } as const;
 
 export interface CodegenOptions {
@@ -60,7 +65,7 @@ const BLOCK_DISPATCH = `
             if (x[1] === 0) continue;
             steps++; tc = x[1]; td = x[2]; break step;
           }
-          bids[pa] = 0; heat[pa] = 0;
+          m.invalidate(pa);
         }
       }`;
 
@@ -107,7 +112,7 @@ function loopBackend(o: CodegenOptions): Backend {
     NEXT: '{ pc = pc + 1; continue; }',
     NEWPSW:
       `{ ${WINDOW} ${PENDING} if (exitOnMode && M !== M0) { reason = 4; break loop; }` +
-      ' if (exitOnPsw) { reason = 5; break loop; } continue; }',
+      ' if (exitOnPsw) { reason = 5; break loop; } if (exitOnReloc && l !== L0) { reason = 6; break loop; } continue; }',
     HALT: '{ pc = pc + 1; reason = 1; break loop; }',
     NOW: '(m.steps + m.monitorTime + steps)',
     RETIME: `{ ${RETIME} }`,
@@ -209,10 +214,10 @@ return function run(m, maxSteps, flags) {
   ${o.trace ? 'const acc = m.onAccess;' : ''}
   ${o.blocks ? 'const bids = m.blockIds, blist = m.blocks, heat = m.heat, x = m.blockExit;' : ''}
   ${o.breakpoints ? 'const bp = m.breakpoints;' : ''}
-  const exitOnTrap = (flags & 1) !== 0, exitOnMode = (flags & 2) !== 0, exitOnPsw = (flags & 4) !== 0;
-  ${isa.assist ? 'const guest = (flags & 8) !== 0;' : ''}
+  const exitOnTrap = (flags & 1) !== 0, exitOnMode = (flags & 2) !== 0, exitOnPsw = (flags & 4) !== 0, exitOnReloc = (flags & 8) !== 0;
+  ${isa.assist ? 'const guest = (flags & 16) !== 0;' : ''}
   let pc = m.pc, M = m.mode, l = m.l, b = m.b;
-  const M0 = M;
+  const M0 = M, L0 = l;
   let lo = 0, hi = 0, span = 0; ${WINDOW}
   let steps = 0, reason = 0, tc = 0, td = 0, due = Infinity, stop = maxSteps;
   ${RETIME}
@@ -246,6 +251,7 @@ ${cases}
     if (m.onTrap !== null) { m.pc = pc; m.mode = M; m.l = l; m.b = b; m.onTrap(tc, td); }
     if (exitOnTrap) { reason = 2; break; }
     if (exitOnMode && M !== M0) { reason = 4; break; }
+    if (exitOnReloc && l !== L0) { reason = 6; break; }
   }
   m.pc = pc; m.mode = M; m.l = l; m.b = b;
   m.lastSteps = steps; m.steps += steps;
@@ -264,9 +270,4 @@ export function compiledRun(isa: Isa, o: CodegenOptions): RunFn {
     cache.set(key, fn);
   }
   return fn;
-}
-
-/** The source of the generated loop, for docs and debugging. */
-export function generatedSource(isa: Isa, o: CodegenOptions = { breakpoints: false, trace: false, blocks: true }): string {
-  return generate(isa, o);
 }

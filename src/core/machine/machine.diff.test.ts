@@ -12,7 +12,7 @@ import { parseIsaFile } from '../isa/isafile';
 import { encode, usesField } from '../isa/table';
 import { ConsoleDevices } from './devices';
 import { Machine, RunFlag, Stop } from './machine';
-import { PG1, SENSITIVE, undefinedOpcodes, wrap32 } from './testkit';
+import { PG1, SENSITIVE, undefinedOpcodes, wrap32 } from '../../testing/testkit';
 
 const MIN32 = -0x80000000;
 const MAX32 = 0x7fffffff;

@@ -8,7 +8,7 @@ import { makeIsa, presetIsa, PRESET_NAMES } from '../isa/isa';
 import { encode } from '../isa/table';
 import { ConsoleDevices } from './devices';
 import { Machine, RunFlag, Stop } from './machine';
-import { PG1, SENSITIVE, stateOf } from './testkit';
+import { PG1, SENSITIVE, stateOf } from '../../testing/testkit';
 
 const MIN32 = -0x80000000;
 const MAX32 = 0x7fffffff;

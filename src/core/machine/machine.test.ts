@@ -7,7 +7,7 @@ import { makeIsa, presetIsa, PRESET_NAMES } from '../isa/isa';
 import { encode } from '../isa/table';
 import { ConsoleDevices } from './devices';
 import { Machine, RunFlag, Stop, DEFAULT_Q } from './machine';
-import { HANDLER, I, mk, op, ORG, SENSITIVE, specVariant, stateOf, undefinedOpcodes, wrap32, type Setup } from './testkit';
+import { HANDLER, I, mk, op, ORG, SENSITIVE, specVariant, stateOf, undefinedOpcodes, wrap32, type Setup } from '../../testing/testkit';
 
 const MIN32 = -0x80000000;
 const MAX32 = 0x7fffffff;

@@ -1,7 +1,7 @@
 import { presetIsa, isUser, type Isa, type SlowExec, type SlowState } from '../isa/isa';
-import { compiledRun, Stop, type RunFn, type StopReason } from './codegen';
+import { compiledRun, HOT, Stop, type RunFn, type StopReason } from './codegen';
 import { ConsoleDevices, type ConsoleSnapshot, type Devices } from './devices';
-import { compileBlock, type Block } from './blocks';
+import { compileBlock, Cooling, type Block } from './blocks';
 
 const MAX_BLOCKS = 16384;
 
@@ -99,6 +99,9 @@ export class Machine implements SlowState {
   readonly heat: Uint8Array;
   readonly blockExit = new Int32Array(3);
   readonly jit: boolean;
+  /** Blocks compiled since construction (a measure of the block compiler's work, for tests and the bench). */
+  compiles = 0;
+  private readonly cooling = new Cooling();
   private fast!: RunFn;
   private withBreaks!: RunFn;
   private traced!: RunFn;
@@ -145,12 +148,25 @@ export class Machine implements SlowState {
 
   /** Called by the generated loop when P is hot: compiles a block at physical pa, returns its index or 0. */
   compileAt(pa: number, pc: number): number {
-    const blk = compileBlock(this.isaValue, this.mem, pa, pc);
+    if (!this.cooling.allow(pa)) {
+      this.heat[pa] = HOT;
+      return 0;
+    }
+    const blk = compileBlock(this.isaValue, this.mem, pa, pc, (a) => this.cooling.volatile(a));
     if (!blk) return 0;
     if (this.blocks.length > MAX_BLOCKS) this.dropBlocks();
     this.blockIds[pa] = this.blocks.length;
     this.blocks.push(blk);
+    this.compiles++;
     return this.blockIds[pa];
+  }
+
+  /** Called by the generated loop when the block at physical pa found its words changed (code written over). */
+  invalidate(pa: number): void {
+    const blk = this.blocks[this.blockIds[pa]];
+    this.blockIds[pa] = 0;
+    this.heat[pa] = 0;
+    if (blk) this.cooling.invalidated(this.mem, pa, blk.words);
   }
 
   /** Forgets all compiled blocks (they also check their own words, so this is about memory, not correctness). */

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { presetIsa, withAssist, type Isa, type PresetName } from '../isa/isa';
-import { arbProgSpec, progImage, progSource, propertyRuns, type ProgSpec } from './testgen';
+import { arbProgSpec, progImage, progSource, propertyRuns, type ProgSpec } from '../../testing/testgen';
 import { equiv } from './equiv';
 import type { MonitorKind } from './monitor';
 import { runBare } from './stack';
@@ -87,10 +87,10 @@ describe('paravirtualization: hypercalls to the full monitor', () => {
     const para = load('x86-para.s');
     const plain = load('x86-kernel.s');
     for (const depth of [1, 2]) {
-      const p = equiv(para, { isa, kind: 'full', depth });
+      const p = equiv(para, { isa, kind: 'full', depth, paravirt: true });
       expect(p.equivalent).toBe(true);
       expect(p.virtual.stats.hypercalls).toBe(4);
-      const k = equiv(plain, { isa, kind: 'full', depth });
+      const k = equiv(plain, { isa, kind: 'full', depth, paravirt: true });
       expect(k.equivalent).toBe(false);
       expect(k.virtual.stats.hypercalls).toBeUndefined();
       // The unmodified kernel traps less (its GETMODE, GETR and SETR do not trap: that is the problem); the
@@ -102,6 +102,8 @@ describe('paravirtualization: hypercalls to the full monitor', () => {
         expect(p.virtual.stats.trapped).toBeGreaterThan(k.virtual.stats.trapped);
       }
     }
+    // Without --hypercalls the full monitor is §8's: the SVCs are reflected to the guest kernel, none is served.
+    expect(equiv(para, { isa, kind: 'full' }).virtual.stats.hypercalls).toBeUndefined();
     // Bare, the kernel serves its own hypercalls (they trap to it from supervisor mode): same console as virtual.
     expect(runBare(para, { isa }).console).toBe(runBare(plain, { isa }).console);
   });
@@ -130,7 +132,7 @@ describe('paravirtualization: hypercalls to the full monitor', () => {
       isa,
     );
     expect(r.ok).toBe(true);
-    const v = equiv(r.image, { isa, kind: 'full' }).virtual;
+    const v = equiv(r.image, { isa, kind: 'full', paravirt: true }).virtual;
     expect(v.regs[5]).toBe(2);
     expect(v.regs[6]).toBe(20000);
     expect(v.regs[7]).toBe(r.symbols.get('start')! + 7);

@@ -6,8 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { presetIsa, type PresetName } from '../isa/isa';
-import { arbProgSpec, progImage, progSource, propertyRuns, type ProgSpec } from './testgen';
-import { equiv, equivLockstep } from './equiv';
+import { arbProgSpec, progImage, progSource, propertyRuns, type ProgSpec } from '../../testing/testgen';
+import { Lockstep, equiv, equivLockstep } from './equiv';
+import { assemble } from '../asm/assembler';
+import { parseIsaFile } from '../isa/isafile';
 import { VirtualStack, runBare } from './stack';
 import { Monitor } from './monitor';
 import { Machine, RunFlag } from '../machine/machine';
@@ -156,5 +158,23 @@ describe('resource control', () => {
       }),
       { numRuns: Math.ceil(RUNS / 5) },
     );
+  });
+});
+
+describe('lockstep and instructions an ISA file defines', () => {
+  it('pins a memory write made by an effect (not seen by onAccess) to its own step, for the CLI and the UI alike', () => {
+    // MSTM stores the mode into memory without trapping: bare it stores 0; in the VM, where the guest's
+    // supervisor code runs in real user mode, 1. Registers and PSW stay equal, so only memory tells.
+    const file = parseIsaFile('{"name":"mstm","base":"pg1","instructions":[{"mnemonic":"MSTM","opcode":48,"operands":"[rb+imm]","privileged":false,"effect":"mem[rb + imm] = M;"}]}');
+    if (!file.ok) throw new Error(JSON.stringify(file.errors));
+    const asm = assemble('start:\n  .zero 100\n  MSTM [500]\n  .zero 100\n  HALT\n', file.isa);
+    expect(asm.errors).toEqual([]);
+    const at = asm.addrOfLine.get(3); // MSTM
+    const r = equivLockstep(asm.image, { isa: file.isa, w: 16384 });
+    expect(r).toMatchObject({ equivalent: false, step: 101, pc: at, address: at, divergence: { field: 'mem[500]', native: 0, virtual: 1 } });
+    // Stepped in small slices as the Equivalence view does, the same step.
+    const ls = new Lockstep(asm.image, { isa: file.isa, w: 16384 });
+    while (!ls.divergence && !ls.done) ls.step(7);
+    expect(ls.divergence).toMatchObject({ step: 101, field: 'mem[500]', nativeAddr: at, virtualAddr: at });
   });
 });

@@ -4,7 +4,7 @@
  * registers unchanged and maps the VM's memory onto guest-physical addresses). Step counts may differ.
  */
 import { Machine, ConsoleDevices, DEFAULT_MAX_STEPS, type Image } from '../machine/machine';
-import { presetIsa } from '../isa/isa';
+import { isUser, presetIsa, type Isa } from '../isa/isa';
 import { DEFAULT_VM_SIZE, VirtualStack, pswOut, runBare, runVirtual, type RunResult, type VirtualOptions } from './stack';
 
 export interface Divergence {
@@ -57,73 +57,155 @@ export interface LockstepResult {
   steps: number;
 }
 
+/** The first divergence found by a Lockstep: the field, and the instruction each side executed in that step. */
+export interface StepDivergence extends Divergence {
+  /** The step (1-based) after which the states first differ; 0 when they differ at boot. */
+  step: number;
+  /** Bare side's virtual P before that step, and the guest-physical address of each side's instruction. */
+  pc: number | null;
+  nativeAddr: number | null;
+  virtualAddr: number | null;
+}
+
+export type LockstepOptions = Omit<VirtualOptions, 'maxSteps'>;
+
+type Side = { status: string; console: string; psw: Parameters<typeof pswOut>[0]; regs: Int32Array };
+const NO_MEM = new Int32Array(0);
+const state = (m: Side, mem: Int32Array): Comparable => ({
+  status: m.status === 'halted' ? 'halted' : 'limit',
+  console: m.console,
+  psw: pswOut(m.psw),
+  regs: m.regs as unknown as number[],
+  mem,
+});
+
+/** With an ISA file's own instructions in the ISA, all of memory is compared every MEM_EVERY steps (see below). */
+const MEM_EVERY = 64;
+
 /**
- * Runs native and virtual side by side, one guest instruction at a time, comparing the state under f after each
- * one, and reports the first instruction after which they differ. Memory is compared where either side wrote
- * during the step (watched through onAccess on the bare machine, the real machine and the guest's virtual
- * processor) plus the guest's trap frame, which a monitor writes when it reflects a trap; all w words are
- * compared at the start and at the end.
+ * Native and virtual side by side, one guest instruction at a time, comparing the state under f after each
+ * one; the first instruction after which they differ is the divergence. Memory is compared where either side
+ * wrote during the step (watched through onAccess on the bare machine, the real machine and the guest's
+ * virtual processor) plus the guest's trap frame, which a monitor writes when it reflects a trap. The effect of
+ * an instruction an ISA file defines writes memory without onAccess, so all w words are also compared at boot,
+ * at the end of every `step` call, when both sides halt, and (with such instructions) every MEM_EVERY steps; a
+ * difference found there is pinned to its step by replaying from the last clean comparison (runs are
+ * deterministic). The one lockstep of the project: `pglab equiv --lockstep` runs it to the end, the
+ * Equivalence view steps it.
  */
-export function equivLockstep(image: Image, opts: VirtualOptions = {}): LockstepResult {
-  const w = opts.w ?? DEFAULT_VM_SIZE;
-  const isa = opts.isa ?? presetIsa('pg1');
-  const maxSteps = opts.maxSteps ?? DEFAULT_MAX_STEPS;
-  const bare = new Machine({ q: w, isa, dev: new ConsoleDevices(opts.input ?? ''), jit: false });
-  bare.boot(image);
-  const stack = new VirtualStack({ isa, kind: opts.kind ?? 'full', depth: opts.depth ?? 1, w, input: opts.input ?? '', jit: false, time: opts.time });
-  stack.boot(image);
-  const g = stack.guest;
-  const base = stack.guestRealBase;
-  const dirty = new Set<number>();
-  const mark = (k: number, a: number) => {
-    if (k >= 2 && a >= 0 && a < w) dirty.add(a);
-  };
-  bare.onAccess = mark;
-  g.cpu.onAccess = mark;
-  stack.real.onAccess = (k, pa) => {
-    if (k === 2) mark(k, pa - base);
-  };
-  const state = (m: { status: string; console: string; psw: Parameters<typeof pswOut>[0]; regs: Int32Array }, mem: Int32Array): Comparable => ({
-    status: m.status === 'halted' ? 'halted' : 'limit',
-    console: m.console,
-    psw: pswOut(m.psw),
-    regs: m.regs as unknown as number[],
-    mem,
-  });
-  const none = new Int32Array(0);
-  const fail = (step: number, pc: number | null, l: number, d: Divergence): LockstepResult => ({
-    equivalent: false,
-    step,
-    pc,
-    address: pc === null ? null : pc + l,
-    divergence: d,
-    steps: step,
-  });
-  const first = compareStates(state(bare, bare.mem), state(g, g.mem));
-  if (first) return fail(0, null, 0, first);
-  let steps = 0;
-  let pc = 0;
-  let l = 0;
-  while (steps < maxSteps) {
-    const bareDone = bare.status === 'halted';
-    const virtDone = g.status === 'halted';
-    if (bareDone && virtDone) break;
-    pc = bare.pc;
-    l = bare.l;
-    if (!bareDone) bare.run(1);
-    if (!virtDone) stack.run(1);
-    steps++;
-    for (let a = 0; a < 6; a++) dirty.add(a);
-    let d = compareStates(state(bare, none), state(g, none));
+export class Lockstep {
+  bare!: Machine;
+  stack!: VirtualStack;
+  readonly w: number;
+  steps = 0;
+  divergence: StepDivergence | null = null;
+  private readonly dirty = new Set<number>();
+  private readonly isa: Isa;
+  private readonly untracked: boolean;
+  /** The last step after which all of memory was compared and found equal. */
+  private cleanAt = 0;
+
+  constructor(
+    private readonly image: Image,
+    private readonly opts: LockstepOptions = {},
+  ) {
+    this.w = opts.w ?? DEFAULT_VM_SIZE;
+    this.isa = opts.isa ?? presetIsa('pg1');
+    this.untracked = this.isa.instructions.some(isUser);
+    this.boot();
+    const first = this.compareAll();
+    if (first) this.divergence = { ...first, step: 0, pc: null, nativeAddr: null, virtualAddr: null };
+  }
+
+  private boot(): void {
+    const { w, isa, opts } = this;
+    this.bare = new Machine({ q: w, isa, dev: new ConsoleDevices(opts.input ?? ''), jit: false });
+    this.bare.boot(this.image);
+    this.stack = new VirtualStack({ isa, kind: opts.kind ?? 'full', depth: Math.max(1, opts.depth ?? 1), w, input: opts.input ?? '', jit: false, time: opts.time });
+    this.stack.boot(this.image);
+    const base = this.stack.guestRealBase;
+    const mark = (k: number, a: number) => {
+      if (k >= 2 && a >= 0 && a < w) this.dirty.add(a);
+    };
+    this.bare.onAccess = mark;
+    this.stack.guest.cpu.onAccess = mark;
+    this.stack.real.onAccess = (k, pa) => {
+      if (k === 2) mark(k, pa - base);
+    };
+    this.steps = 0;
+    this.dirty.clear();
+  }
+
+  get done(): boolean {
+    return this.bare.status === 'halted' && this.stack.guest.status === 'halted';
+  }
+
+  /** The whole state, all w words included. */
+  compareAll(): Divergence | null {
+    const g = this.stack.guest;
+    return compareStates(state(this.bare, this.bare.mem), state(g, g.mem));
+  }
+
+  /** One step of both sides; the divergence after it, memory compared where written, or all of it when `full`. */
+  private one(full: boolean): StepDivergence | null {
+    const bare = this.bare;
+    const g = this.stack.guest;
+    const pc = bare.pc;
+    const nativeAddr = bare.pc + bare.l;
+    const virtualAddr = g.pc + g.l;
+    if (bare.status !== 'halted') bare.run(1);
+    if (g.status !== 'halted') this.stack.run(1);
+    this.steps++;
+    for (let a = 0; a < 6; a++) this.dirty.add(a);
+    let d = full ? this.compareAll() : compareStates(state(bare, NO_MEM), state(g, NO_MEM));
     if (!d) {
       let lowest = -1;
-      for (const a of dirty) if (bare.mem[a] !== g.mem[a] && (lowest < 0 || a < lowest)) lowest = a;
+      for (const a of this.dirty) if (bare.mem[a] !== g.mem[a] && (lowest < 0 || a < lowest)) lowest = a;
       if (lowest >= 0) d = { field: `mem[${lowest}]`, native: bare.mem[lowest], virtual: g.mem[lowest] };
     }
-    dirty.clear();
-    if (d) return fail(steps, pc, l, d);
+    this.dirty.clear();
+    return d && { ...d, step: this.steps, pc, nativeAddr, virtualAddr };
   }
-  const last = compareStates(state(bare, bare.mem), state(g, g.mem));
-  if (last) return fail(steps, pc, l, last);
-  return { equivalent: true, step: null, pc: null, address: null, divergence: null, steps };
+
+  /** Memory differs now but did not at `cleanAt`: replay to there, then compare everything step by step. */
+  private pin(): StepDivergence | null {
+    const target = this.steps;
+    const clean = this.cleanAt;
+    this.boot();
+    while (this.steps < clean) this.one(false);
+    while (this.steps < target) {
+      const d = this.one(true);
+      if (d) return d;
+    }
+    return null;
+  }
+
+  /** Steps both sides until n steps are done, both halted, or they diverge. Returns the steps taken. */
+  step(n: number): number {
+    let k = 0;
+    while (k < n && !this.done && !this.divergence) {
+      k++;
+      let d = this.one(false);
+      if (!d && (this.done || k === n || (this.untracked && this.steps % MEM_EVERY === 0))) {
+        if (this.compareAll()) d = this.pin();
+        else this.cleanAt = this.steps;
+      }
+      this.divergence = d;
+    }
+    return k;
+  }
+}
+
+/** Runs a Lockstep to the end (both halted, a divergence, or maxSteps) and compares all of memory last. */
+export function equivLockstep(image: Image, opts: VirtualOptions = {}): LockstepResult {
+  const ls = new Lockstep(image, opts);
+  ls.step(opts.maxSteps ?? DEFAULT_MAX_STEPS);
+  let d = ls.divergence;
+  if (!d) {
+    const last = ls.compareAll();
+    if (last) d = { ...last, step: ls.steps, pc: ls.bare.pc, nativeAddr: ls.bare.pc + ls.bare.l, virtualAddr: null };
+  }
+  if (!d) return { equivalent: true, step: null, pc: null, address: null, divergence: null, steps: ls.steps };
+  const { step, pc, nativeAddr, virtualAddr: _v, ...divergence } = d;
+  return { equivalent: false, step, pc, address: nativeAddr, divergence, steps: step };
 }

@@ -7,7 +7,7 @@ import { Machine, MAX_Q, RunFlag, Stop, type Image } from '../machine/machine';
 import { Monitor, type TrapEvent } from './monitor';
 import { VirtualStack, checkStack, runBare, runVirtual } from './stack';
 import { equiv, equivLockstep } from './equiv';
-import { LOOP_SOURCE, svcLoopSource } from './bench';
+import { LOOP_SOURCE, svcLoopSource } from '../../../bench/monitors';
 
 const PG1 = presetIsa('pg1');
 

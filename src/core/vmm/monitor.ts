@@ -7,7 +7,7 @@
  * - one interpreter per privileged instruction (`Monitor.interpreters`), derived from the ISA table.
  *
  * A monitor is written against `Host`, the interface that both the bare Machine and a VirtualMachine provide,
- * so a monitor runs inside another monitor's VM to any depth. Every level's memory is a subarray of the real
+ * so a monitor runs inside another monitor's VM, level after level (the CLI and app stop at depth 8). Every level's memory is a subarray of the real
  * memory (no copy), and every level shares the real registers (the map f carries them unchanged).
  *
  * The virtual processor state of a VM (its PSW, status and trap counts) lives in `cpu`, a Machine that runs on
@@ -21,6 +21,7 @@ import { ConsoleDevices, type ConsoleSnapshot } from '../machine/devices';
 import { variantOf, type Isa } from '../isa/isa';
 import { Cause, encode, fieldOp } from '../isa/table';
 import { Translator } from './translate';
+import type { MonitorKind } from './kinds';
 
 /** What a monitor needs of the machine it runs on; the bare Machine and a VirtualMachine both provide it. */
 export interface Host {
@@ -40,13 +41,7 @@ export interface Host {
   run(maxSteps: number, flags?: number): StopReason;
 }
 
-/**
- * `full` (Theorem 1) and `hybrid` (Theorem 3), and beyond 1974 (docs/DECISIONS.md, "Beyond 1974"): `assist` runs
- * the guest in the hardware's guest mode (ISAs with `assist`), where every sensitive instruction exits to it;
- * `bt` runs virtual supervisor mode as translated code (translate.ts) and virtual user mode directly.
- */
-export type MonitorKind = 'full' | 'hybrid' | 'assist' | 'bt';
-export const MONITOR_KINDS: readonly MonitorKind[] = ['full', 'hybrid', 'assist', 'bt'];
+export { MONITOR_KINDS, type MonitorKind } from './kinds';
 
 /**
  * What port 2 (§11) means to a guest. `virtual`: its clock counts the guest's own instructions (its step count)
@@ -144,6 +139,11 @@ export class Monitor {
     readonly level = 1,
     /** The time its VMs see on port 2 (§11). */
     readonly time: TimeMode = 'virtual',
+    /**
+     * Serve hypercalls (`SVC 0xFF00 + k` in virtual supervisor mode, docs/HYPERCALLS.md) instead of reflecting
+     * them: paravirtualization, a departure from §8 that the guest kernel must ask for (`--hypercalls`).
+     */
+    readonly paravirt = false,
   ) {
     const isa = host.isa;
     if (kind === 'assist' && !isa.assist) {
@@ -769,7 +769,7 @@ export class VirtualMachine implements Host {
       this.timerPending = true;
       return 'interpreted';
     }
-    if (cpu.mode === 0 && cause === Cause.SVC && mon.kind === 'full' && detail >= HYPERCALL && detail < HYPERCALL + HYPERCALLS) {
+    if (cpu.mode === 0 && cause === Cause.SVC && mon.paravirt && mon.kind === 'full' && detail >= HYPERCALL && detail < HYPERCALL + HYPERCALLS) {
       const how = this.hypercall(detail - HYPERCALL);
       if (mon.onEvent) mon.emit(this, cause, detail, how === 'trap-in-vm' ? 'reflected' : 'interpreted', old, `hypercall ${HYPERCALL_NAMES[detail - HYPERCALL]}`);
       return how;

@@ -11,7 +11,7 @@ import { makeIsa, presetIsa, type Isa } from '../isa/isa';
 import { parseIsaFile } from '../isa/isafile';
 import type { Image } from '../machine/machine';
 import { VirtualStack, runVirtual } from './stack';
-import { arbProgSpec, progImage, propertyRuns } from './testgen';
+import { arbProgSpec, progImage, propertyRuns } from '../../testing/testgen';
 import type { MonitorKind } from './monitor';
 
 const SETR_OPEN = makeIsa({ name: 'setr-open', variants: { SETR: 'open' } });

@@ -8,8 +8,9 @@ import { pswJson, runBare as runMachine, type BareRunOptions, type RunJson, type
 import type { Isa } from '../isa/isa';
 import { presetIsa } from '../isa/isa';
 import { MONITOR_AREA, Monitor, type Clock, type Host, type LevelStats, type MonitorKind, type MonitorSnapshot, type ResourceEvent, type TimeMode, type TrapEvent, type VirtualMachine } from './monitor';
+import { MAX_DEPTH } from './kinds';
 
-export const MAX_DEPTH = 8;
+export { MAX_DEPTH };
 /** Default VM size for `--vmm` runs (PG1.md §10). */
 export const DEFAULT_VM_SIZE = 16384;
 
@@ -38,6 +39,8 @@ export interface VirtualOptions {
   maxSteps?: number;
   /** What port 2 means to the guest (§11); default virtual. */
   time?: TimeMode;
+  /** The full monitor also serves hypercalls (paravirtualization, docs/HYPERCALLS.md); default off, as in §8. */
+  paravirt?: boolean;
 }
 
 export const pswOut = pswJson;
@@ -72,6 +75,7 @@ export function runVirtual(image: Image, opts: VirtualOptions = {}): RunResult {
     w: opts.w ?? DEFAULT_VM_SIZE,
     input: opts.input ?? '',
     time: opts.time,
+    paravirt: opts.paravirt,
   });
   s.boot(image);
   s.run(opts.maxSteps ?? DEFAULT_MAX_STEPS);
@@ -88,6 +92,8 @@ export interface StackOptions {
   jit?: boolean;
   /** What port 2 means to the guest at every level (§11); default virtual. */
   time?: TimeMode;
+  /** Full monitors serve hypercalls (docs/HYPERCALLS.md); default off. */
+  paravirt?: boolean;
 }
 
 export interface LevelInfo {
@@ -139,7 +145,7 @@ export class VirtualStack {
     this.real = new Machine({ q: realSizeFor(opts.w, opts.depth), isa: opts.isa, jit: opts.jit ?? true });
     let host: Host = this.real;
     for (let k = 0; k < opts.depth; k++) {
-      const mon: Monitor = new Monitor(host, opts.kind, k + 1, this.time);
+      const mon: Monitor = new Monitor(host, opts.kind, k + 1, this.time, opts.paravirt ?? false);
       mon.clock = this.clock;
       const last = k === opts.depth - 1;
       const vm: VirtualMachine = mon.allocate(last ? opts.w : realSizeFor(opts.w, opts.depth - k - 1), last ? (opts.input ?? '') : '');

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { LESSONS, lessonById } from './lessons';
+import { LOOPING, SOLUTIONS } from './solutions';
+
+describe('lessons', () => {
+  it('has at least six lessons, each with a right and a wrong answer', () => {
+    expect(LESSONS.length).toBeGreaterThanOrEqual(6);
+    for (const l of LESSONS) expect(SOLUTIONS[l.id], l.id).toBeDefined();
+  });
+
+  for (const l of LESSONS) {
+    describe(l.title, () => {
+      it('passes on a correct solution', () => {
+        const r = l.check(SOLUTIONS[l.id].right);
+        expect(r.items.filter((i) => !i.ok).map((i) => i.text)).toEqual([]);
+        expect(r.passed).toBe(true);
+      });
+      it('fails on a wrong solution, saying which condition failed', () => {
+        const r = l.check(SOLUTIONS[l.id].wrong);
+        expect(r.passed).toBe(false);
+        expect(r.stopped).toBeUndefined();
+        expect(r.items.some((i) => !i.ok)).toBe(true);
+      });
+      it('fails on every other plausible wrong answer (each halts bare: the check judges what ran)', () => {
+        for (const w of SOLUTIONS[l.id].alsoWrong ?? []) {
+          const r = l.check(w);
+          expect(r.stopped, w).toBeUndefined();
+          expect(r.passed, w).toBe(false);
+        }
+      });
+      it('fails on the starter program', () => {
+        expect(l.check(l.starter).passed).toBe(false);
+      });
+      it('stops a looping answer and explains it', () => {
+        const r = l.check(LOOPING);
+        expect(r.passed).toBe(false);
+        expect(r.stopped).toBe('loop');
+        expect(r.items[0].text).toMatch(/loops/);
+      });
+      it('reports assembler errors with their line', () => {
+        const r = l.check('start: FROB r1\n');
+        expect(r.passed).toBe(false);
+        expect(r.stopped).toBe('asm');
+        expect(r.items[0].text).toMatch(/^Line 1/);
+      });
+    });
+  }
+
+  it('judges by running, not by text: a right answer with renamed labels and comments still passes', () => {
+    const src = SOLUTIONS.machine.right.replace(/handler/g, 'catcher').replace(/user/g, 'there') + '; HALT RETU LD r1, [4]\n';
+    expect(lessonById('machine')!.check(src).passed).toBe(true);
+    // ...and text that mentions every expected instruction but never runs them fails.
+    const dead = SOLUTIONS.machine.wrong + 'never:  RETU never\n';
+    expect(lessonById('machine')!.check(dead).passed).toBe(false);
+  });
+
+  it('explains a run that halts bare but loops under the monitor (stopped by the step limit)', () => {
+    const src = `        .org 8
+        .word 0, handler, 0, 16384
+        .org 16
+start:  RETU user
+user:   GETMODE r1      ; bare: a user-mode trap; full monitor on pdp10: interpreted as supervisor code
+        JMP user
+handler:
+        HALT
+`;
+    const r = lessonById('hybrid')!.check(src);
+    expect(r.passed).toBe(true);
+    expect(r.items[0].text).toMatch(/stopped after 100,000 instructions without halting/);
+  });
+});
+
+describe('checks that can fail (issue 11)', () => {
+  it('the lessons whose checks could pass without the point have more wrong answers', () => {
+    for (const id of ['machine', 'relocation', 'monitor', 'recursion']) expect(SOLUTIONS[id].alsoWrong!.length, id).toBeGreaterThan(0);
+  });
+
+  it('lesson 1 requires reading E[4]: writing the number 1 into r1 is not enough', () => {
+    const r = lessonById('machine')!.check(SOLUTIONS.machine.alsoWrong![0]);
+    const failed = r.items.filter((i) => !i.ok).map((i) => i.text);
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatch(/not read from E\[4\]/);
+  });
+
+  it('lessons 3 and 6: a wrong answer that is equivalent under the monitor still fails, on what the monitor did', () => {
+    const r3 = lessonById('monitor')!.check(SOLUTIONS.monitor.alsoWrong![1]);
+    expect(r3.items.find((i) => /ends exactly as on the bare machine/.test(i.text))?.ok).toBe(true);
+    expect(r3.items.filter((i) => !i.ok).map((i) => i.text).join(' ')).toMatch(/allocator/);
+    const r6 = lessonById('recursion')!.check(SOLUTIONS.recursion.alsoWrong![0]);
+    expect(r6.items.filter((i) => /Depth \d: equivalent/.test(i.text)).every((i) => i.ok)).toBe(true);
+    expect(r6.items.filter((i) => !i.ok).map((i) => i.text).join(' ')).toMatch(/reflected no trap/);
+  });
+});

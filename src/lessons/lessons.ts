@@ -1,0 +1,375 @@
+/**
+ * The six guided lessons. Each check RUNS the student's program (bare, traced; under the monitors; nested) and
+ * judges what happened — never the text. DOM-free, so vitest runs every check on a right and a wrong answer.
+ */
+import { Cause } from '../core/isa/table';
+import type { PresetName } from '../core/isa/isa';
+import {
+  AsmFailure,
+  LESSON_MAX_STEPS,
+  LESSON_Q,
+  causeName,
+  describeDivergence,
+  equivalence,
+  ran,
+  towerRun,
+  traceBare,
+  type BareTrace,
+} from './run';
+
+export interface CheckItem {
+  ok: boolean;
+  text: string;
+}
+
+export interface CheckResult {
+  passed: boolean;
+  items: CheckItem[];
+  /** Facts worth seeing that are not conditions (monitor statistics, amplification). */
+  notes: string[];
+  /** Set when the program could not be judged at all: it does not assemble, or it loops. */
+  stopped?: 'asm' | 'loop';
+}
+
+export interface Lesson {
+  id: string;
+  title: string;
+  /** The ISA the editor assembles against. */
+  isa: PresetName;
+  /** Paragraphs; `code` in backticks. */
+  text: string[];
+  task: string;
+  hints: string[];
+  starter: string;
+  check(source: string): CheckResult;
+}
+
+const n = (x: number): string => x.toLocaleString('en');
+const instrs = (x: number): string => `${n(x)} instruction${x === 1 ? '' : 's'}`;
+
+function loopResult(t: BareTrace, where: string): CheckResult {
+  return {
+    passed: false,
+    stopped: 'loop',
+    items: [
+      {
+        ok: false,
+        text:
+          `Stopped ${where} after ${n(t.steps)} instructions without reaching HALT in supervisor mode: the program loops. ` +
+          `P was ${t.psw.pc} in ${t.psw.mode === 0 ? 'supervisor' : 'user'} mode. Common causes: a jump back to itself, ` +
+          'a HALT in user mode whose trap leads back to it, or a handler that reloads the old PSW and so re-executes the trapping instruction.',
+      },
+    ],
+    notes: [],
+  };
+}
+
+/** Runs a check body, turning assembler errors and loops into explained failures. */
+function guarded(source: string, isa: PresetName, body: (t: BareTrace) => CheckResult): CheckResult {
+  let t: BareTrace;
+  try {
+    t = traceBare(source, isa);
+  } catch (e) {
+    if (e instanceof AsmFailure) {
+      return {
+        passed: false,
+        stopped: 'asm',
+        items: e.asm.errors.slice(0, 8).map((er) => ({ ok: false, text: `Line ${er.line}, column ${er.col}: ${er.message}` })),
+        notes: [],
+      };
+    }
+    throw e;
+  }
+  if (t.status !== 'halted') return loopResult(t, `on the bare ${isa} machine`);
+  return body(t);
+}
+
+/** The register was last written by a load from physical E[addr] (the value the hardware stored, read back). */
+function loadedFrom(t: BareTrace, r: number, addr: number, what: string): CheckItem {
+  const w = t.lastWrite[r];
+  const ok = !!w && w.mnemonic === 'LD' && w.phys === addr;
+  return {
+    ok,
+    text: ok
+      ? `r${r} was read from physical E[${addr}] (${what}) by the handler.`
+      : `r${r} was last set by ${w ? `${w.mnemonic}${w.phys !== null ? ` from physical ${w.phys}` : ''}` : 'nothing'}, not read from E[${addr}]: the handler should load ${what} that the trap stored there.`,
+  };
+}
+
+function result(items: CheckItem[], notes: string[] = []): CheckResult {
+  return { passed: items.every((i) => i.ok), items, notes };
+}
+
+const TRAP_FRAME = `        .org 8
+        .word 0, handler, 0, ${LESSON_Q}   ; new PSW E[8..11]: M = s, P = handler, R = (0, q)
+        .org 16`;
+
+export const LESSONS: Lesson[] = [
+  {
+    id: 'machine',
+    title: '1. The machine, modes and traps',
+    isa: 'pg1',
+    text: [
+      'A PG/1 state is S = ⟨E, M, P, R⟩: memory `E`, the mode `M` (0 = supervisor s, 1 = user u), the program counter `P`, and the relocation register `R = (l, b)`, plus sixteen registers. The PSW is (M, P, l, b).',
+      'A *privileged* instruction runs in supervisor mode and traps in user mode. A trap stores the old PSW in physical `E[0..3]`, the cause in `E[4]`, the detail in `E[5]`, and loads a new PSW from `E[8..11]`. Cause 1 is PRIVILEGED, 2 MEMORY, 3 ILLEGAL, 4 SVC, 5 ARITH.',
+      '`RETU t` enters user mode at `t`. The lessons run on a machine of q = 16384 words.',
+    ],
+    task: 'Go to user mode, execute a privileged instruction there, and let your trap handler put the trap\'s cause (read from E[4]) into r1 before it HALTs.',
+    hints: [
+      'The starter already points the new PSW at `handler`. Use `RETU somewhere` to reach user mode.',
+      'HALT is privileged: in user mode it traps instead of stopping.',
+      'In the handler, `LD r1, [4]` reads the cause from physical E[4] (the handler runs with R = (0, q)).',
+    ],
+    starter: `; Lesson 1: the machine, modes and traps
+${TRAP_FRAME}
+start:  ; TODO: enter user mode and execute a privileged instruction there
+        HALT
+handler:
+        ; TODO: r1 = the cause of the trap (E[4])
+        HALT
+`,
+    check(source) {
+      return guarded(source, 'pg1', (t) => {
+        const userPriv = t.traps.find((x) => x.cause === Cause.PRIVILEGED && x.old.mode === 1);
+        const anyUser = t.traps.some((x) => x.old.mode === 1) || [...t.executed.keys()].some((k) => k.startsWith('u:'));
+        return result([
+          { ok: true, text: `The program halts after ${instrs(t.steps)}.` },
+          { ok: anyUser, text: anyUser ? 'It runs in user mode.' : 'It never runs in user mode (RETU gets there).' },
+          {
+            ok: !!userPriv,
+            text: userPriv
+              ? `A PRIVILEGED trap was taken from user mode at P = ${userPriv.old.pc} (${userPriv.what}).`
+              : 'No PRIVILEGED trap was taken from user mode.',
+          },
+          { ok: t.regs[1] === Cause.PRIVILEGED, text: `At the halt r1 = ${t.regs[1]} (the cause should be ${Cause.PRIVILEGED}, PRIVILEGED).` },
+          loadedFrom(t, 1, 4, 'the cause'),
+        ]);
+      });
+    },
+  },
+  {
+    id: 'relocation',
+    title: '2. Relocation and the memory trap',
+    isa: 'pg1',
+    text: [
+      'Every address is relocated, in both modes: a virtual address a means physical a + l, and it is a *memory trap* (cause 2, detail a) when a < 0, a ≥ b, or a + l falls outside memory. This is how a monitor confines a program to a window R = (l, b).',
+      '`LPSW [x]` loads (M, P, l, b) from E[x..x+3] in one go — the way a supervisor starts a user program in its own window. `SETR ra, rb` changes R immediately, so the next instruction is already fetched through the new window.',
+    ],
+    task: 'Start a user program in a window that does not begin at 0 (l > 0), make it touch an address outside its window, and let the handler put the trap\'s detail (E[5]) into r1 and the old l (E[2]) into r2 before it HALTs.',
+    hints: [
+      'Put a PSW in memory, e.g. `upsw: .word 1, 0, 1024, 64` (user mode, P = 0, l = 1024, b = 64), and `LPSW [upsw]`.',
+      'Code for the user program goes at physical 1024: `.org 1024`. Its P = 0 is physical 1024.',
+      'In user mode `LI r5, 100` then `LD r6, [r5]`: 100 ≥ b, a memory trap with detail 100.',
+    ],
+    starter: `; Lesson 2: relocation and the memory trap
+${TRAP_FRAME}
+start:  ; TODO: start a user program in a window (l > 0) that touches an address outside it
+        HALT
+handler:
+        ; TODO: r1 = detail (E[5]), r2 = the old l (E[2])
+        HALT
+`,
+    check(source) {
+      return guarded(source, 'pg1', (t) => {
+        const mem = t.traps.filter((x) => x.cause === Cause.MEMORY && x.old.mode === 1 && x.old.l > 0);
+        const last = mem[mem.length - 1];
+        return result([
+          { ok: true, text: `The program halts after ${instrs(t.steps)}.` },
+          {
+            ok: !!last,
+            text: last
+              ? `A memory trap from user mode in the window R = (${last.old.l}, ${last.old.b}), for virtual address ${last.detail} (physical ${last.detail + last.old.l}).`
+              : 'No memory trap was taken from user mode in a window with l > 0.',
+          },
+          { ok: !!last && t.regs[1] === last.detail, text: `r1 = ${t.regs[1]}${last ? `; the trap's detail was ${last.detail}` : ''}.` },
+          { ok: !!last && t.regs[2] === last.old.l, text: `r2 = ${t.regs[2]}${last ? `; the old l was ${last.old.l}` : ''}.` },
+          loadedFrom(t, 1, 5, 'the detail'),
+          loadedFrom(t, 2, 2, 'the old l'),
+        ]);
+      });
+    },
+  },
+  {
+    id: 'monitor',
+    title: '3. A monitor: dispatcher, allocator, interpreters',
+    isa: 'pg1',
+    text: [
+      'The full monitor of Theorem 1 runs your whole program — supervisor code included — in real user mode, in a window of its own memory. Innocuous instructions run directly on the real processor. Every trap reaches the *dispatcher*.',
+      'When the VM is in virtual supervisor mode, a trapped privileged instruction goes to its *interpreter*, which does to the virtual state what the instruction would have done; those that change R (SETR, LPSW) go through the *allocator*, which composes the VM\'s R with the window the monitor gave it. Every other trap is *reflected*: written into the VM\'s own trap frame E[0..11], exactly as the hardware would. That is a privileged instruction in virtual user mode, and a MEMORY, SVC, ILLEGAL or ARITH trap in either virtual mode.',
+      'On pg1 every sensitive instruction is privileged, so Theorem 1\'s condition holds and the result is the same as on the bare machine (q = w = 16384): same console, registers, PSW and memory. Equivalence alone therefore says little about your kernel; the check also asks the monitor what it did.',
+    ],
+    task: 'Write a small kernel that makes the monitor use all three parts: in supervisor mode change R (LPSW or SETR) to start a user program, print with OUT, let the user program make an SVC that your kernel handles, and HALT. It must run equivalently under the full monitor on pg1.',
+    hints: [
+      'Start the user program with `LPSW [upsw]`, `upsw: .word 1, 0, 1024, 64`, and put `SVC 7` at `.org 1024`.',
+      'The handler can print the cause: `LD r2, [4]` then `OUT r2, 1`.',
+      'Look at the notes after a check: how many traps reached the dispatcher, how many were reflected and interpreted.',
+    ],
+    starter: `; Lesson 3: a monitor on pg1
+${TRAP_FRAME}
+start:  ; TODO: OUT something, start a user program with LPSW (or SETR)
+        HALT
+handler:
+        ; TODO: the user program's SVC lands here; print the cause, HALT
+        HALT
+`,
+    check(source) {
+      return guarded(source, 'pg1', (t) => {
+        const alloc = ran(t, 's', 'SETR') + ran(t, 's', 'LPSW');
+        const outs = ran(t, 's', 'OUT');
+        const svc = t.traps.find((x) => x.cause === Cause.SVC && x.old.mode === 1);
+        const eq = equivalence(source, 'pg1', 'full');
+        const tower = towerRun(source, 'pg1', 'full', 1);
+        const lv = tower.levels[0];
+        const interp = Object.entries(lv.interpreted).map(([k, v]) => `${k}×${v}`).join(', ') || 'none';
+        const allocated = (lv.interpreted.LPSW ?? 0) + (lv.interpreted.SETR ?? 0);
+        const devices = (lv.interpreted.OUT ?? 0) + (lv.interpreted.IN ?? 0);
+        return result(
+          [
+            { ok: true, text: `The program halts after ${instrs(t.steps)}.` },
+            // What the monitor did, from its own statistics: each of these fails for a kernel that skips a part.
+            { ok: allocated > 0, text: allocated > 0 ? `The monitor interpreted LPSW/SETR ${allocated} time(s), composing R through its allocator.` : 'The monitor never had to compose R: no LPSW or SETR reached its allocator.' },
+            { ok: devices > 0, text: devices > 0 ? `The monitor interpreted ${devices} device instruction(s) for the guest.` : 'No device instruction reached the monitor\'s interpreters.' },
+            { ok: lv.stats.reflected > 0, text: lv.stats.reflected > 0 ? `The dispatcher reflected ${lv.stats.reflected} trap(s) into the guest's own trap frame.` : 'The dispatcher reflected no trap into the guest.' },
+            { ok: alloc > 0, text: alloc > 0 ? `R was changed in supervisor mode ${alloc} time(s): work for the allocator.` : 'R is never changed in supervisor mode (use LPSW or SETR): the allocator has nothing to do.' },
+            { ok: outs > 0 && t.console.length > 0, text: outs > 0 ? `OUT ran ${outs} time(s) in supervisor mode; console "${t.console}".` : 'No OUT ran in supervisor mode: no interpreter for a device.' },
+            { ok: !!svc, text: svc ? `An SVC ${svc.detail} was taken from user mode: the monitor must reflect it.` : 'No SVC was taken from user mode, so no trap is reflected.' },
+            { ok: eq.equivalent, text: eq.equivalent ? 'Under the full monitor on pg1 it ends exactly as on the bare machine.' : `Under the full monitor it diverges: ${describeDivergence(eq)}.` },
+          ],
+          [`Dispatcher at level 1: ${lv.stats.traps} traps, ${lv.stats.reflected} reflected, ${lv.stats.interpreted} interpreted (${interp}).`],
+        );
+      });
+    },
+  },
+  {
+    id: 'theorem1',
+    title: "4. Where Theorem 1's condition fails: pdp10 and x86",
+    isa: 'pg1',
+    text: [
+      'Theorem 1: if every sensitive instruction is privileged, a VMM can be built. It is a sufficient condition. When the condition fails, the theorem promises nothing: the full monitor is not guaranteed to be equivalent — and on these ISAs a program can tell.',
+      'On `pdp10`, RETU is open: in user mode it only sets P (like JRST 1). The monitor runs the guest\'s supervisor code in real user mode, so the guest\'s RETU never traps and the monitor never learns the VM went to user mode.',
+      'On `x86`, GETMODE and GETR are open and SETR is a user-mode no-op (SMSW, SGDT, POPF). Under the monitor the guest\'s supervisor code really runs in user mode, so GETMODE reads 1 where the bare machine reads 0.',
+    ],
+    task: 'Write one program that runs equivalently under the full monitor on pg1, but diverges under the full monitor on pdp10 and on x86.',
+    hints: [
+      'On x86: `GETMODE r1` in supervisor mode is all it takes.',
+      'On pdp10: `RETU user` then a privileged instruction at `user:` (HALT). Bare, it traps to your handler; in the VM, the monitor thinks the VM is still in supervisor mode and interprets it.',
+      'Give the handler something visible to do (`LI r2, 1`, then HALT), so the two runs end differently.',
+    ],
+    starter: `; Lesson 4: make the full monitor diverge on pdp10 and x86
+${TRAP_FRAME}
+start:  ; TODO
+        HALT
+handler:
+        HALT
+`,
+    check(source) {
+      return guarded(source, 'pg1', () => {
+        const pg1 = equivalence(source, 'pg1', 'full');
+        const pdp10 = equivalence(source, 'pdp10', 'full');
+        const x86 = equivalence(source, 'x86', 'full');
+        return result([
+          { ok: pg1.equivalent, text: pg1.equivalent ? 'pg1: equivalent under the full monitor (as Theorem 1 promises).' : `pg1: diverges (${describeDivergence(pg1)}) — on pg1 that means the program itself misbehaves; make it halt the same way.` },
+          { ok: !pdp10.equivalent, text: pdp10.equivalent ? 'pdp10: still equivalent. Use RETU in supervisor mode.' : `pdp10: diverges — ${describeDivergence(pdp10)}.` },
+          { ok: !x86.equivalent, text: x86.equivalent ? 'x86: still equivalent. Read the mode (GETMODE) or R (GETR) in supervisor mode.' : `x86: diverges — ${describeDivergence(x86)}.` },
+        ]);
+      });
+    },
+  },
+  {
+    id: 'hybrid',
+    title: '5. The hybrid monitor and Theorem 3',
+    isa: 'pdp10',
+    text: [
+      'Theorem 3: if every *user-sensitive* instruction is privileged, a hybrid monitor (HVM) can be built. A user-sensitive instruction is one that is control sensitive from user mode, or location sensitive in user mode.',
+      'The hybrid monitor interprets *every* instruction while the VM is in virtual supervisor mode, and runs it directly only in virtual user mode. The PDP-10\'s JRST 1 (our open RETU) is sensitive only in supervisor mode, so the hybrid monitor never lets it run on the real processor — and the VM stays equivalent, at the price of interpreting all supervisor code.',
+      'On x86, GETR reads R in user mode (location sensitive with M = u): user sensitive and unprivileged, so Theorem 3\'s condition fails there and the theorem promises nothing. (x86\'s SETR is not user sensitive: in user mode it does nothing, bare or virtual.)',
+    ],
+    task: 'Write a program (for pdp10) that diverges under the full monitor on pdp10 but runs equivalently under the hybrid monitor on pdp10.',
+    hints: [
+      'Your pdp10 program from lesson 4 is a good start: `RETU user` then a privileged instruction at `user:`.',
+      'Make sure the bare run halts: the handler reached by the user-mode trap must HALT.',
+      'The notes show how much the hybrid monitor interprets: all the supervisor-mode instructions.',
+    ],
+    starter: `; Lesson 5: the hybrid monitor (isa: pdp10)
+${TRAP_FRAME}
+start:  ; TODO
+        HALT
+handler:
+        HALT
+`,
+    check(source) {
+      return guarded(source, 'pdp10', () => {
+        const full = equivalence(source, 'pdp10', 'full');
+        const hybrid = equivalence(source, 'pdp10', 'hybrid');
+        const tower = towerRun(source, 'pdp10', 'hybrid', 1);
+        const x86 = equivalence(source, 'x86', 'hybrid');
+        return result(
+          [
+            { ok: !full.equivalent, text: full.equivalent ? 'pdp10, full monitor: equivalent — nothing for the hybrid monitor to fix yet. Use RETU in supervisor mode.' : `pdp10, full monitor: diverges — ${describeDivergence(full)}.` },
+            { ok: hybrid.equivalent, text: hybrid.equivalent ? "pdp10, hybrid monitor: equivalent (Theorem 3's condition holds on pdp10)." : `pdp10, hybrid monitor: diverges — ${describeDivergence(hybrid)}.` },
+          ],
+          [
+            `Hybrid monitor: ${tower.levels[0].stats.interpreted} of ${tower.steps} guest instructions interpreted.`,
+            `The same program on x86 under the hybrid monitor: ${x86.equivalent ? 'equivalent' : `diverges (${describeDivergence(x86)})`}.`,
+          ],
+        );
+      });
+    },
+  },
+  {
+    id: 'recursion',
+    title: '6. Recursive virtualization and Theorem 2',
+    isa: 'pg1',
+    text: [
+      'Theorem 2: if Theorem 1\'s condition holds and a monitor has no timing dependence, the machine is *recursively virtualizable*: a monitor runs, unchanged, inside a VM that another monitor gives it, level after level (the lab nests up to 8).',
+      'Each level costs: a trap in the innermost guest goes to the outermost monitor, which reflects it into monitor 2 (which runs in a VM), whose own privileged instructions trap to monitor 1 again... The real instructions per guest instruction grow with the depth: trap amplification.',
+      'On pg1 every program that halts runs equivalently at every depth, so the check also asks every monitor of the tower what it did with your trap: each level must have reflected it.',
+    ],
+    task: 'Write a program that takes a trap in user mode that its kernel handles, prints with OUT, and runs equivalently on pg1 under the full monitor nested 1, 2 and 3 deep.',
+    hints: [
+      'Lesson 3\'s kernel is a good answer: an LPSW to a user window, an SVC there, a handler that prints and HALTs.',
+      'The notes show the real steps per guest step at each depth. The Recursion view plots it up to depth 8.',
+    ],
+    starter: `; Lesson 6: recursive virtualization
+${TRAP_FRAME}
+start:  ; TODO
+        HALT
+handler:
+        HALT
+`,
+    check(source) {
+      return guarded(source, 'pg1', (t) => {
+        const userTrap = t.traps.find((x) => x.old.mode === 1);
+        const outs = ran(t, 's', 'OUT');
+        const items: CheckItem[] = [
+          { ok: !!userTrap, text: userTrap ? `A trap (${causeName(userTrap.cause)}) from user mode is handled by your kernel.` : 'No trap is taken from user mode.' },
+          { ok: outs > 0, text: outs > 0 ? `OUT ran ${outs} time(s) in supervisor mode.` : 'No OUT in supervisor mode.' },
+        ];
+        const notes: string[] = [];
+        // Theorem 2's other premise (no timing dependence) is not checked here: PG/1 has no clock a guest can read
+        // in this branch. When PG1.md §11's clock lands, add an item with a program that reads it (--time real).
+        for (const depth of [1, 2, 3]) {
+          const eq = equivalence(source, 'pg1', 'full', depth);
+          items.push({ ok: eq.equivalent, text: eq.equivalent ? `Depth ${depth}: equivalent.` : `Depth ${depth}: diverges — ${describeDivergence(eq)}.` });
+          const tw = towerRun(source, 'pg1', 'full', depth);
+          const quiet = tw.levels.filter((l) => l.stats.reflected === 0).map((l) => l.level);
+          items.push({
+            ok: quiet.length === 0,
+            text: quiet.length === 0
+              ? `Depth ${depth}: every one of the ${depth} monitor(s) reflected a trap on its way to your kernel.`
+              : `Depth ${depth}: monitor level(s) ${quiet.join(', ')} reflected no trap: no trap of your program travelled through the tower.`,
+          });
+          const traps = tw.levels.map((l) => l.stats.traps).join(' / ');
+          notes.push(`Depth ${depth}: traps per level ${traps}; trap amplification ${tw.amplification > 0 ? tw.amplification.toFixed(2) : '— (no guest trap)'} (monitor work per guest trap).`);
+        }
+        return result(items, notes);
+      });
+    },
+  },
+];
+
+export const LESSON_LIMIT_NOTE = `Each check stops a run after ${n(LESSON_MAX_STEPS)} instructions.`;
+
+export function lessonById(id: string): Lesson | undefined {
+  return LESSONS.find((l) => l.id === id);
+}
