@@ -10,13 +10,13 @@ import type { StepDivergence } from '../core/vmm/equiv';
 import type { TrapEvent as MonitorTrapEvent } from '../core/vmm/monitor';
 import type { LevelInfo as StackLevel } from '../core/vmm/stack';
 import type { CheckResult } from '../lessons/lessons';
-import type { MonitorChoice, MonitorKind } from '../core/vmm/kinds';
+import type { MonitorChoice, MonitorKind, PaperKind } from '../core/vmm/kinds';
 
 export type { AsmError, MonitorKind };
 /** The monitor setting of a session: none (the bare machine) or a monitor kind. */
 export type WorkbenchMonitor = MonitorChoice;
 /** A monitor kind (the lab's runs always have a monitor: `none` means the full one there). */
-export type VmKind = MonitorKind;
+export type VmKind = PaperKind;
 
 export interface SessionConfig {
   source: string;

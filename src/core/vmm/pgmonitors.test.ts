@@ -16,7 +16,7 @@ import { compareStates, type Divergence } from './equiv';
 import { runBare, runVirtual, type RunResult } from './stack';
 import { assemble } from '../asm/assembler';
 import { equivTower, loadMonitor, Tower, towerSize, type MonitorImage, type TowerResult } from './tower';
-import type { MonitorKind } from './monitor';
+import type { PaperKind as MonitorKind } from './kinds';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const source = (name: string): string | null => {
