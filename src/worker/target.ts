@@ -4,7 +4,7 @@
  * is one file.
  */
 import type { Image, PSW } from '../core/machine/machine';
-import type { LevelInfo, TrapEvent } from './protocol';
+import type { LevelInfo, TowerFrame, TrapEvent } from './protocol';
 
 /** Why a run returned. `trap` only when asked to stop at traps. */
 export type RunStop = 'limit' | 'halted' | 'break' | 'trap' | 'error';
@@ -45,4 +45,8 @@ export interface Target {
   restore(s: unknown): void;
   /** Bytes one snapshot takes, for the checkpoint budget. */
   snapshotBytes(): number;
+  /** A PG/1 tower (pgtower.ts) only: the real machine's memory, its state for the views, and Step over monitor. */
+  realMem?(): Int32Array;
+  towerFrame?(): TowerFrame;
+  runToGuest?(n: number): RunStop;
 }

@@ -59,6 +59,7 @@ const api: WorkerApi = {
   async stepToTrap() {
     void guard(() => engine.run(true, 0))().catch(() => undefined);
   },
+  stepOverMonitor: guard(() => engine.stepOverMonitor()),
   stepBack: guard((n: number) => engine.stepBack(n)),
   backToTrap: guard(() => engine.backToTrap()),
   travelTo: guard((step: number) => engine.travelTo(step)),
