@@ -6,7 +6,7 @@ import { runBare } from '../core/run';
 import { countPerFetch, buildTower } from '../core/vmm/tower';
 import { Engine } from './engine';
 import { PG_MONITOR_SOURCES } from './pgtower';
-import type { FrameRequest, SessionConfig } from './protocol';
+import type { FrameRequest, SessionConfig, TrapEvent } from './protocol';
 
 const PG1 = JSON.stringify({ name: 'pg1', base: 'pg1' });
 const read = (p: string): string => readFileSync(new URL(`../../${p}`, import.meta.url), 'utf8');
@@ -69,13 +69,14 @@ describe('PG/1 monitor tower in the workbench', () => {
     const e = new Engine(noYield);
     e.load(cfg());
     // The guest's SVC (cause 4) is the first trap whose old PSW is real user mode in the guest's window with cause 4.
-    let ev;
+    let ev: TrapEvent | undefined;
     for (let i = 0; i < 20; i++) {
       await e.run(true);
       ev = e.events[e.events.length - 1];
       if (ev.cause === 4) break;
     }
-    expect(ev?.cause).toBe(4);
+    if (!ev) throw new Error('no trap');
+    expect(ev.cause).toBe(4);
     const f = e.frame(req('real', 0, 12));
     const t = f.tower!;
     expect(f.steps).toBe(ev.step);
