@@ -1,5 +1,6 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { Editor } from './Editor';
+import { LevelTabs } from './tower/LevelTabs';
 import { ExampleList } from './ExampleList';
 import { Tour, TourButton } from './Tour';
 import { UndoToast } from './UndoToast';
@@ -151,7 +152,9 @@ export function App() {
             <ExampleList />
           </Panel>
           <Panel id="editor" title="Program" className="panel-grow">
-            <Editor />
+            <LevelTabs>
+              <Editor />
+            </LevelTabs>
           </Panel>
           <Panel id="console" title="Console">
             <ConsoleView />
