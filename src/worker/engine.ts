@@ -448,6 +448,8 @@ export class Engine {
       trapCounts: t.trapCounts(),
       trapFrame: t.trapFrame(),
       ...(tower ? { tower } : {}),
+      // Equivalence is compared only while nothing runs (it replays the bare machine to this step).
+      ...(t.properties ? { properties: t.properties(this.state !== 'running') } : {}),
     };
   }
 

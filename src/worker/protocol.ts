@@ -6,7 +6,8 @@ import type { AsmError } from '../core/asm/assembler';
 import type { Classification } from '../core/classify/classify';
 import type { Counterexample } from '../core/classify/counterexample';
 import type { PSW, Status } from '../core/machine/machine';
-import type { StepDivergence } from '../core/vmm/equiv';
+import type { StepDivergence, StepRecord } from '../core/vmm/equiv';
+import type { VmmProperties } from '../core/vmm/properties';
 import type { TrapEvent as MonitorTrapEvent } from '../core/vmm/monitor';
 import type { LevelInfo as StackLevel } from '../core/vmm/stack';
 import type { CheckResult } from '../lessons/lessons';
@@ -120,6 +121,8 @@ export interface Frame {
   trapFrame: number[];
   /** Set when the session runs a PG/1 monitor tower: what the real machine is doing. */
   tower?: TowerFrame;
+  /** Under a built-in monitor: the three properties of a VMM for this run so far (core/vmm/properties.ts). */
+  properties?: VmmProperties;
 }
 
 /** A region of real memory in a PG/1 tower: monitor k's memory [(k−1)×guest, k×guest), or the guest's window. */
@@ -200,6 +203,10 @@ export interface EqDivergence extends StepDivergence {
 
 /** What the Equivalence view draws: the lockstep's state after a step. */
 export interface EqSnapshot {
+  /** The three properties of a VMM for the monitor's side, equivalence as the lockstep found it. */
+  properties?: VmmProperties;
+  /** The latest steps, with how each made Theorem 1's diagram commute (core Lockstep's trace). */
+  trace?: (StepRecord & { line: number | null })[];
   steps: number;
   done: boolean;
   divergence: EqDivergence | null;

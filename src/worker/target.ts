@@ -5,6 +5,7 @@
  */
 import type { Image, PSW } from '../core/machine/machine';
 import type { LevelInfo, TowerFrame, TrapEvent } from './protocol';
+import type { VmmProperties } from '../core/vmm/properties';
 
 /** Why a run returned. `trap` only when asked to stop at traps. */
 export type RunStop = 'limit' | 'halted' | 'break' | 'trap' | 'error';
@@ -48,5 +49,7 @@ export interface Target {
   /** A PG/1 tower (pgtower.ts) only: the real machine's memory, its state for the views, and Step over monitor. */
   realMem?(): Int32Array;
   towerFrame?(): TowerFrame;
+  /** A built-in monitor tower (vmm.ts): the three VMM properties; equivalence is compared only when `check`. */
+  properties?(check: boolean): VmmProperties;
   runToGuest?(n: number): RunStop;
 }

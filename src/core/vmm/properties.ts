@@ -99,7 +99,7 @@ export function endEquivalence(native: RunResult, virtual: RunResult): Equivalen
  */
 export function equivalenceAt(stack: VirtualStack, image: Image, input = ''): EquivalenceProperty {
   const g = stack.guest;
-  const bare = new Machine({ q: stack.w, isa: g.isa, dev: new ConsoleDevices(input), jit: false });
+  const bare = new Machine({ q: stack.w, isa: g.isa, dev: new ConsoleDevices(input) });
   bare.boot(image);
   if (g.steps > 0) bare.run(g.steps);
   const side = (m: { status: string; console: string; psw: Parameters<typeof pswOut>[0]; regs: Int32Array; mem: Int32Array }) => ({
