@@ -12,6 +12,8 @@ import type { TrapEvent as MonitorTrapEvent } from '../core/vmm/monitor';
 import type { LevelInfo as StackLevel } from '../core/vmm/stack';
 import type { CheckResult } from '../lessons/lessons';
 import type { MonitorChoice, MonitorKind } from '../core/vmm/kinds';
+import type { PgPoint } from './pgseries';
+export type { PgPoint };
 
 export type { AsmError, MonitorKind };
 /** A monitor written in PG/1 (PG1.md §8.1): one the project ships, or a file the user loaded (its text in the session). */
@@ -252,6 +254,8 @@ export interface LabApi {
   equivOpen(r: LabRun): Promise<EqSnapshot>;
   equivStep(n: number): Promise<EqSnapshot>;
   classify(isaText: string): Promise<Classified>;
+  /** Real instructions per guest trap / instruction against depth 1–4, PG/1 monitors beside the built-in ones. */
+  pgSeries(isaText: string): Promise<PgPoint[]>;
 }
 
 /** Everything a worker does: the workbench's engine session, and the lab's runs. */
