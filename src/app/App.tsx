@@ -14,6 +14,7 @@ import { ConsoleView, MemoryMap, PswView, Registers } from './views/Machine';
 import { MemoryTable } from './views/MemoryTable';
 import { TrapFlow, TrapLog } from './views/Traps';
 import { StatsExport, TrapLogExport } from './views/Export';
+import { PropertiesPanel } from './views/Properties';
 import { LabMain, LabTabs, useLabView } from './lab/LabShell';
 
 function Panel({ id, title, extra, children, className }: { id: string; title: string; extra?: ReactNode; children: ReactNode; className?: string }) {
@@ -180,6 +181,9 @@ export function App() {
           <div className="col">
             <Panel id="memory" title="Memory" className="panel-mem">
               <MemoryTable />
+            </Panel>
+            <Panel id="props" title="The VMM's three properties">
+              <PropertiesPanel />
             </Panel>
             <Panel id="log" title="Trap log" extra={<TrapLogExport />}>
               <TrapLog />
