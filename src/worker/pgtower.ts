@@ -199,7 +199,8 @@ export class PgTarget implements Target {
       out.push({
         level: k - 1,
         label: isGuest ? `VM ${k - 1} (guest)` : `VM ${k - 1} (${this.monitorName} ${k})`,
-        psw: isGuest ? vp : { mode: 0, pc: -1, l: 0, b: real.q - (k - 1) * g },
+        // A monitor's own PSW lives in the level below it; shown: where it was last fetched, in its own addresses.
+        psw: isGuest ? vp : { mode: 0, pc: this.lastFetch[k - 1] < 0 ? 0 : this.lastFetch[k - 1] - (k - 1) * g, l: 0, b: real.q - (k - 1) * g },
         base: g,
         realBase: (k - 1) * g,
         size: real.q - (k - 1) * g,
