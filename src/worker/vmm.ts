@@ -11,8 +11,8 @@ import { equivalenceAt, notChecked, stackProperties, type EquivalenceProperty, t
 import type { LevelInfo, SessionConfig, TrapEvent } from './protocol';
 import type { Counters, RunStop, Target } from './target';
 
-/** Above this many guest steps the workbench does not replay the bare machine to compare (a second or more). */
-const EQUIV_REPLAY_LIMIT = 50_000_000;
+/** Above this many guest steps the workbench does not replay the bare machine to compare (each Step would wait for it). */
+const EQUIV_REPLAY_LIMIT = 5_000_000;
 
 export function makeVirtualTarget(isa: Isa, cfg: SessionConfig): Target {
   return new VirtualTarget(isa, cfg);
