@@ -14,7 +14,7 @@ export interface Settings extends SessionConfig {
   example: string;
   /** Breakpoints as source lines (1-based). */
   breakLines: number[];
-  memSpace: 'virtual' | 'physical';
+  memSpace: 'virtual' | 'physical' | 'real';
   memFollow: boolean;
   theme: 'auto' | 'dark' | 'light';
   editorWidth: number;

@@ -1,6 +1,7 @@
 import type { AsmResult } from '../core/asm/assembler';
 import { fitsMemory } from '../core/run';
-import { checkStack, DEFAULT_VM_SIZE, runVirtual, type RunResult } from '../core/vmm/stack';
+import { checkStack, DEFAULT_VM_SIZE, runBare, runVirtual, type RunResult } from '../core/vmm/stack';
+import { endEquivalence, runProperties } from '../core/vmm/properties';
 import type { ResourceEvent } from '../core/vmm/monitor';
 import { equiv, equivLockstep } from '../core/vmm/equiv';
 import { equivPgMonitor } from './pgmonitor';
@@ -68,7 +69,9 @@ export function runInMonitor(o: RunOptions, asm: AsmResult, io: Io): number {
   const w = vmSize(o, asm);
   const r = runVirtual(asm.image, { isa: o.isa, kind: o.vmm!, depth: o.depth, w, input: o.input, maxSteps: o.maxSteps, time: o.time, paravirt: o.paravirt });
   if (o.json) {
-    io.stdout(JSON.stringify(runJsonOf(r)) + '\n');
+    // The three properties of a VMM (properties.ts): equivalence needs the bare run, made only for --json.
+    const bare = runBare(asm.image, { isa: o.isa, q: w, input: o.input, maxSteps: o.maxSteps });
+    io.stdout(JSON.stringify({ ...runJsonOf(r), properties: runProperties(r, o.isa, endEquivalence(bare, r)) }) + '\n');
   } else {
     io.stdout(r.console);
     if (io.stdoutIsTTY && r.console !== '' && !r.console.endsWith('\n')) io.stdout('\n');
@@ -133,6 +136,10 @@ export const command: Command = {
         virtual: runJsonOf(r.virtual),
       };
       if (lockstep) out.lockstep = at ? { ...at, field: ls!.divergence!.field } : null;
+      const eq = endEquivalence(r.native, r.virtual);
+      if (ls) eq.how += `; lockstep: compared after each of ${ls.steps} steps${at ? `, first difference after step ${at.step}` : ''}`;
+      if (eq.divergence && at) eq.divergence.step = at.step;
+      out.properties = runProperties(r.virtual, o.isa, eq);
       io.stdout(JSON.stringify(out) + '\n');
     } else {
       const where = `${o.vmm === 'assist' ? 'an' : 'a'} ${o.vmm} VM of ${w} words at depth ${o.depth} (ISA ${o.isa.name}${o.time === 'real' ? ', real time' : ''})`;

@@ -11,6 +11,7 @@ import { useSettings } from '../store';
 import { MAX_DEPTH } from '../../core/vmm/kinds';
 import type { DepthPoint, LabApi, LevelInfo, RecSnapshot } from '../../worker/protocol';
 import { seriesRuns, towerRuns, type RunOutcome } from '../../worker/client';
+import { PgRecursion } from '../tower/PgRecursion';
 import { useIsa } from '../isa';
 import { fmtInt } from '../format';
 import { SvgExport } from '../views/Export';
@@ -333,6 +334,7 @@ export function RecursionView() {
           </table>
         )}
       </section>
+      <PgRecursion />
     </div>
   );
 }

@@ -90,7 +90,7 @@ describe('every example is equivalent under hybrid.s', () => {
       // Their sensitive instructions all run in (virtual) supervisor mode, which the hybrid monitor interprets:
       // Theorem 3's condition fails on x86, yet these programs never meet the violator (GETR in user mode).
       it(`${f}: under its own ISA (${own}) equivalent, since only supervisor code uses sensitive instructions`, () => {
-        const isa = presetIsa(own as 'x86');
+        const isa = presetIsa(own);
         expectEquivalent(image(src, isa), { isa, depth: 1 });
       });
     } else if (own === 'x86' || own === 'lra') {

@@ -308,6 +308,7 @@ export interface VmSnapshot {
   savedRegs: Int32Array;
   timerPending?: boolean;
   resource?: ResourceEvent | null;
+  trappedOps?: Float64Array;
 }
 
 /**
@@ -337,6 +338,22 @@ class RealTimeDevices extends ConsoleDevices {
     if (port === 2) this.real.dev.write(2, value, this.realNow(now));
     else super.write(port, value, now);
   }
+}
+
+/** VirtualMachine.trappedOps: past the 256 opcodes, a fetch that failed and a timer trap. */
+export const TRAPPED_FETCH = 256;
+export const TRAPPED_TIMER = 257;
+
+/**
+ * Which instruction a trap just taken on a host came from, read from the host's trap frame (§3): the old PSW
+ * (E[0..3]) still addresses it. When P itself fails the check of §2 the fetch trapped and there is no word.
+ */
+function trappedIndex(E: Int32Array, q: number): number {
+  if (E[4] === Cause.TIMER) return TRAPPED_TIMER;
+  const pc = E[1];
+  const pa = pc + E[2];
+  if (pc < 0 || pc >= E[3] || pa < 0 || pa >= q) return TRAPPED_FETCH;
+  return fieldOp(E[pa]);
 }
 
 /** The real machine under a host: follow the VMs down the tower. */
@@ -373,6 +390,12 @@ export class VirtualMachine implements Host {
   timerPending = false;
   /** The translation cache of the bt monitor (null under the others). */
   readonly translator: Translator | null;
+  /**
+   * Guest instructions that trapped on the host, by opcode (index TRAPPED_FETCH: the fetch itself failed, so
+   * there was no instruction; TRAPPED_TIMER: the timer's trap, taken between instructions). One increment per
+   * trap, which already costs a dispatcher: the efficiency property (properties.ts) names them.
+   */
+  readonly trappedOps = new Float64Array(TRAPPED_TIMER + 1);
 
   constructor(
     readonly monitor: Monitor,
@@ -460,6 +483,7 @@ export class VirtualMachine implements Host {
     this.timerPending = false;
     this.resource = null;
     this.translator?.reset();
+    this.trappedOps.fill(0);
   }
 
   /** Whether the VM can run directly: its R composes onto the allocation as a real window (and, for the hybrid
@@ -602,6 +626,7 @@ export class VirtualMachine implements Host {
         const E = host.mem;
         mon.direct += n - 1;
         mon.hostTraps++;
+        this.trappedOps[trappedIndex(E, host.q)]++;
         this.takeHardwareR(E[2], E[3], rl, rb);
         cpu.pc = E[1];
         const how = this.dispatch(E[4], E[5], vguest);
@@ -866,6 +891,7 @@ export class VirtualMachine implements Host {
       savedRegs: this.saved.slice(),
       timerPending: this.timerPending,
       resource: this.resource,
+      trappedOps: this.trappedOps.slice(),
     };
   }
 
@@ -881,5 +907,7 @@ export class VirtualMachine implements Host {
     this.saved.set(s.savedRegs);
     this.timerPending = s.timerPending ?? false;
     this.resource = s.resource ?? null;
+    if (s.trappedOps) this.trappedOps.set(s.trappedOps);
+    else this.trappedOps.fill(0);
   }
 }

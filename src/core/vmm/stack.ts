@@ -25,6 +25,8 @@ export interface RunResult extends RunJson {
    * Absent on a bare run (there is no monitor whose resources could be touched).
    */
   resourceControl?: ResourceEvent | null;
+  /** Under a monitor: guest instructions that trapped on the real processor, by opcode (properties.ts names them). */
+  trappedOps?: Float64Array;
 }
 
 export type BareOptions = BareRunOptions;
@@ -279,6 +281,7 @@ export class VirtualStack {
       mem: g.mem.slice(),
       stats: this.stats(),
       resourceControl: this.resourceControl,
+      trappedOps: this.vms[0].trappedOps.slice(),
     };
   }
 
