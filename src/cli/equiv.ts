@@ -68,10 +68,12 @@ function vmSize(o: RunOptions, asm: AsmResult): number {
 export function runInMonitor(o: RunOptions, asm: AsmResult, io: Io): number {
   const w = vmSize(o, asm);
   const r = runVirtual(asm.image, { isa: o.isa, kind: o.vmm!, depth: o.depth, w, input: o.input, maxSteps: o.maxSteps, time: o.time, paravirt: o.paravirt });
-  if (o.json) {
-    // The three properties of a VMM (properties.ts): equivalence needs the bare run, made only for --json.
+  if (o.json && o.properties) {
+    // The three properties of a VMM (properties.ts): equivalence needs the bare run, made only when asked for.
     const bare = runBare(asm.image, { isa: o.isa, q: w, input: o.input, maxSteps: o.maxSteps });
     io.stdout(JSON.stringify({ ...runJsonOf(r), properties: runProperties(r, o.isa, endEquivalence(bare, r)) }) + '\n');
+  } else if (o.json) {
+    io.stdout(JSON.stringify(runJsonOf(r)) + '\n');
   } else {
     io.stdout(r.console);
     if (io.stdoutIsTTY && r.console !== '' && !r.console.endsWith('\n')) io.stdout('\n');
@@ -92,7 +94,7 @@ function show(v: unknown): string {
 }
 
 export const command: Command = {
-  usage: 'pglab equiv FILE.s [--isa P|F.json] [--vmm full|hybrid|bt|assist|PATH.s] [--depth N] [--time real|virtual] [--hypercalls] [--mem Q] [--input TEXT] [--max-steps N] [--json] [--lockstep]',
+  usage: 'pglab equiv FILE.s [--isa P|F.json] [--vmm full|hybrid|bt|assist|PATH.s] [--depth N] [--time real|virtual] [--hypercalls] [--properties] [--mem Q] [--input TEXT] [--max-steps N] [--json] [--lockstep]',
   summary: 'run a program bare and in a VM and compare the end states under f (exit 0 equivalent, 1 not, 2 bad input)',
   run(args, io) {
     // equiv always virtualizes: the full monitor unless --vmm says otherwise; --lockstep is equiv's own flag.
@@ -136,10 +138,12 @@ export const command: Command = {
         virtual: runJsonOf(r.virtual),
       };
       if (lockstep) out.lockstep = at ? { ...at, field: ls!.divergence!.field } : null;
-      const eq = endEquivalence(r.native, r.virtual);
-      if (ls) eq.how += `; lockstep: compared after each of ${ls.steps} steps${at ? `, first difference after step ${at.step}` : ''}`;
-      if (eq.divergence && at) eq.divergence.step = at.step;
-      out.properties = runProperties(r.virtual, o.isa, eq);
+      if (o.properties) {
+        const eq = endEquivalence(r.native, r.virtual);
+        if (ls) eq.how += `; lockstep: compared after each of ${ls.steps} steps${at ? `, first difference after step ${at.step}` : ''}`;
+        if (eq.divergence && at) eq.divergence.step = at.step;
+        out.properties = runProperties(r.virtual, o.isa, eq);
+      }
       io.stdout(JSON.stringify(out) + '\n');
     } else {
       const where = `${o.vmm === 'assist' ? 'an' : 'a'} ${o.vmm} VM of ${w} words at depth ${o.depth} (ISA ${o.isa.name}${o.time === 'real' ? ', real time' : ''})`;

@@ -256,6 +256,7 @@ export const RUN_OPTIONS: Readonly<Record<string, OptionKind>> = {
   time: 'value',
   json: 'flag',
   hypercalls: 'flag',
+  properties: 'flag',
 };
 
 export interface RunOptions {
@@ -278,6 +279,8 @@ export interface RunOptions {
   time: TimeOption;
   /** `--hypercalls`: the full monitor serves the paravirtual interface of docs/HYPERCALLS.md (not §8). */
   paravirt: boolean;
+  /** `--properties`: `--json` under a monitor adds the three VMM properties (properties.ts) after §10's keys. */
+  properties: boolean;
   help: boolean;
 }
 
@@ -285,7 +288,7 @@ export interface RunOptions {
 export function parseRunOptions(cmd: string, args: readonly string[], io: Io): RunOptions {
   const p = parseArgs(cmd, args, RUN_OPTIONS);
   const help = p.flags.has('help');
-  if (help) return { file: '', isa: presetIsa('pg1'), mem: null, input: '', maxSteps: DEFAULT_MAX_STEPS, maxStepsGiven: false, json: false, vmm: null, monitorFile: null, depth: 0, time: 'virtual', paravirt: false, help };
+  if (help) return { file: '', isa: presetIsa('pg1'), mem: null, input: '', maxSteps: DEFAULT_MAX_STEPS, maxStepsGiven: false, json: false, vmm: null, monitorFile: null, depth: 0, time: 'virtual', paravirt: false, properties: false, help };
   const v = p.values;
   const mem = v.has('mem') ? parseMem(v.get('mem')!) : null;
   const maxSteps = v.has('max-steps') ? parseMaxSteps(v.get('max-steps')!) : DEFAULT_MAX_STEPS;
@@ -307,5 +310,5 @@ export function parseRunOptions(cmd: string, args: readonly string[], io: Io): R
   const paravirt = p.flags.has('hypercalls');
   if (paravirt && vmm !== 'full') throw new CliError('--hypercalls is served by the full monitor: add --vmm full');
   const depth = m ? (depthGiven ?? 1) : 0;
-  return { file, isa, mem, input: v.get('input') ?? '', maxSteps, maxStepsGiven: v.has('max-steps'), json: p.flags.has('json'), vmm, monitorFile, depth, time, paravirt, help };
+  return { file, isa, mem, input: v.get('input') ?? '', maxSteps, maxStepsGiven: v.has('max-steps'), json: p.flags.has('json'), vmm, monitorFile, depth, time, paravirt, properties: p.flags.has('properties'), help };
 }

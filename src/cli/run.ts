@@ -10,7 +10,7 @@ import { assembleFile, CliError, EXIT, parseRunOptions, type Command } from './o
  * output; `--json` prints the §10 run object instead.
  */
 export const command: Command = {
-  usage: 'pglab run FILE.s [--isa P|F.json] [--vmm full|hybrid|bt|assist|PATH.s] [--depth N] [--time real|virtual] [--hypercalls] [--mem Q] [--input TEXT] [--max-steps N] [--json]',
+  usage: 'pglab run FILE.s [--isa P|F.json] [--vmm full|hybrid|bt|assist|PATH.s] [--depth N] [--time real|virtual] [--hypercalls] [--properties] [--mem Q] [--input TEXT] [--max-steps N] [--json]',
   summary:
     'run a program on the bare machine, or in a VM under N nested monitors, built in or written in PG/1 (--vmm monitors/full.s) (exit 0 halted, 3 step limit, 2 bad input)',
   run(args, io) {
