@@ -58,3 +58,15 @@ test('built-in full VMM: the trap flow shows the guest’s PSW before and after 
   await expect(page.getByTestId('level-tabs')).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Step over monitor' })).toHaveCount(0);
 });
+
+test('Recursion made real: a trap through full.s costs more real instructions at every depth, in the page', async ({ page }) => {
+  await page.getByTestId('tab-recursion').click();
+  const table = page.getByTestId('pg-rec-trap-heavy');
+  await expect(table).toBeVisible({ timeout: 40_000 });
+  const row = table.locator('tr', { hasText: 'full.s (PG/1)' }).locator('td');
+  await expect(row).toHaveCount(4);
+  const v: number[] = [];
+  for (let i = 0; i < 4; i++) v.push(Number((await row.nth(i).textContent())!.replace(/[,*]/g, '')));
+  for (let i = 1; i < 4; i++) expect(v[i]).toBeGreaterThan(v[i - 1] * 1.5);
+  await expect(page.getByTestId('pg-rec-innocuous')).toBeVisible();
+});
