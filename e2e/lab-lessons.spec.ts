@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { LESSONS } from '../src/lessons/lessons';
 import { LOOPING, SOLUTIONS } from '../src/lessons/solutions';
 
 /** Each lesson's check, solved and failed, through the page: the check runs the program in the browser. */
@@ -60,11 +61,11 @@ test('an answer typed at the keyboard is checked, and progress and answers survi
     await page.keyboard.press('Home');
   }
   expect(await check(page)).toBe('true');
-  await expect(page.getByTestId('lesson-progress')).toHaveText('1 of 6 solved');
+  await expect(page.getByTestId('lesson-progress')).toHaveText(`1 of ${LESSONS.length} solved`);
   const typed = await page.evaluate(() => (window as unknown as Record<string, { getValue(): string }>)['__pglab_lesson-editor'].getValue());
   await page.reload();
   await page.getByTestId('tab-lessons').click();
-  await expect(page.getByTestId('lesson-progress')).toHaveText('1 of 6 solved');
+  await expect(page.getByTestId('lesson-progress')).toHaveText(`1 of ${LESSONS.length} solved`);
   await expect(page.getByTestId('lesson-machine')).toHaveClass(/solved/);
   await expect(page.getByTestId('lesson-solved')).toBeVisible();
   expect(await page.evaluate(() => (window as unknown as Record<string, { getValue(): string }>)['__pglab_lesson-editor'].getValue())).toBe(typed);
