@@ -97,7 +97,7 @@ export class Machine implements SlowState {
   readonly blockIds: Int32Array;
   readonly blocks: (Block | null)[] = [null];
   readonly heat: Uint8Array;
-  readonly blockExit = new Int32Array(3);
+  readonly blockExit = new Int32Array(6);
   readonly jit: boolean;
   /** Blocks compiled since construction (a measure of the block compiler's work, for tests and the bench). */
   compiles = 0;
@@ -146,27 +146,38 @@ export class Machine implements SlowState {
     this.dropBlocks();
   }
 
-  /** Called by the generated loop when P is hot: compiles a block at physical pa, returns its index or 0. */
-  compileAt(pa: number, pc: number): number {
+  /**
+   * Called by the generated loop when P is hot: compiles a region around physical pa for mode M (vend: the
+   * window's virtual end), registers it at its entries, and returns its index or 0.
+   */
+  compileAt(pa: number, pc: number, mode = this.mode, vend = this.q): number {
     if (!this.cooling.allow(pa)) {
       this.heat[pa] = HOT;
       return 0;
     }
-    const blk = compileBlock(this.isaValue, this.mem, pa, pc, (a) => this.cooling.volatile(a));
-    if (!blk) return 0;
+    const rg = compileBlock(this.isaValue, this.mem, pa, pc, mode, vend, (a) => this.cooling.volatile(a));
+    if (!rg) return 0;
     if (this.blocks.length > MAX_BLOCKS) this.dropBlocks();
-    this.blockIds[pa] = this.blocks.length;
-    this.blocks.push(blk);
+    const id = this.blocks.length;
+    this.blocks.push(rg);
+    for (const e of rg.entries) this.blockIds[e] = id;
+    this.blockIds[pa] = id;
     this.compiles++;
-    return this.blockIds[pa];
+    return id;
   }
 
-  /** Called by the generated loop when the block at physical pa found its words changed (code written over). */
-  invalidate(pa: number): void {
-    const blk = this.blocks[this.blockIds[pa]];
-    this.blockIds[pa] = 0;
-    this.heat[pa] = 0;
-    if (blk) this.cooling.invalidated(this.mem, pa, blk.words);
+  /** Called by the generated loop when region `id` found its words changed (code written over). */
+  invalidate(id: number): void {
+    const rg = this.blocks[id];
+    if (!rg) return;
+    this.blocks[id] = null;
+    for (const e of rg.entries) {
+      if (this.blockIds[e] === id) {
+        this.blockIds[e] = 0;
+        this.heat[e] = 0;
+      }
+    }
+    this.cooling.invalidated(this.mem, rg.pa, rg.words, rg.compiled);
   }
 
   /** Forgets all compiled blocks (they also check their own words, so this is about memory, not correctness). */
