@@ -45,6 +45,8 @@ export interface Block {
   compiled: Uint8Array;
   /** Physical addresses at which the region may be entered. */
   entries: readonly number[];
+  /** For each entry, how many instructions run from it before the first that may leave the straight line. */
+  runs: readonly number[];
   fn: (R: Int32Array, E: Int32Array, x: Int32Array, budget: number, P: number, l: number, b: number, lo: number, span: number, psw: boolean) => number;
 }
 
@@ -243,8 +245,15 @@ ${parts.join('\n')}
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from our table and the words in memory
   const fn = new Function('cw', src)(compiled) as Block['fn'];
   const entries: number[] = [];
-  entry.forEach((e, i) => e && compiled[i] && entries.push(start + i));
-  return { vpc: start - l, pa: start, len, l, mode, words, compiled, entries, fn };
+  const runs: number[] = [];
+  entry.forEach((e, i) => {
+    if (!e || !compiled[i]) return;
+    entries.push(start + i);
+    let k = i;
+    while (k < len && bodies[k] !== null && fallsThrough(bodies[k]!) && !/\b(GOTO|TRAP|NEWPSW)\b/.test(bodies[k]!)) k++;
+    runs.push(k - i + (k < len && bodies[k] !== null ? 1 : 0));
+  });
+  return { vpc: start - l, pa: start, len, l, mode, words, compiled, entries, runs, fn };
 }
 
 /** Times a word must be found written over before blocks leave it out. */

@@ -54,7 +54,7 @@ function blockDispatch(o: CodegenOptions): string {
   return `
       let bi = bids[pa];
       if (bi === 0 && ++heat[pa] === ${HOT}) bi = m.compileAt(pa, pc, M, lo + span);
-      if (bi !== 0) {
+      if (bi > 0) {
         const rg = blist[bi];
         if (rg.l !== l || rg.mode !== M) { bids[pa] = 0; heat[pa] = 0; }
         else if (((rg.vpc - lo) >>> 0) < span && ((rg.vpc + rg.len - 1 - lo) >>> 0) < span) {

@@ -4,6 +4,10 @@ import { ConsoleDevices, type ConsoleSnapshot, type Devices } from './devices';
 import { compileBlock, Cooling, type Block } from './blocks';
 
 const MAX_BLOCKS = 16384;
+/** Steps per call of the generated loop in a long run (see `run`). */
+const SLICE = 1 << 20;
+/** Instructions a region must run from an entry before it is worth entering there. */
+const MIN_RUN = 2;
 
 export { Stop, RunFlag, type StopReason } from './codegen';
 
@@ -101,6 +105,8 @@ export class Machine implements SlowState {
   readonly jit: boolean;
   /** Blocks compiled since construction (a measure of the block compiler's work, for tests and the bench). */
   compiles = 0;
+  /** Some address is marked as not worth a region (blockIds -1). */
+  private unworthy = false;
   private readonly cooling = new Cooling();
   private fast!: RunFn;
   private withBreaks!: RunFn;
@@ -157,6 +163,13 @@ export class Machine implements SlowState {
     }
     const rg = compileBlock(this.isaValue, this.mem, pa, pc, mode, vend, (a) => this.cooling.volatile(a));
     if (!rg) return 0;
+    if (rg.runs[rg.entries.indexOf(pa)] < MIN_RUN) {
+      // A region entered here would run a single instruction (an SVC, a kernel's LPSW): the interpreter does that
+      // for less than a call. The address is marked (-1) so that it is not compiled again; a boot clears it.
+      this.unworthy = true;
+      this.blockIds[pa] = -1;
+      return 0;
+    }
     if (this.blocks.length > MAX_BLOCKS) this.dropBlocks();
     const id = this.blocks.length;
     this.blocks.push(rg);
@@ -216,6 +229,13 @@ export class Machine implements SlowState {
     this.monitorTime = 0;
     this.trapCounts.fill(0);
     this.status = 'ready';
+    if (this.unworthy) {
+      // New code may be loaded where a region was not worth it: those marks go, the regions stay (they check
+      // their own words).
+      const ids = this.blockIds;
+      for (let i = 0; i < ids.length; i++) if (ids[i] < 0) ids[i] = 0;
+      this.unworthy = false;
+    }
     if (this.dev instanceof ConsoleDevices) this.dev.reset();
     if (image) this.load(image);
   }
@@ -238,10 +258,25 @@ export class Machine implements SlowState {
       this.lastSteps = 0;
       return Stop.HALTED;
     }
-    const fn = this.onAccess ? (this.breakpoints ? this.tracedBreaks : this.traced) : this.breakpoints ? this.withBreaks : this.fast;
-    const r = fn(this, maxSteps, flags);
-    if (r === Stop.HALTED) this.status = 'halted';
-    return r;
+    if (this.onAccess || this.breakpoints) {
+      const r = (this.onAccess ? (this.breakpoints ? this.tracedBreaks : this.traced) : this.withBreaks)(this, maxSteps, flags);
+      if (r === Stop.HALTED) this.status = 'halted';
+      return r;
+    }
+    // A long run goes in slices: the generated loop is then entered again and again, so V8 optimizes it as a
+    // function with complete type feedback instead of leaving a deoptimized loop to run for the whole call.
+    // Slices change nothing else: the whole state, timer included, is in the machine between them.
+    let total = 0;
+    for (;;) {
+      const n = maxSteps - total > SLICE ? SLICE : maxSteps - total;
+      const r = this.fast(this, n, flags);
+      total += this.lastSteps;
+      if (r !== Stop.LIMIT || total >= maxSteps) {
+        this.lastSteps = total;
+        if (r === Stop.HALTED) this.status = 'halted';
+        return r;
+      }
+    }
   }
 
   step(flags = 0): StopReason {
