@@ -27,7 +27,7 @@ import { expandSnippet, type Backend } from './codegen';
  *   l and b (a kernel's LPSW back to itself, a SETR of the same R) and EXIT_ON_PSW is not asked for, and
  *   leaves it otherwise, for the dispatcher to recompute the window.
  *
- * A region function is `(R, E, x, budget, P, l, b, lo, span, psw) => steps`; on return x[0] = next P, x[1] = 0
+ * A region function is `(R, E, x, budget, P, l, b, lo, span, psw, quiet) => steps` (quiet: see TrapChain); on return x[0] = next P, x[1] = 0
  * (go on at P), a trap cause (1..6; steps excludes the trapping instruction) or -1 (the PSW changed: x[3..5] =
  * M, l, b). It returns -1 when its words changed.
  */
@@ -47,7 +47,21 @@ export interface Block {
   entries: readonly number[];
   /** For each entry, how many instructions run from it before the first that may leave the straight line. */
   runs: readonly number[];
-  fn: (R: Int32Array, E: Int32Array, x: Int32Array, budget: number, P: number, l: number, b: number, lo: number, span: number, psw: boolean) => number;
+  fn: (R: Int32Array, E: Int32Array, x: Int32Array, budget: number, P: number, l: number, b: number, lo: number, span: number, psw: boolean, quiet: boolean) => number;
+}
+
+/**
+ * What a region needs to take traps itself (the machine's trap counts, its entry table and regions): when the
+ * caller says nothing observes (`quiet`: no onTrap, no run flags), a trap inside a region writes the frame, loads
+ * the new PSW and, when that is supervisor mode and a region has an entry at the new P, runs that handler's
+ * region at once (one level: the handler's own traps go back to the dispatcher); when the handler returns to the
+ * trapping region's PSW (an SVC handler's LPSW back), the region goes on. SVC-heavy user code then runs without
+ * returning to the dispatcher.
+ */
+export interface TrapChain {
+  counts: Float64Array;
+  bids: Int32Array;
+  blocks: readonly (Block | null)[];
 }
 
 /** The longest region, in words, and how far back a jump may pull its start. */
@@ -131,6 +145,7 @@ function shape(isa: Isa, E: Int32Array, pa: number, l: number, mode: number, ven
  */
 export function compileBlock(
   isa: Isa, E: Int32Array, pa: number, vpc: number, mode = 0, vend = E.length, volatile: (pa: number) => boolean = () => false,
+  chain?: TrapChain,
 ): Block | null {
   const l = (pa - vpc) | 0;
   const { start, end, bodies } = shape(isa, E, pa, l, mode, vend, volatile);
@@ -227,23 +242,50 @@ export function compileBlock(
   }
   const verify = words.map((w, i) => (compiled[i] ? `E[${start + i}] !== ${w}` : '')).filter(Boolean).join(' || ') || 'false';
   const rs = [...regs].sort((a, b) => a - b);
-  const src = `return function region(R, E, x, budget, P, l, b, lo, span, psw) {
+  // Traps taken inside (see TrapChain): not when the trap frame E[0..5] could be one of the region's words.
+  const inline = chain !== undefined && start > 5;
+  const load = rs.length ? rs.map((r) => `r${r} = R[${r}];`).join(' ') : '';
+  const src = `return function region(R, E, x, budget, P, l, b, lo, span, psw, quiet) {
   if (${verify}) return -1;
   ${rs.length ? `let ${rs.map((r) => `r${r} = R[${r}]`).join(', ')};` : ''}
   let steps = 0, tc = 0, td = 0, M = ${mode};
   const L0 = l, B0 = b;
-  out: for (;;) {
-    switch (P) {
+  top: for (;;) {
+    out: for (;;) {
+      switch (P) {
 ${parts.join('\n')}
-      default: break out;
+        default: break out;
+      }
     }
+    ${[...written].map((r) => `R[${r}] = r${r};`).join(' ')}
+    ${inline ? `if (tc > 0 && quiet) {
+      // The trap (§3), taken here: frame, new PSW; a supervisor handler with a region runs at once, and if it
+      // returns to this region's PSW, the region goes on. Otherwise the region leaves with the PSW changed; a
+      // trap the handler met is not taken (its instruction runs again, a trapping instruction changed nothing).
+      steps++; counts[tc]++;
+      E[0] = M; E[1] = P; E[2] = l; E[3] = b; E[4] = tc; E[5] = td;
+      M = E[8] === 0 ? 0 : 1; P = E[9]; l = E[10]; b = E[11]; tc = -1;
+      if (M === 0 && steps < budget) {
+        const nlo = l < 0 ? -l : 0, nhi = b < E.length - l ? b : E.length - l, nspan = nhi > nlo ? nhi - nlo : 0;
+        if (((P - nlo) >>> 0) < nspan) {
+          const bi = bids[P + l];
+          const h = bi > 0 ? blist[bi] : null;
+          if (h !== null && h.l === l && h.mode === 0 && ((h.vpc - nlo) >>> 0) < nspan && ((h.vpc + h.len - 1 - nlo) >>> 0) < nspan) {
+            const n = h.fn(R, E, x, budget - steps, P, l, b, nlo, nspan, false, false);
+            if (n >= 0) { steps += n; P = x[0]; if (x[1] === -1) { M = x[3]; l = x[4]; b = x[5]; } }
+          }
+        }
+      }
+      if (M === ${mode} && l === L0 && b === B0) { tc = 0; ${load} continue top; }
+      x[3] = M; x[4] = l; x[5] = b;
+    }` : ''}
+    break;
   }
-  ${[...written].map((r) => `R[${r}] = r${r};`).join(' ')}
   x[0] = P; x[1] = tc; x[2] = td;
   return steps;
 };`;
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from our table and the words in memory
-  const fn = new Function('cw', src)(compiled) as Block['fn'];
+  const fn = new Function('cw', 'counts', 'bids', 'blist', src)(compiled, chain?.counts, chain?.bids, chain?.blocks) as Block['fn'];
   const entries: number[] = [];
   const runs: number[] = [];
   entry.forEach((e, i) => {

@@ -58,7 +58,7 @@ function blockDispatch(o: CodegenOptions): string {
         const rg = blist[bi];
         if (rg.l !== l || rg.mode !== M) { bids[pa] = 0; heat[pa] = 0; }
         else if (((rg.vpc - lo) >>> 0) < span && ((rg.vpc + rg.len - 1 - lo) >>> 0) < span) {
-          const n = rg.fn(R, E, x, stop - steps, pc, l, b, lo, span, exitOnPsw);
+          const n = rg.fn(R, E, x, stop - steps, pc, l, b, lo, span, exitOnPsw, quiet);
           if (n < 0) m.invalidate(bi);
           else {
             const c = x[1];
@@ -217,6 +217,7 @@ return function run(m, maxSteps, flags) {
   ${o.trace ? 'const acc = m.onAccess;' : ''}
   ${o.blocks ? 'const bids = m.blockIds, blist = m.blocks, heat = m.heat, x = m.blockExit;' : ''}
   ${o.breakpoints ? 'const bp = m.breakpoints;' : ''}
+  ${o.blocks ? 'const quiet = flags === 0 && m.onTrap === null;' : ''}
   const exitOnTrap = (flags & 1) !== 0, exitOnMode = (flags & 2) !== 0, exitOnPsw = (flags & 4) !== 0, exitOnReloc = (flags & 8) !== 0;
   let pc = m.pc, M = m.mode, l = m.l, b = m.b;
   const M0 = M, L0 = l;

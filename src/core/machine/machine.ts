@@ -1,7 +1,7 @@
 import { presetIsa, isUser, type Isa, type SlowExec, type SlowState } from '../isa/isa';
 import { compiledRun, HOT, Stop, type RunFn, type StopReason } from './codegen';
 import { ConsoleDevices, type ConsoleSnapshot, type Devices } from './devices';
-import { compileBlock, Cooling, type Block } from './blocks';
+import { compileBlock, Cooling, type Block, type TrapChain } from './blocks';
 
 const MAX_BLOCKS = 16384;
 /** Steps per call of the generated loop in a long run (see `run`). */
@@ -108,6 +108,7 @@ export class Machine implements SlowState {
   /** Some address is marked as not worth a region (blockIds -1). */
   private unworthy = false;
   private readonly cooling = new Cooling();
+  private readonly chain: TrapChain;
   private fast!: RunFn;
   private withBreaks!: RunFn;
   private traced!: RunFn;
@@ -125,6 +126,7 @@ export class Machine implements SlowState {
     this.jit = opts.jit ?? true;
     this.blockIds = new Int32Array(this.jit ? this.q : 0);
     this.heat = new Uint8Array(this.jit ? this.q : 0);
+    this.chain = { counts: this.trapCounts, bids: this.blockIds, blocks: this.blocks };
     this.compile();
   }
 
@@ -161,7 +163,7 @@ export class Machine implements SlowState {
       this.heat[pa] = HOT;
       return 0;
     }
-    const rg = compileBlock(this.isaValue, this.mem, pa, pc, mode, vend, (a) => this.cooling.volatile(a));
+    const rg = compileBlock(this.isaValue, this.mem, pa, pc, mode, vend, (a) => this.cooling.volatile(a), this.chain);
     if (!rg) return 0;
     if (rg.runs[rg.entries.indexOf(pa)] < MIN_RUN) {
       // A region entered here would run a single instruction (an SVC, a kernel's LPSW): the interpreter does that
