@@ -124,7 +124,7 @@ function shape(isa: Isa, E: Int32Array, pa: number, l: number, mode: number, ven
       if (body !== null && jumpsTo(body)) {
         const t = (w & 0xffff) + l;
         if (t > a && t < limit) reach = Math.max(reach, t + 1);
-        if (t < back && t >= start - MAX_BACK && t >= l) back = t;
+        if (t < back && t >= start - MAX_BACK && t >= 0) back = t;
       }
       if ((body === null || !fallsThrough(body)) && a + 1 >= reach) {
         a++;
