@@ -2,3 +2,4 @@
 export { runSuite } from './suite';
 export { WORKLOADS } from './workloads';
 export { benchPgMonitor, formatPgBench } from './monitors';
+export { benchBeyond, formatBeyond } from './beyond-bench';

@@ -149,17 +149,26 @@ export interface PgBenchRow {
   ratio: number;
   /** Real instructions per guest SVC on the SVC loop: the cost of a trap through every level, in PG/1 code. */
   realPerGuestTrap: number;
+  /** Guest SVCs measured; fewer than asked when the real step budget ran out first (`limited`). */
+  guestTraps: number;
+  limited: boolean;
 }
 
 /** The same loops under a monitor written in PG/1 (e.g. monitors/full.s, §8.1), at each depth. */
-export function benchPgMonitor(source: string, o: BenchOptions = {}): PgBenchRow[] {
+export function benchPgMonitor(source: string, o: BenchOptions & { trapBudget?: number } = {}): PgBenchRow[] {
   const isa = presetIsa('pg1');
   const steps = o.steps ?? 50_000_000;
   const svcs = o.svcs ?? 10_000;
   const w = o.w ?? 4096;
   const reps = o.reps ?? 3;
   const loop = image(LOOP_SOURCE, isa);
-  const svc = image(svcLoopSource(svcs), isa);
+  const svcAsm = assemble(svcLoopSource(svcs), isa);
+  if (!svcAsm.ok) throw new Error('svc loop');
+  const svc = svcAsm.image;
+  const countAddr = svcAsm.symbols.get('count')!;
+  // Each level multiplies a trap's cost: the SVC loop runs under a real step budget, and the guest's own count of
+  // SVCs (its kernel's `count` word) says how many it got through.
+  const budget = o.trapBudget ?? 300_000_000;
   const bare = new Machine({ q: w, isa });
   const b = time(reps, () => bare.boot(loop), () => (bare.run(steps), bare.steps));
   const bareIps = b.count / b.seconds;
@@ -169,16 +178,19 @@ export function benchPgMonitor(source: string, o: BenchOptions = {}): PgBenchRow
     const s = buildTower(source, svc, { isa, depth, mem: w });
     if (!t.ok || !s.ok) throw new Error(t.ok ? (s.ok ? '' : s.errors[0].message) : t.errors[0].message);
     const lt = time(reps, () => t.tower.boot(), () => (t.tower.run(steps), t.tower.counts[depth]));
-    s.tower.run(1e12);
-    rows.push({ depth, ips: lt.count / lt.seconds, ratio: lt.count / lt.seconds / bareIps, realPerGuestTrap: s.tower.real.steps / svcs });
+    const st = s.tower.run(budget);
+    const done = s.tower.real.mem[s.tower.guestBase + countAddr];
+    rows.push({ depth, ips: lt.count / lt.seconds, ratio: lt.count / lt.seconds / bareIps, realPerGuestTrap: s.tower.real.steps / Math.max(1, done), guestTraps: done, limited: st !== 'halted' });
   }
   return rows;
 }
 
 export function formatPgBench(rows: PgBenchRow[]): string {
-  const head = 'depth  guest instr/s   ratio  real instr/guest trap';
+  const head = 'depth  guest instr/s   ratio  real instr/guest trap  guest traps';
   const lines = rows.map(
-    (r) => `${String(r.depth).padEnd(5)}  ${(r.ips / 1e6).toFixed(1).padStart(9)} M  ${r.ratio.toFixed(2).padStart(6)}  ${r.realPerGuestTrap.toFixed(0).padStart(21)}`,
+    (r) =>
+      `${String(r.depth).padEnd(5)}  ${(r.ips / 1e6).toFixed(1).padStart(9)} M  ${r.ratio.toFixed(2).padStart(6)}  ${r.realPerGuestTrap.toFixed(0).padStart(21)}  ` +
+      `${String(r.guestTraps).padStart(11)}${r.limited ? ' (real step budget reached)' : ''}`,
   );
   return [head, ...lines].join('\n');
 }

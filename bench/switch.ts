@@ -7,7 +7,11 @@
  * workload (registers, PSW, memory, steps).
  *
  * Devices as in §5: input port 0 reads a character, port 1 a decimal integer (-1 when none); output port 0
- * appends a character, port 1 a decimal number; other ports read -1 and drop writes.
+ * appends a character, port 1 a decimal number; other ports read -1 and drop writes. Port 2 is §11's clock and
+ * interval timer, with the machine's conventions (docs/DECISIONS.md, "Machine"): IN reads the steps since boot,
+ * itself included; OUT v at step k sets the deadline k + v (v <= 0 disarms); an expired timer is taken as a
+ * TIMER trap (cause 6, detail 0, one step) before the next instruction that would run in user mode, and stays
+ * pending in supervisor mode.
  */
 
 export interface SwitchMachine {
@@ -22,16 +26,19 @@ export interface SwitchMachine {
   input: string;
   inPos: number;
   output: string;
+  /** The interval timer's deadline in steps since boot, -1 when disarmed (§11). */
+  timerAt: number;
 }
 
 /** Boot (§4): M = s, R = (0, q), registers and memory 0, then the image's words, P at its entry. */
 export function switchBoot(q: number, image: { words: ReadonlyArray<readonly [number, number]>; entry: number }, input = ''): SwitchMachine {
   const mem = new Int32Array(q);
   for (const [a, w] of image.words) mem[a] = w;
-  return { mem, regs: new Int32Array(16), mode: 0, pc: image.entry, l: 0, b: q, steps: 0, halted: false, input, inPos: 0, output: '' };
+  return { mem, regs: new Int32Array(16), mode: 0, pc: image.entry, l: 0, b: q, steps: 0, halted: false, input, inPos: 0, output: '', timerAt: -1 };
 }
 
-function readPort(s: SwitchMachine, port: number): number {
+function readPort(s: SwitchMachine, port: number, now: number): number {
+  if (port === 2) return now | 0;
   if (port === 0) return s.inPos < s.input.length ? s.input.charCodeAt(s.inPos++) : -1;
   if (port === 1) {
     const m = /^\s*(-?\d+)/.exec(s.input.slice(s.inPos));
@@ -42,8 +49,9 @@ function readPort(s: SwitchMachine, port: number): number {
   return -1;
 }
 
-function writePort(s: SwitchMachine, port: number, v: number): void {
-  if (port === 0) s.output += String.fromCharCode(v & 0xffff);
+function writePort(s: SwitchMachine, port: number, v: number, now: number): void {
+  if (port === 2) s.timerAt = (v | 0) > 0 ? now + (v | 0) : -1;
+  else if (port === 0) s.output += String.fromCharCode(v & 0xffff);
   else if (port === 1) s.output += String(v | 0);
 }
 
@@ -59,13 +67,20 @@ export function switchRun(s: SwitchMachine, maxSteps: number): 'halted' | 'limit
   let b = s.b;
   let steps = 0;
   let halted = false;
+  // The timer as a local step count (Infinity when disarmed): one compare per step.
+  let due = s.timerAt < 0 ? Infinity : s.timerAt - s.steps;
   // §2, written out at each use (a closure over l and b would put them in a context, not in registers): a
   // virtual address a is valid unless a < 0 || a >= b || a + l < 0 || a + l >= q.
   while (steps < maxSteps) {
     steps++;
     let cause = 0;
     let detail = 0;
-    if (pc < 0 || pc >= b || pc + l < 0 || pc + l >= q) {
+    if (steps > due && M !== 0) {
+      // §11: the timer expired (steps - 1 instructions ran before this one): a TIMER trap instead of it.
+      cause = 6;
+      due = Infinity;
+      s.timerAt = -1;
+    } else if (pc < 0 || pc >= b || pc + l < 0 || pc + l >= q) {
       cause = 2;
       detail = pc;
     } else {
@@ -81,7 +96,7 @@ export function switchRun(s: SwitchMachine, maxSteps: number): 'halted' | 'limit
         cause = 1;
         detail = w;
       } else {
-        let v = 0;
+        let v: number;
         switch (op) {
           case 0x00: pc++; break; // NOP
           case 0x01: pc++; halted = true; break; // HALT
@@ -148,8 +163,12 @@ export function switchRun(s: SwitchMachine, maxSteps: number): 'halted' | 'limit
             pc++;
             break;
           case 0x25: M = 1; pc = uimm; break; // RETU
-          case 0x26: v = readPort(s, uimm) | 0; if (ra !== 0) R[ra] = v; pc++; break; // IN
-          case 0x27: writePort(s, uimm, R[ra]); pc++; break; // OUT
+          case 0x26: v = readPort(s, uimm, s.steps + steps) | 0; if (ra !== 0) R[ra] = v; pc++; break; // IN
+          case 0x27: // OUT
+            writePort(s, uimm, R[ra], s.steps + steps);
+            if (uimm === 2) due = s.timerAt < 0 ? Infinity : s.timerAt - s.steps;
+            pc++;
+            break;
           default: cause = 3; detail = w; // ILLEGAL
         }
       }

@@ -2,7 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { LOOPING, SOLUTIONS } from '../src/lessons/solutions';
 
 /** Each lesson's check, solved and failed, through the page: the check runs the program in the browser. */
-const IDS = ['machine', 'relocation', 'monitor', 'theorem1', 'hybrid', 'recursion'];
+const IDS = ['machine', 'relocation', 'monitor', 'theorem1', 'hybrid', 'recursion', 'pgmonitor'];
 
 test.beforeEach(async ({ page }) => {
   await page.goto('/');

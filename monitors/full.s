@@ -10,7 +10,7 @@
 ;     real window never reaches outside the allocation, and it accepts exactly the addresses that §2 accepts
 ;     on a bare machine of W words, with the same trap detail.
 ;   * the INTERPRETERS, one per privileged instruction (LPSW SETR GETMODE GETR LRA RETU IN OUT HALT): each
-;     does to the virtual PSW what the instruction does to the real one. Innocuous instructions never reach
+;     does to the virtual PSW what the instruction does to the real one (port 2: the virtual time below). Innocuous instructions never reach
 ;     us: they run directly on the processor, at full speed.
 ; REFLECTION of a trap does to the virtual machine exactly what §3 says the hardware does: old virtual PSW,
 ; cause and detail into guest-physical 0..5, new virtual PSW from guest-physical 8..11. Every trap that is not
@@ -33,13 +33,22 @@
 ; R = (its real address, 1), P = 0. It either traps (reflected as usual) or finishes, and the next fetch, at
 ; P = 1, traps back to us. The guest never touches a word outside its allocation.
 ;
+; VIRTUAL TIME (PG1.md §11; Theorem 2's premise: a monitor with no timing dependence). The guest's clock
+; (IN ra, 2) counts the guest's own steps as the bare machine would, ours never: vclk. While the guest runs
+; directly, vclk = real clock - toff; we read the real clock at the dispatcher (its 2nd instruction) and just
+; before the LPSW that resumes the guest (`enter`, a straight line of ENTER instructions after the IN), so
+; every instruction of ours between the two is left out, and the trapping instruction (a real step) is in. An
+; instruction we emulate counts 1; an emulated step's trap back (not the guest's) is taken out. The guest's
+; timer (OUT ra, 2) is (varm, vdue) in guest steps: when we resume the guest in virtual USER mode with it
+; armed, the real timer is armed to expire after exactly the guest's remaining steps (our own instructions
+; from that OUT to the LPSW added), so its TIMER trap comes before the guest's next user-mode instruction,
+; as on the bare machine, and is reflected (cause 6, detail 0); already expired, we reflect it at once (the
+; trap is one guest step). In virtual SUPERVISOR mode the real timer stays off: the guest's timer is pending
+; until it enters user mode, exactly as §11 says. The innocuous loop pays nothing: no per-instruction cost.
+; At depth >= 2 our own IN/OUT on port 2 are interpreted by the monitor below, whose clock counts our
+; instructions as its guest's: the construction nests.
+;
 ; Limits, said plainly:
-;   * Timing: IN and OUT are passed through to the real devices, port 2 (the clock of §11) included, so a
-;     guest that reads the clock sees the real machine's count of instructions, ours included, and a timer it
-;     arms counts ours too (its TIMER trap, cause 6, is reflected like any other). This monitor is therefore
-;     TIMING DEPENDENT (Theorem 2's premise does not hold for it); programs that do not use port 2 are
-;     unaffected. At depth >= 2 such a timer can even fire while an inner monitor is at work (it runs in real
-;     user mode), which a guest that arms the timer must not rely on.
 ;   * A privileged instruction that an ISA file adds cannot be interpreted by a program that does not know its
 ;     effect: in virtual supervisor mode it is reflected as a PRIVILEGED trap. The emulator (negative base only)
 ;     likewise knows §5's instructions only.
@@ -58,6 +67,8 @@
 ;
 ; Registers: while the guest runs, the real registers are the guest's. Whenever we run, the guest's r1..r15
 ; are in the save area (save+N holds rN; save+0 stays 0, the value of r0), and all registers are ours.
+
+        .equ ENTER, 20           ; instructions after `enter`'s IN through its LPSW, that one included
 
 ; ============================================================================================== boot
 start:  GETR r1, r2              ; r1 = l (0: we were booted like a bare machine), r2 = b: all of our memory
@@ -121,6 +132,7 @@ nomem:  HALT
 
 ; The guest boots like a bare machine of W words (§4): M = s, P = entry, R = (0, W), registers 0.
 boot_guest:
+        ST r0, [vclk]            ; its clock starts at 0 (the probes went through the dispatcher, which set it)
         ST r0, [vpsw]
         LD r1, [guest_entry]
         ST r1, [vpsw+1]
@@ -139,6 +151,8 @@ clear:  ST r0, [r1+save]
 ; area: [save+N] is an absolute address (r0 + save + N), so no register is needed to save the others.
 dispatcher:
         ST r1, [save+1]
+        IN r1, 2                 ; the real clock (§11), this IN included: our 2nd instruction since the trap
+        ST r1, [tnow]
         ST r2, [save+2]
         ST r3, [save+3]
         ST r4, [save+4]
@@ -153,6 +167,11 @@ dispatcher:
         ST r13, [save+13]
         ST r14, [save+14]
         ST r15, [save+15]
+        LD r1, [tnow]            ; the guest's clock: the real steps before this dispatcher, minus ours
+        ADDI r1, -2              ;   (toff, set when we last resumed it; see "virtual time")
+        LD r2, [toff]
+        SUB r1, r2
+        ST r1, [vclk]
         LD r1, [stepping]        ; a probe or an emulated step ends with this trap: handled apart
         JNZ r1, stepped
         LD r1, [1]               ; the trapping instruction's P: real and virtual P are the same number,
@@ -174,6 +193,8 @@ disp2:  LI r2, guest
 ; interpreted; everything else (every trap in virtual user mode; MEMORY, ILLEGAL, SVC, ARITH, TIMER) reflected.
 decode: LD r1, [4]               ; r1 = cause
         LD r2, [5]               ; r2 = detail
+        LI r4, 6
+        JEQ r1, r4, timer        ; TIMER: the real timer we armed for the guest
         LD r3, [vpsw]
         JNZ r3, reflect          ; virtual user mode
         LI r4, 1
@@ -196,8 +217,32 @@ step1:  LI r3, 1
         JEQ r2, r3, step2
         JMP reflect
 step2:  LD r4, [1]
-        JEQ r4, r3, next         ; finished: the guest goes on at P + 1
+        JEQ r4, r3, step3        ; finished: the guest goes on at P + 1
         JMP reflect
+step3:  LD r4, [vclk]            ; the trap back is ours, not a guest step
+        ADDI r4, -1
+        ST r4, [vclk]
+        JMP next
+
+; The real timer expired. We arm it only to expire when the guest's own timer does (see "virtual time"), so
+; this is the guest's TIMER trap (its step is the guest's, vclk counts it): one-shot, then reflected like any
+; trap. Should it ever come when the guest's timer is not due, the step is not the guest's: we go on.
+timer:  ST r0, [rarm]            ; the hardware disarmed it
+        LD r3, [vpsw]
+        JZ r3, tspur
+        LD r3, [varm]
+        JZ r3, tspur
+        LD r3, [vdue]
+        LD r4, [vclk]
+        ADDI r4, -1              ; the guest's steps before the trap
+        SUB r3, r4
+        JLT r0, r3, tspur        ; not due yet
+        ST r0, [varm]
+        JMP reflect              ; cause 6, detail 0
+tspur:  LD r3, [vclk]
+        ADDI r3, -1
+        ST r3, [vclk]
+        JMP resume
 
 ; ============================================================================================== reflection
 ; The trap r1 (cause), r2 (detail) happens to the virtual machine, exactly as §3 says the hardware does it:
@@ -235,7 +280,26 @@ refl1:  ST r3, [vpsw]
 ; address is valid, virtually or really; the empty window (guest, 0) says so without any overflow.
 ; For vl < 0 there is no such window: the emulator takes over.
 resume: ST r0, [save]            ; r0 stays 0, whatever an interpreter wrote there
-        LD r1, [vpsw+2]          ; r1 = vl
+; Virtual time, the timer: in virtual user mode an expired guest timer is taken now, before the instruction
+; at virtual P (a TIMER trap, one guest step); an armed one gives this run its budget, trem guest steps. In
+; virtual supervisor mode it waits, as on the bare machine (§11).
+        ST r0, [trem]
+        LD r1, [vpsw]
+        JZ r1, res1
+        LD r1, [varm]
+        JZ r1, res1
+        LD r1, [vdue]
+        LD r2, [vclk]
+        SUB r1, r2               ; guest steps left (vdue - vclk wraps correctly, like the clock)
+        JLT r0, r1, res0
+        ST r0, [varm]            ; expired: one-shot
+        ADDI r2, 1               ; the TIMER trap is a guest step
+        ST r2, [vclk]
+        LI r1, 6
+        LI r2, 0
+        JMP reflect
+res0:   ST r1, [trem]
+res1:   LD r1, [vpsw+2]          ; r1 = vl
         JLT r1, r0, emulate
         LD r2, [vpsw+3]          ; r2 = vb
         LD r3, [wsize]
@@ -253,8 +317,28 @@ comp2:  ADD r1, r4               ; l' = guest + vl
         ST r1, [rpsw]
         LD r1, [vpsw+1]          ; real P = virtual P
         ST r1, [rpsw+1]
+; The real timer: armed so that it expires after exactly trem guest steps, or off (when we armed it before).
+        LD r1, [trem]
+        JNZ r1, arm
+timeroff:
+        LD r1, [rarm]
+        JZ r1, enter
+        ST r0, [rarm]
+        OUT r0, 2
+        JMP enter
+arm:    LI r2, 1
+        ST r2, [rarm]
+        ADDI r1, ENTER+1         ; our ENTER+1 instructions from the OUT through the LPSW come first
+        OUT r1, 2
+; The guest's clock while it runs is the real clock minus toff: toff = (real clock after our LPSW) - vclk.
+; After the IN come exactly ENTER instructions through the LPSW, straight-line.
+enter:  IN r1, 2
+        ADDI r1, ENTER
+        LD r2, [vclk]
+        SUB r1, r2
+        ST r1, [toff]
 ; Restore the guest's registers and load the composed PSW: the guest runs until its next trap.
-enter:  LD r1, [save+1]
+        LD r1, [save+1]
         LD r2, [save+2]
         LD r3, [save+3]
         LD r4, [save+4]
@@ -426,11 +510,15 @@ i_retu: LI r1, 1
 
 ; IN ra, port and OUT ra, port pass through to the real devices. The port is a field of the word, so we run
 ; the guest's own word with ra replaced by our r1: word & 0xFF0FFFFF | 1 << 20, placed at `ioslot`.
-i_in:   JAL r14, ioword
+i_in:   LI r3, 2
+        JEQ r8, r3, i_clock      ; port 2: the guest's own clock
+        JAL r14, ioword
         JAL r14, ioslot
         ST r1, [r6+save]
         JMP next
-i_out:  JAL r14, ioword
+i_out:  LI r3, 2
+        JEQ r8, r3, i_timer      ; port 2: the guest's own timer
+        JAL r14, ioword
         LD r1, [r6+save]
         JAL r14, ioslot
         JMP next
@@ -443,6 +531,24 @@ ioword: LUI r3, 0xFF0F
         JR r14
 ioslot: NOP                      ; replaced by the IN or OUT to run
         JR r14
+
+; IN ra, 2: the guest's clock, its own steps since boot (this IN included), mod 2^32.
+i_clock:
+        LD r1, [vclk]
+        ST r1, [r6+save]
+        JMP next
+; OUT ra, 2: the guest's timer expires after ra more guest steps (ra <= 0 disarms it).
+i_timer:
+        ST r0, [varm]
+        LD r1, [r6+save]
+        JLT r0, r1, i_tim1
+        JMP next
+i_tim1: LD r3, [vclk]
+        ADD r3, r1
+        ST r3, [vdue]
+        LI r3, 1
+        ST r3, [varm]
+        JMP next
 
 ; The instruction is done: the guest goes on at P + 1.
 next:   LD r1, [vpsw+1]
@@ -460,6 +566,9 @@ next:   LD r1, [vpsw+1]
 ;   anything else                 on the processor, in a window of one word (see "stepped").
 ; Then `resume` decides again: the guest runs directly as soon as its R is composable.
 emulate:
+        LD r10, [vclk]           ; one guest step, whatever it does (e_step gives it back to the processor)
+        ADDI r10, 1
+        ST r10, [vclk]
         LD r10, [vpsw+1]
         JAL r13, vcheck
         JLT r11, r0, memtrap     ; the fetch fails: memory trap, detail P
@@ -499,7 +608,10 @@ e_step: LI r1, guest
         ST r1, [rpsw]
         ST r0, [rpsw+1]
         ST r1, [stepping]
-        JMP enter
+        LD r1, [vclk]            ; the processor counts this step itself
+        ADDI r1, -1
+        ST r1, [vclk]
+        JMP timeroff
 
 e_sens: LD r3, [vpsw]
         JZ r3, interpret         ; virtual supervisor mode: interpreted as if it had trapped
@@ -548,6 +660,13 @@ e_jr:   LD r1, [r6+save]
 
 ; ============================================================================================== data
 wsize:  .word 0                  ; W: the guest's allocation, in words
+vclk:   .word 0                  ; virtual time: the guest's clock, its steps so far (exact while we run)
+toff:   .word 0                  ;   real clock - guest's clock while the guest runs
+tnow:   .word 0                  ;   the real clock read at the dispatcher
+varm:   .word 0                  ;   the guest's timer: 1 armed, 0 not
+vdue:   .word 0                  ;   its deadline, in guest steps
+trem:   .word 0                  ;   guest steps left on it for the run being started (0: no real timer)
+rarm:   .word 0                  ;   1 while the real timer may be armed by us
 pk:     .word 0                  ; probing: the probe being run
 stepping: .word 0                ; 0 normally, 1 during an emulated step, 2 during a probe
 rpsw:   .word 0, 0, 0, 0         ; the real PSW we load to run the guest: (u, P, l', b')

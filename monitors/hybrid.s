@@ -22,26 +22,35 @@
 ; supervisor mode stores the final virtual PSW at `vpsw`, puts the guest's registers in the real registers
 ; and HALTs. Because we only use the machine interface, the guest may itself be this monitor (a tower).
 ;
+; VIRTUAL TIME (PG1.md §11; Theorem 2's premise: a monitor with no timing dependence). The guest's clock
+; (IN ra, 2) counts the guest's own steps as the bare machine would, ours never: vclk. Every fetch loop of the
+; interpreter counts one step first (so an instruction that traps counts too: 3 real instructions per
+; interpreted one). While the guest runs directly, vclk = real clock - toff: we read the real clock at the
+; dispatcher (its 2nd instruction) and just before the LPSW that resumes the guest (`enter`, ENTER
+; instructions after the IN, straight-line), so our own work is left out and the trapping instruction is in.
+; The guest's timer (OUT ra, 2) is (varm, vdue) in guest steps. Virtual user mode: an expired timer is a TIMER
+; trap (one guest step) before the next instruction, whether that one runs directly (checked in `resume`) or is
+; interpreted (checked in `ufetch`); an armed one is put on the real timer for exactly the steps left when the
+; guest runs directly. Virtual supervisor mode (always interpreted): the timer is pending, as §11 says. At depth
+; >= 2 our own IN/OUT on port 2 are interpreted by the monitor below, which counts our instructions as its
+; guest's: the construction nests.
+;
 ; Limits, said plainly:
-;   * Timing: IN and OUT are passed through to the real devices, port 2 (the clock of §11) included, so a
-;     guest that reads the clock sees the real machine's count of instructions, ours included, and a timer
-;     it arms counts ours too. This monitor is therefore TIMING DEPENDENT (Theorem 2's premise does not hold
-;     for it); programs that do not use port 2 are unaffected.
 ;   * Instructions that an ISA file adds (user-defined opcodes) cannot be interpreted by a program that does
 ;     not know their effect: in virtual supervisor mode we treat every opcode outside §5 as undefined
 ;     (ILLEGAL trap, detail = the word). In virtual user mode they run on the processor like any other.
 ;   * The monitor is only as good as Theorem 3's condition: on the x86 preset (GETMODE/GETR open, i.e. user
 ;     sensitive and unprivileged) and the lra preset (LRA open), a guest in virtual user mode can see the
 ;     real R; the result then differs from the bare machine, as the theorem's failed condition allows.
-;     On pg1 and pdp10 the guest cannot tell us from a bare machine (except by the clock, above).
+;     On pg1 and pdp10 the guest cannot tell us from a bare machine, not even by the clock.
 ;   * What a sensitive instruction does in *user* mode (its variant, §5) is not written anywhere in memory,
 ;     so at boot we ask the processor: each one is run once in user mode (see "probing" below).
 ;
-; Cost: one interpreted instruction takes about 20 real instructions (fetch and check 2 to 5, opcode
+; Cost: one interpreted instruction takes about 23 real instructions (20 before virtual time counted it) (fetch and check 2 to 5, opcode
 ; dispatch 4, the instruction's own routine 2 to 20; measured by src/core/vmm/hybrid.s.test.ts on a loop of
-; ADD, LD, ST, ADDI, JNZ), and about 380 at depth 2, where the outer monitor interprets this one: so the
+; ADD, LD, ST, ADDI, JNZ), and about 500 at depth 2, where the outer monitor interprets this one: so the
 ; routines prefer instructions that are cheap to interpret (a write to r0 is skipped with JZ, not undone
-; with a store). At depth N a program in virtual supervisor mode costs about 20^N real steps per step.
+; with a store). At depth N a program in virtual supervisor mode costs about 23^N real steps per step.
 ;
 ; Memory of the monitor (all addresses absolute: we run with R = (0, b), l = 0):
 ;   0..5     our trap frame (old PSW, cause, detail), written by the processor
@@ -55,6 +64,8 @@
 ;   r6 = 20, r7 = 24, r8 = 65536,        r13  first valid virtual address (lo)
 ;   r9 = 15, r10 = 16: decoding          r14  real address of guest-virtual 0 (guest + l)
 ;   constants                            r15  the guest's virtual P
+
+        .equ ENTER, 20           ; instructions after `enter`'s IN through its LPSW, that one included
 
 ; ============================================================================================== boot
 start:  GETR r1, r4              ; r4 = b: all of our memory (l = 0: we were booted like a bare machine)
@@ -121,6 +132,8 @@ probe_back:                      ; ... and its trap brings it back here (our tra
 ; directly in virtual user mode, so its registers are the real ones: save them first, all fifteen.
 dispatcher:
         ST r1, [save+1]
+        IN r1, 2                 ; the real clock (§11), this IN included: our 2nd instruction since the trap
+        ST r1, [tnow]
         ST r2, [save+2]
         ST r3, [save+3]
         ST r4, [save+4]
@@ -135,9 +148,16 @@ dispatcher:
         ST r13, [save+13]
         ST r14, [save+14]
         ST r15, [save+15]
+        LD r1, [tnow]            ; the guest's clock: the real steps before this dispatcher, minus ours
+        ADDI r1, -2              ;   (toff, set when we last resumed it; see "virtual time")
+        LD r2, [toff]
+        SUB r1, r2
+        ST r1, [vclk]
         LD r15, [1]              ; P of the instruction that trapped: the composed R keeps virtual addresses,
         LD r1, [4]               ;   so it is the guest's virtual P; cause and detail (a memory trap's detail
         LD r2, [5]               ;   is the virtual address, also unchanged)
+        LI r3, 6
+        JEQ r1, r3, timer        ; TIMER: the real timer we armed for the guest
         ; fall through: reflect it into the virtual machine
 
 ; trap: the virtual machine takes a trap (§3): cause r1, detail r2, at virtual P = r15. The old PSW goes to
@@ -168,8 +188,20 @@ trap_m: ST r3, [vpsw]
 ; resume: continue the virtual machine from the virtual PSW at vpsw (guest registers in the save area).
 ; Virtual supervisor mode: interpret. Virtual user mode: run directly with the composed R when there is one.
 resume: LD r1, [vpsw]
-        JZ r1, interpret_s
-        LD r2, [vpsw+2]          ; l
+        JZ r1, interpret_s       ; (virtual supervisor mode: the guest's timer waits, as on the bare machine)
+; Virtual time, the timer: in virtual user mode an expired guest timer is taken now, before the instruction
+; at virtual P (a TIMER trap, one guest step); an armed one gives a direct run its budget, trem guest steps.
+        ST r0, [trem]
+        LD r1, [varm]
+        JZ r1, res1
+        LD r1, [vdue]
+        LD r2, [vclk]
+        SUB r1, r2               ; guest steps left (vdue - vclk wraps correctly, like the clock)
+        JLT r0, r1, res0
+        LD r15, [vpsw+1]         ; expired: TIMER trap at virtual P
+        JMP ttrap
+res0:   ST r1, [trem]
+res1:   LD r2, [vpsw+2]          ; l
         JLT r2, r0, interpret_u  ; a negative base is no real window: interpret instead
         LD r4, [wsize]
         SUB r4, r2               ; r4 = W - l: room in the allocation above the base
@@ -184,6 +216,25 @@ du_b:   ST r4, [rpsw+3]
         ST r2, [rpsw+2]          ; l' = guest + l: inside [guest, guest + W)
         LD r3, [vpsw+1]
         ST r3, [rpsw+1]          ; P is a virtual address: unchanged (rpsw's M is always 1, user)
+; The real timer: armed so that it expires after exactly trem guest steps, or off (when we armed it before).
+        LD r1, [trem]
+        JNZ r1, arm
+        LD r1, [rarm]
+        JZ r1, enter
+        ST r0, [rarm]
+        OUT r0, 2
+        JMP enter
+arm:    LI r2, 1
+        ST r2, [rarm]
+        ADDI r1, ENTER+1         ; our ENTER+1 instructions from the OUT through the LPSW come first
+        OUT r1, 2
+; The guest's clock while it runs is the real clock minus toff: toff = (real clock after our LPSW) - vclk.
+; After the IN come exactly ENTER instructions through the LPSW, straight-line.
+enter:  IN r1, 2
+        ADDI r1, ENTER
+        LD r2, [vclk]
+        SUB r1, r2
+        ST r1, [toff]
         LD r1, [save+1]          ; the guest's registers become the real ones
         LD r2, [save+2]
         LD r3, [save+3]
@@ -216,7 +267,7 @@ interp: LI r6, 20                ; the decoding constants
         LI r9, 15
         LI r10, 16
         LD r15, [vpsw+1]         ; P
-        JLT r15, r0, fetchtrap   ; P < 0 is never valid; from here on the l = 0 loop relies on P >= 0
+        JLT r15, r0, pfetchtrap  ; P < 0 is never valid; from here on the l = 0 loop relies on P >= 0
         JR r5
 
 ; window: the guest's virtual R as the interpreter checks it (§2): a virtual address a is valid when
@@ -253,6 +304,9 @@ win_neg: SUB r13, r2             ; lo = -l (so that a + l >= 0)
 ; Every routine ends with NEXT (`ADDI r15, 1` + `JR r5`, back to the loop it came from), a jump, or a
 ; change of PSW (-> trap or resume, which picks the loop again).
 ifetch0:                         ; l = 0: virtual P is our address guest + P. lo = 0, and P >= 0 always holds
+        LD r1, [vclk]            ;   (every loop first counts the instruction: one guest step, even if it
+        ADDI r1, 1               ;   traps)
+        ST r1, [vclk]
         JLT r12, r15, fetchtrap  ;   here (P + 1 after a valid P, a jump's uimm, JR and entry check it)
         LD r11, [r15+guest]      ; r11 = the instruction word
         MOV r1, r11
@@ -260,6 +314,9 @@ ifetch0:                         ; l = 0: virtual P is our address guest + P. lo
         LD r2, [r1+optable]
         JR r2
 ifetch:                          ; any l
+        LD r1, [vclk]
+        ADDI r1, 1
+        ST r1, [vclk]
         JLT r15, r13, fetchtrap
         JLT r12, r15, fetchtrap
         MOV r11, r15
@@ -270,6 +327,17 @@ ifetch:                          ; any l
         LD r2, [r1+optable]
         JR r2
 ufetch:                          ; virtual user mode: the sensitive group does what the processor's variant does
+        LD r1, [varm]            ; first the guest's timer: expired, it is taken before this instruction
+        JZ r1, ufetch1
+        LD r1, [vdue]
+        LD r2, [vclk]
+        SUB r1, r2               ; steps left
+        JLT r0, r1, ufetch1
+        JMP ttrap
+ufetch1:
+        LD r1, [vclk]
+        ADDI r1, 1
+        ST r1, [vclk]
         JLT r15, r13, fetchtrap
         JLT r12, r15, fetchtrap
         MOV r11, r15
@@ -288,6 +356,10 @@ ufetch:                          ; virtual user mode: the sensitive group does w
 u_plain: LD r2, [r1+optable]
         JR r2
 
+pfetchtrap:                      ; P < 0 found before a fetch loop counted the instruction
+        LD r1, [vclk]
+        ADDI r1, 1
+        ST r1, [vclk]
 fetchtrap:                       ; P itself fails §2: MEMORY trap, detail P
         LI r1, 2
         MOV r2, r15
@@ -642,7 +714,11 @@ op_jr:  MOV r2, r11              ; JR ra: P = ra
         SHR r2, r6
         AND r2, r9
         LD r15, [r2+save]
-        JLT r15, r0, fetchtrap   ; the l = 0 loop does not look for P < 0 itself
+        JLT r15, r0, jr_neg      ; the l = 0 loop does not look for P < 0 itself
+        JR r5
+jr_neg: LI r1, ifetch0
+        JEQ r5, r1, pfetchtrap
+        JR r5                    ; (the other loops check P against lo >= 0, after ufetch's timer)
         JR r5
 
 op_svc: MOV r2, r11              ; SVC n: trap SVC, detail n (uimm)
@@ -791,6 +867,11 @@ op_retu:                         ; RETU t (supervisor mode): M = u, P = t
 op_in:  MOV r2, r11
         SHR r2, r6
         AND r2, r9               ; r2 = ra
+        MOV r3, r11
+        SHL r3, r10
+        SHR r3, r10              ; r3 = port
+        LI r4, 2
+        JEQ r3, r4, in_clock     ; port 2: the guest's own clock
         LD r3, [in_word]
         JEQ r3, r11, in_slot     ; the slot holds this instruction already
         ST r11, [in_word]
@@ -811,6 +892,11 @@ op_out: MOV r2, r11
         SHR r2, r6
         AND r2, r9               ; r2 = ra
         LD r1, [r2+save]         ; r1 = R[ra]
+        MOV r3, r11
+        SHL r3, r10
+        SHR r3, r10              ; r3 = port
+        LI r4, 2
+        JEQ r3, r4, out_timer    ; port 2: the guest's own timer
         LD r3, [out_word]
         JEQ r3, r11, out_slot    ; the slot holds this instruction already
         ST r11, [out_word]
@@ -825,8 +911,66 @@ out_slot: NOP                    ; <- OUT r1, port runs here
         ADDI r15, 1
         JR r5
 
+; Virtual time (§11). The guest's clock is vclk, its steps so far: counted one by one while we interpret, and
+; while it runs directly the real clock minus toff (read at the dispatcher). Its timer is (varm, vdue); it is
+; put on the real timer only for a direct run in virtual user mode, for exactly the steps left.
+in_clock:                        ; IN ra, 2: the guest's clock, this IN included (mod 2^32)
+        LD r1, [vclk]
+        JZ r2, next
+        ST r1, [r2+save]
+        ADDI r15, 1
+        JR r5
+out_timer:                       ; OUT ra, 2: the timer expires after ra more guest steps (ra <= 0: disarmed)
+        ST r0, [varm]
+        JLT r0, r1, out_t1
+        ADDI r15, 1
+        JR r5
+out_t1: LD r3, [vclk]
+        ADD r3, r1
+        ST r3, [vdue]
+        LI r3, 1
+        ST r3, [varm]
+        ADDI r15, 1
+        JR r5
+
+; The real timer expired during a direct run. We arm it only to expire when the guest's timer does, so this
+; is the guest's TIMER trap (its step is the guest's: vclk counts it). Should it ever come when the guest's
+; timer is not due, the step is not the guest's, and the guest goes on.
+timer:  ST r0, [rarm]            ; the hardware disarmed it
+        LD r3, [varm]
+        JZ r3, tspur
+        LD r3, [vdue]
+        LD r4, [vclk]
+        ADDI r4, -1              ; the guest's steps before the trap
+        SUB r3, r4
+        JLT r0, r3, tspur        ; not due yet
+        ST r0, [varm]            ; one-shot; reflected like any trap: cause 6, detail 0, at P = r15
+        JMP trap
+tspur:  LD r3, [vclk]
+        ADDI r3, -1
+        ST r3, [vclk]
+        ST r15, [vpsw+1]
+        JMP resume
+
+; ttrap: the guest's expired timer is taken at virtual P = r15, in virtual user mode: a TIMER trap, which is
+; one guest step; one-shot.
+ttrap:  ST r0, [varm]
+        LD r1, [vclk]
+        ADDI r1, 1
+        ST r1, [vclk]
+        LI r1, 6
+        LI r2, 0
+        JMP trap
+
 ; ============================================================================================ the data
 wsize:  .word 0                  ; W, the size of the guest's virtual machine
+vclk:   .word 0                  ; virtual time: the guest's clock, its steps so far (exact while we run)
+toff:   .word 0                  ;   real clock - guest's clock while the guest runs directly
+tnow:   .word 0                  ;   the real clock read at the dispatcher
+varm:   .word 0                  ;   the guest's timer: 1 armed, 0 not
+vdue:   .word 0                  ;   its deadline, in guest steps
+trem:   .word 0                  ;   guest steps left on it for the direct run being started (0: none)
+rarm:   .word 0                  ;   1 while the real timer may be armed by us
 vpsw:   .word 0, 0, 0, 0         ; the guest's virtual PSW: M, P, l, b
 rpsw:   .word 1, 0, 0, 0         ; the real PSW that runs the guest directly: (u, P, guest + l, b')
 ppsw:   .word 1, 0, 0, 2         ; the real PSW of a probe: (u, 0, probe, 2)
@@ -884,5 +1028,5 @@ p_retu:    RETU 1                ; open: only P = 1, the SVC below
 
 ; ============================================================================================ the guest
 ; The guest's allocation starts here; the loader puts the guest's image at guest + a for its word a.
-        .org 1024
+        .org 1152
 guest:

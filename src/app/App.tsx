@@ -1,5 +1,6 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { Editor } from './Editor';
+import { LevelTabs } from './tower/LevelTabs';
 import { ExampleList } from './ExampleList';
 import { Tour, TourButton } from './Tour';
 import { UndoToast } from './UndoToast';
@@ -13,6 +14,7 @@ import { ConsoleView, MemoryMap, PswView, Registers } from './views/Machine';
 import { MemoryTable } from './views/MemoryTable';
 import { TrapFlow, TrapLog } from './views/Traps';
 import { StatsExport, TrapLogExport } from './views/Export';
+import { PropertiesPanel } from './views/Properties';
 import { LabMain, LabTabs, useLabView } from './lab/LabShell';
 
 function Panel({ id, title, extra, children, className }: { id: string; title: string; extra?: ReactNode; children: ReactNode; className?: string }) {
@@ -151,7 +153,9 @@ export function App() {
             <ExampleList />
           </Panel>
           <Panel id="editor" title="Program" className="panel-grow">
-            <Editor />
+            <LevelTabs>
+              <Editor />
+            </LevelTabs>
           </Panel>
           <Panel id="console" title="Console">
             <ConsoleView />
@@ -177,6 +181,9 @@ export function App() {
           <div className="col">
             <Panel id="memory" title="Memory" className="panel-mem">
               <MemoryTable />
+            </Panel>
+            <Panel id="props" title="The VMM's three properties">
+              <PropertiesPanel />
             </Panel>
             <Panel id="log" title="Trap log" extra={<TrapLogExport />}>
               <TrapLog />

@@ -10,6 +10,8 @@ import { actions, load, useRuntime } from './session';
 import { useSettings } from './store';
 import { setIsaText, useIsa } from './isa';
 import { presetText } from './lab/isadoc';
+import { MonitorFile } from './tower/MonitorFile';
+import { StepOverButton } from './tower/StepOver';
 
 /** Icons as SVG paths (a font may lack the media symbols; a projector must show them). */
 const ICONS: Record<string, string> = {
@@ -103,6 +105,7 @@ export function Controls() {
       <button type="button" className="ctl ctl-minor" title="Back to the previous trap (Alt+F10)" aria-label="Back to previous trap" disabled={running} onClick={() => void actions.backToTrap()}>
         <Icon name="back" /> to trap
       </button>
+      <StepOverButton />
       <div className="timeline" title="Travel in time: drag to any step reached so far">
         <input
           type="range"
@@ -165,7 +168,7 @@ export function Settings() {
           ))}
         </select>
       </label>
-      <label title="none: the bare machine. full: the VMM of Theorem 1. hybrid: the HVM of Theorem 3.">
+      <label title="none: the bare machine. full: the VMM of Theorem 1. hybrid: the HVM of Theorem 3. The .s monitors are the same constructions written in PG/1, running on the real machine.">
         <span>Monitor</span>
         <select
           aria-label="Monitor"
@@ -178,8 +181,13 @@ export function Settings() {
           <option value="none">none</option>
           <option value="full">full VMM</option>
           <option value="hybrid">hybrid</option>
+          {/* Monitors written in PG/1 (PG1.md §8.1): real programs on the real machine. */}
+          <option value="full.s">full.s (PG/1)</option>
+          <option value="hybrid.s">hybrid.s (PG/1)</option>
+          <option value="file">a monitor file of your own…</option>
         </select>
       </label>
+      {s.monitor === 'file' && <MonitorFile />}
       <label title="Number of nested monitors (0 = bare machine)">
         <span>Depth</span>
         <select aria-label="Depth" value={s.monitor === 'none' ? 0 : s.depth} onChange={(e) => change({ depth: Number(e.target.value), monitor: Number(e.target.value) === 0 ? 'none' : s.monitor === 'none' ? 'full' : s.monitor })}>

@@ -66,11 +66,14 @@ export function isaOf(text: string): Isa {
 /** What the worker runs: the settings, with the ISA text in force (never a text with errors). */
 export function currentConfig(): SessionConfig {
   const s = useSettings.getState();
-  return { source: s.source, isa: useIsa.getState().text, monitor: s.monitor, depth: s.monitor === 'none' ? 0 : s.depth, q: s.q, input: s.input, maxSteps: s.maxSteps };
+  const c: SessionConfig = { source: s.source, isa: useIsa.getState().text, monitor: s.monitor, depth: s.monitor === 'none' ? 0 : s.depth, q: s.q, input: s.input, maxSteps: s.maxSteps };
+  // A monitor file of your own travels as text (the shipped PG/1 monitors are the worker's own copies).
+  if (s.monitor === 'file') return { ...c, monitorSource: s.monitorSource ?? '', monitorFile: s.monitorFile || 'monitor.s' };
+  return c;
 }
 
 export function configKey(c: SessionConfig): string {
-  return JSON.stringify([c.source, c.isa, c.monitor, c.depth, c.q, c.input]);
+  return JSON.stringify([c.source, c.isa, c.monitor, c.depth, c.q, c.input, c.monitorSource ?? '', c.monitorFile ?? '']);
 }
 
 /** Assembles on the page too, for markers, the current line and breakpoints (cheap: microseconds per line). */
@@ -247,6 +250,14 @@ export const actions = {
     if (!api || busy()) return;
     if (!(await ensureLoaded())) return;
     await api.stepToTrap();
+    await pull();
+  },
+  /** PG/1 towers: run until the real P is back in the guest's window. */
+  async stepOverMonitor() {
+    useRuntime.setState({ notice: null });
+    if (!api || busy()) return;
+    if (!(await ensureLoaded())) return;
+    await api.stepOverMonitor();
     await pull();
   },
   async stepBack(n = 1) {

@@ -1,24 +1,10 @@
 import { create } from 'zustand';
 import { persist } from 'zustand/middleware';
-import type { SessionConfig, WorkbenchMonitor } from '../worker/protocol';
+import type { SessionConfig } from '../worker/protocol';
 import { isMonitorChoice } from '../core/vmm/kinds';
 import { defaultExample, exampleHeader, examples, exampleIsa } from './examples';
 import { isPresetName } from '../core/isa/isa';
 import { presetText, readDoc } from './lab/isadoc';
-
-/** A program the user wrote that an example load replaced; kept so that the load can be undone. */
-export interface Displaced {
-  source: string;
-  example: string;
-  isa: string;
-  monitor: WorkbenchMonitor;
-  depth: number;
-  breakLines: number[];
-  /** How the notice names it: "your program" or "your edited kernel.s". */
-  label: string;
-  /** The example loaded in its place. */
-  replacedBy: string;
-}
 
 /**
  * What survives a reload: the program and the machine settings the worker runs it with, and the layout.
@@ -28,14 +14,12 @@ export interface Settings extends SessionConfig {
   example: string;
   /** Breakpoints as source lines (1-based). */
   breakLines: number[];
-  memSpace: 'virtual' | 'physical';
+  memSpace: 'virtual' | 'physical' | 'real';
   memFollow: boolean;
   theme: 'auto' | 'dark' | 'light';
   editorWidth: number;
   collapsed: Record<string, boolean>;
   fontSize: number;
-  /** Persisted so that a reload after an unwanted example load still offers the user's program back. */
-  displaced: Displaced | null;
 }
 
 export interface SettingsStore extends Settings {
@@ -94,7 +78,6 @@ export const useSettings = create<SettingsStore>()(
       editorWidth: 38,
       collapsed: {},
       fontSize: 14,
-      displaced: null,
       set: (p) => set(p),
       loadExample: (name) => {
         const src = examples[name];

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { classify, type Classification, type TheoremVerdict } from '../core/classify/classify';
 import { counterexamples, type Counterexample } from '../core/classify/counterexample';
+import { guestModeVerdict, type GuestModeVerdict } from '../core/classify/assist';
 import { CliError, EXIT, loadIsa, parseArgs, type Command } from './options';
 
 /**
@@ -27,6 +28,8 @@ export const command: Command = {
     const spec = p.values.get('isa');
     const isa = loadIsa(spec, io);
     const cls = classify(isa);
+    // Hardware assist: Theorem 1's condition relative to guest mode, an extra key beside §10's.
+    const guest = guestModeVerdict(isa, cls);
     const dir = p.values.get('programs');
     let cex: Counterexample[] | null = null;
     const written = new Map<Counterexample, string>();
@@ -64,6 +67,7 @@ export const command: Command = {
         theorem2: verdict(cls.theorem2),
         theorem3: verdict(cls.theorem3),
       };
+      if (guest) out.guestMode = guest;
       if (cex) {
         out.counterexamples = cex.map((c) => ({
           mnemonic: c.mnemonic,
@@ -77,7 +81,7 @@ export const command: Command = {
       io.stdout(JSON.stringify(out) + '\n');
       return EXIT.OK;
     }
-    io.stdout(table(cls, cex, written));
+    io.stdout(table(cls, cex, written, guest));
     return EXIT.OK;
   },
 };
@@ -86,7 +90,7 @@ function verdict(v: TheoremVerdict): Record<string, unknown> {
   return { holds: v.holds, violators: v.violators, unresolved: v.unresolved, status: v.status, statement: v.statement, explanation: v.explanation };
 }
 
-function table(cls: Classification, cex: Counterexample[] | null, written: Map<Counterexample, string>): string {
+function table(cls: Classification, cex: Counterexample[] | null, written: Map<Counterexample, string>, guest: GuestModeVerdict | null): string {
   const cols = ['privileged', 'control', 'mode', 'location', 'behaviour', 'user', 'innocuous'] as const;
   const width = Math.max(13, ...cls.instructions.map((c) => c.mnemonic.length + 2));
   const lines: string[] = [];
@@ -126,6 +130,10 @@ function table(cls: Classification, cex: Counterexample[] | null, written: Map<C
   t('Theorem 1', cls.theorem1);
   t('Theorem 2', cls.theorem2);
   t('Theorem 3', cls.theorem3);
+  if (guest) {
+    lines.push(`Theorem 1 relative to guest mode (hardware assist): ${guest.holds ? 'condition holds' : `condition fails (violators: ${guest.violators.join(', ')})`}`);
+    lines.push(`  ${guest.explanation}`);
+  }
   if (cex) {
     lines.push('', 'Counterexample programs:');
     if (!cex.length) lines.push('  none needed: no theorem has a violator');

@@ -176,5 +176,22 @@ go:     SETR r1, r2
     expect(j.native.resourceControl).toBeUndefined();
     const ok = JSON.parse((await cli('run', f('sum.s'), '--vmm', 'full', '--json')).out);
     expect(Object.keys(ok)).toEqual(['status', 'steps', 'console', 'psw', 'regs', 'stats']);
+    const withProps = JSON.parse((await cli('run', f('sum.s'), '--vmm', 'full', '--json', '--properties')).out);
+    expect(Object.keys(withProps)).toEqual(['status', 'steps', 'console', 'psw', 'regs', 'stats', 'properties']);
+    expect(withProps.properties.resourceControl).toEqual({ kept: true, breach: null });
+  });
+
+  it('--json --properties has the three VMM properties: resource control names the breach, equivalence the divergence', async () => {
+    const r = await cli('run', f('escape.s'), '--isa', f('setr-open.json'), '--vmm', 'full', '--mem', '1024', '--json', '--properties');
+    const j = JSON.parse(r.out);
+    expect(Object.keys(j)).toEqual(['status', 'steps', 'console', 'psw', 'regs', 'stats', 'resourceControl', 'properties']);
+    expect(j.properties.resourceControl).toEqual({ kept: false, breach });
+    expect(j.properties.efficiency.direct + j.properties.efficiency.trapped + j.properties.efficiency.interpreted).toBe(j.steps);
+    expect(j.properties.efficiency.ratio).toBe(j.stats.direct / j.steps);
+    const e = JSON.parse((await cli('equiv', f('escape.s'), '--isa', f('setr-open.json'), '--mem', '1024', '--json', '--lockstep', '--properties')).out);
+    expect(e.properties.equivalence).toMatchObject({ checked: true, equivalent: false, divergence: { field: e.divergence.field, step: e.lockstep.step } });
+    // A bare run has no monitor, so no properties: exactly the §10 keys.
+    const bare = JSON.parse((await cli('run', f('sum.s'), '--json')).out);
+    expect(Object.keys(bare)).toEqual(['status', 'steps', 'console', 'psw', 'regs', 'stats']);
   });
 });

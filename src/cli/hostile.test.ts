@@ -103,7 +103,8 @@ describe('hostile input', () => {
     // The hints are still there, and right.
     expect(r.err).toMatch(/many\.s:5001:\d+: undefined label 'lable_0' \(did you mean label_0\?\)/);
     expect(r.err).toMatch(/undefined label 'lable_4999' \(did you mean label_4999\?\)/);
-    expect(ms).toBeLessThan(1500);
+    // Quadratic hints took 12-24 s here; linear ones take ~0.4 s. The bound leaves room for a loaded machine.
+    expect(ms).toBeLessThan(4000);
   });
 
   it('pglab asm /dev/zero and a huge file stop with "input too large", exit 2, without reading it all', async () => {

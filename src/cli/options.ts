@@ -3,7 +3,7 @@ import { assemble, formatErrors, nearest, type AsmResult } from '../core/asm/ass
 import { isPresetName, presetIsa, PRESET_NAMES, type Isa } from '../core/isa/isa';
 import { formatIsaErrors, parseIsaFile } from '../core/isa/isafile';
 import { DEFAULT_MAX_STEPS, MAX_Q, MIN_Q } from '../core/machine/machine';
-import { MAX_DEPTH, type MonitorKind } from '../core/vmm/kinds';
+import { MAX_DEPTH, MONITOR_KINDS, type MonitorKind } from '../core/vmm/kinds';
 
 /**
  * What every command shares: the I/O it writes to, the error that ends it with an exit code, and the parsing
@@ -166,9 +166,13 @@ export function parseMaxSteps(s: string): number {
 export type VmmKind = MonitorKind;
 export { MAX_DEPTH };
 
-/** `--vmm full`, `--vmm hybrid`, or `--vmm PATH.s`: a monitor written in PG/1 (§8.1), any path ending in `.s`. */
+/**
+ * `--vmm full|hybrid` (§10), `bt|assist` (beyond 1974), or `--vmm PATH.s`: a monitor written in PG/1 (§8.1), any
+ * path ending in `.s`. The message names §10's two monitors first, as the contract does.
+ */
 export function parseVmm(s: string): { kind: VmmKind } | { file: string } {
-  if (s === 'full' || s === 'hybrid') return { kind: s };
+  const k = MONITOR_KINDS.find((x) => x === s);
+  if (k) return { kind: k };
   if (/\.s$/i.test(s) && s.length > 2) return { file: s };
   throw new CliError(`--vmm must be full or hybrid or a monitor FILE.s (written in PG/1), got '${s}'`);
 }
@@ -251,6 +255,8 @@ export const RUN_OPTIONS: Readonly<Record<string, OptionKind>> = {
   'max-steps': 'value',
   time: 'value',
   json: 'flag',
+  hypercalls: 'flag',
+  properties: 'flag',
 };
 
 export interface RunOptions {
@@ -260,6 +266,8 @@ export interface RunOptions {
   mem: number | null;
   input: string;
   maxSteps: number;
+  /** --max-steps was given (else maxSteps is §4's default; a tower of PG/1 monitors then uses towerMaxSteps). */
+  maxStepsGiven: boolean;
   json: boolean;
   /** A built-in monitor, or null (bare, or a monitor written in PG/1: see monitorFile). */
   vmm: VmmKind | null;
@@ -269,6 +277,10 @@ export interface RunOptions {
   depth: number;
   /** What the guest's port 2 is (§11): virtual unless --time real; only with a monitor. */
   time: TimeOption;
+  /** `--hypercalls`: the full monitor serves the paravirtual interface of docs/HYPERCALLS.md (not §8). */
+  paravirt: boolean;
+  /** `--properties`: `--json` under a monitor adds the three VMM properties (properties.ts) after §10's keys. */
+  properties: boolean;
   help: boolean;
 }
 
@@ -276,7 +288,7 @@ export interface RunOptions {
 export function parseRunOptions(cmd: string, args: readonly string[], io: Io): RunOptions {
   const p = parseArgs(cmd, args, RUN_OPTIONS);
   const help = p.flags.has('help');
-  if (help) return { file: '', isa: presetIsa('pg1'), mem: null, input: '', maxSteps: DEFAULT_MAX_STEPS, json: false, vmm: null, monitorFile: null, depth: 0, time: 'virtual', help };
+  if (help) return { file: '', isa: presetIsa('pg1'), mem: null, input: '', maxSteps: DEFAULT_MAX_STEPS, maxStepsGiven: false, json: false, vmm: null, monitorFile: null, depth: 0, time: 'virtual', paravirt: false, properties: false, help };
   const v = p.values;
   const mem = v.has('mem') ? parseMem(v.get('mem')!) : null;
   const maxSteps = v.has('max-steps') ? parseMaxSteps(v.get('max-steps')!) : DEFAULT_MAX_STEPS;
@@ -287,11 +299,16 @@ export function parseRunOptions(cmd: string, args: readonly string[], io: Io): R
   if (depthGiven !== null && m === null) throw new CliError('--depth needs --vmm (full, hybrid or a monitor FILE.s)');
   const time = v.has('time') ? parseTime(v.get('time')!) : 'virtual';
   // A bare machine has only its own clock: --time chooses what a built-in monitor gives its guest, so it needs one.
-  // A monitor written in PG/1 decides for itself what port 2 means (§11): ours pass the real clock through.
+  // A monitor written in PG/1 decides for itself what port 2 means (§11): ours keep virtual time.
   if (v.has('time') && vmm === null)
     throw new CliError(monitorFile ? '--time applies to the built-in monitors; a monitor written in PG/1 decides what port 2 means to its guest' : '--time needs --vmm full or --vmm hybrid (a bare machine has only its own clock)');
   const file = oneFile(cmd, p);
   const isa = loadIsa(v.get('isa'), io);
+  if (vmm === 'assist' && !isa.assist) {
+    throw new CliError(`--vmm assist needs an ISA with hardware assist ("assist": true in an ISA file, e.g. examples/x86-assist.json); ${isa.name} has none`);
+  }
+  const paravirt = p.flags.has('hypercalls');
+  if (paravirt && vmm !== 'full') throw new CliError('--hypercalls is served by the full monitor: add --vmm full');
   const depth = m ? (depthGiven ?? 1) : 0;
-  return { file, isa, mem, input: v.get('input') ?? '', maxSteps, json: p.flags.has('json'), vmm, monitorFile, depth, time, help };
+  return { file, isa, mem, input: v.get('input') ?? '', maxSteps, maxStepsGiven: v.has('max-steps'), json: p.flags.has('json'), vmm, monitorFile, depth, time, paravirt, properties: p.flags.has('properties'), help };
 }

@@ -72,6 +72,27 @@ describe('--vmm PATH.s: a monitor written in PG/1 (§8.1)', () => {
     expect(r.err).toMatch(/^step limit reached after 5000 real steps/);
   });
 
+  it('default step limits: §4\'s 10,000,000 bare and under the built-in monitors; 10,000,000 × 3^(N−1) real steps for a PG/1 tower', async () => {
+    const steps = async (...args: string[]) => {
+      const r = await cli('run', f('loop.s'), ...args, '--json');
+      expect(r.code).toBe(3);
+      return JSON.parse(r.out).steps as number;
+    };
+    expect(await steps()).toBe(10_000_000);
+    expect(await steps('--vmm', 'full', '--depth', '2')).toBe(10_000_000);
+    expect(await steps('--vmm', 'hybrid')).toBe(10_000_000);
+    expect(await steps('--vmm', FULL)).toBe(10_000_000);
+    expect(await steps('--vmm', FULL, '--depth', '2')).toBe(30_000_000);
+    expect(await steps('--vmm', FULL, '--depth', '2', '--max-steps', '12345')).toBe(12_345);
+    // Needs about 21.6 M real steps at depth 3 (hybrid.s interprets an interpreter interpreting the kernel):
+    // past a flat 10,000,000, inside 90,000,000. The bare run keeps its own default.
+    const e = await cli('equiv', path.join(root, 'examples/pdp10-retu.s'), '--isa', 'pdp10', '--vmm', path.join(root, 'monitors/hybrid.s'), '--depth', '3', '--json');
+    expect(e.code).toBe(0);
+    const j = JSON.parse(e.out);
+    expect(j.virtual.steps).toBeGreaterThan(10_000_000);
+    expect(j.native.status).toBe('halted');
+  });
+
   it('--depth may exceed the built-in limit of 8 while memory fits', async () => {
     const r = await cli('run', f('sum.s'), '--vmm', FULL, '--depth', '9', '--mem', '64', '--max-steps', '1000', '--json');
     expect(r.code).toBe(3);

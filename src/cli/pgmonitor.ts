@@ -1,7 +1,7 @@
 import type { AsmResult } from '../core/asm/assembler';
 import { fitsMemory } from '../core/run';
 import { DEFAULT_VM_SIZE } from '../core/vmm/stack';
-import { equivTower, formatTowerErrors, runTower, type TowerError, type TowerResult } from '../core/vmm/tower';
+import { equivTower, formatTowerErrors, runTower, towerMaxSteps, type TowerError, type TowerResult } from '../core/vmm/tower';
 import { CliError, EXIT, readText, type Io, type RunOptions } from './options';
 
 /**
@@ -33,6 +33,11 @@ function prepare(o: RunOptions, asm: AsmResult, io: Io): { source: string; w: nu
   return { source, w };
 }
 
+/** The tower's real-step limit: --max-steps as given, else the default for its depth. */
+function realLimit(o: RunOptions): number {
+  return o.maxStepsGiven ? o.maxSteps : towerMaxSteps(o.depth);
+}
+
 function levelsLine(r: TowerResult): string {
   const lv = r.stats.levels.map((l, k) => `level ${k + 1} ${l.instructions}`).join(', ');
   return `real ${r.stats.real.steps} steps, ${r.stats.real.traps} traps; instructions by level: ${lv}, guest ${r.stats.guest.instructions}`;
@@ -41,7 +46,7 @@ function levelsLine(r: TowerResult): string {
 /** `pglab run FILE.s --vmm PATH.s`: the guest's console on stdout, a summary on stderr, or JSON. */
 export function runInPgMonitor(o: RunOptions, asm: AsmResult, io: Io): number {
   const { source, w } = prepare(o, asm, io);
-  const t = runTower(source, asm.image, { isa: o.isa, depth: o.depth, mem: w, input: o.input, maxSteps: o.maxSteps, monitorFile: o.monitorFile! });
+  const t = runTower(source, asm.image, { isa: o.isa, depth: o.depth, mem: w, input: o.input, maxSteps: realLimit(o), monitorFile: o.monitorFile! });
   if (!t.ok) fail(t.errors, io);
   const r = t.result;
   if (o.json) {
@@ -52,7 +57,7 @@ export function runInPgMonitor(o: RunOptions, asm: AsmResult, io: Io): number {
     const s = r.steps === 1 ? 'step' : 'steps';
     const where = `in a VM of ${w} words under ${o.monitorFile} at depth ${o.depth}`;
     io.stderr(
-      (r.status === 'halted' ? `halted after ${r.steps} real ${s} ${where}` : `step limit reached after ${r.steps} real ${s} ${where} (--max-steps ${o.maxSteps})`) +
+      (r.status === 'halted' ? `halted after ${r.steps} real ${s} ${where}` : `step limit reached after ${r.steps} real ${s} ${where} (--max-steps ${realLimit(o)})`) +
         `: ${levelsLine(r)}\n`,
     );
   }
@@ -66,7 +71,8 @@ function show(v: unknown): string {
 /** `pglab equiv FILE.s --vmm PATH.s`: bare (q = Q) against the tower, compared under f (§8). */
 export function equivPgMonitor(o: RunOptions, asm: AsmResult, io: Io): number {
   const { source, w } = prepare(o, asm, io);
-  const e = equivTower(source, asm.image, { isa: o.isa, depth: o.depth, mem: w, input: o.input, maxSteps: o.maxSteps, monitorFile: o.monitorFile! });
+  // Without --max-steps the bare run keeps §4's default and the tower gets towerMaxSteps(depth) real steps.
+  const e = equivTower(source, asm.image, { isa: o.isa, depth: o.depth, mem: w, input: o.input, maxSteps: o.maxStepsGiven ? o.maxSteps : undefined, monitorFile: o.monitorFile! });
   if (!e.ok) fail(e.errors, io);
   const r = e.equiv;
   if (o.json) {

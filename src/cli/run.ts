@@ -1,6 +1,6 @@
 import { DEFAULT_Q } from '../core/machine/machine';
 import { fitsMemory, runBare } from '../core/run';
-import { runInMonitor } from './equiv';
+import { runInMonitor, VMM_HELP } from './equiv';
 import { runInPgMonitor } from './pgmonitor';
 import { assembleFile, CliError, EXIT, parseRunOptions, type Command } from './options';
 
@@ -10,13 +10,13 @@ import { assembleFile, CliError, EXIT, parseRunOptions, type Command } from './o
  * output; `--json` prints the §10 run object instead.
  */
 export const command: Command = {
-  usage: 'pglab run FILE.s [--isa P|F.json] [--vmm full|hybrid|PATH.s] [--depth N] [--time real|virtual] [--mem Q] [--input TEXT] [--max-steps N] [--json]',
+  usage: 'pglab run FILE.s [--isa P|F.json] [--vmm full|hybrid|bt|assist|PATH.s] [--depth N] [--time real|virtual] [--hypercalls] [--properties] [--mem Q] [--input TEXT] [--max-steps N] [--json]',
   summary:
     'run a program on the bare machine, or in a VM under N nested monitors, built in or written in PG/1 (--vmm monitors/full.s) (exit 0 halted, 3 step limit, 2 bad input)',
   run(args, io) {
     const o = parseRunOptions('run', args, io);
     if (o.help) {
-      io.stdout(`usage: ${command.usage}\n`);
+      io.stdout(`usage: ${command.usage}\n${VMM_HELP}`);
       return EXIT.OK;
     }
     const { asm } = assembleFile(o.file, o.isa, io);

@@ -20,6 +20,14 @@ export interface RunStatsJson {
   trapped: number;
   interpreted: number;
   levels: LevelStatsJson[];
+  /**
+   * Beyond 1974 (extra keys, present only under the monitor that has them): guest instructions run as translated
+   * code (`bt`; then direct + trapped + interpreted + translated = steps), hypercalls served (`para`), guest-mode
+   * exits taken on the real machine (`assist`).
+   */
+  translated?: number;
+  hypercalls?: number;
+  exits?: number;
 }
 
 export interface PswJson {

@@ -91,3 +91,22 @@ describe('checks that can fail (issue 11)', () => {
     expect(r6.items.filter((i) => !i.ok).map((i) => i.text).join(' ')).toMatch(/reflected no trap/);
   });
 });
+
+describe('lesson 7: one trap inside full.s at depth 2', () => {
+  it('walks the four stages on the right answer, each with the real frame it found', () => {
+    const r = lessonById('pgmonitor')!.check(SOLUTIONS.pgmonitor.right);
+    const walk = r.items.filter((i) => /^\(\d\)/.test(i.text));
+    expect(walk).toHaveLength(4);
+    expect(walk.every((i) => i.ok)).toBe(true);
+    // Stage 2 found full.s 2's frame at real 640..645 holding cause 4 and detail 5; stage 3 the program's at 1280: exactly the frame a bare run writes at 0..5.
+    expect(walk[1].text).toMatch(/real 640\.\.645 = \(\d+, \d+, \d+, \d+, 4, 5\)/);
+    expect(walk[2].text).toMatch(/real 1280\.\.1285 = \(1, 0, 1024, 64, 4, 5\)/);
+  });
+
+  it('a kernel that prints 5 without reading E[5] fails on exactly that, though the walk itself succeeds', () => {
+    const r = lessonById('pgmonitor')!.check(SOLUTIONS.pgmonitor.wrong);
+    const failed = r.items.filter((i) => !i.ok).map((i) => i.text);
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatch(/not read from E\[5\]/);
+  });
+});

@@ -1,5 +1,5 @@
 /**
- * The six guided lessons. Each check RUNS the student's program (bare, traced; under the monitors; nested) and
+ * The seven guided lessons. Each check RUNS the student's program (bare, traced; under the monitors; nested) and
  * judges what happened — never the text. DOM-free, so vitest runs every check on a right and a wrong answer.
  */
 import { Cause } from '../core/isa/table';
@@ -16,6 +16,7 @@ import {
   traceBare,
   type BareTrace,
 } from './run';
+import { walkSvc } from './walk';
 
 export interface CheckItem {
   ok: boolean;
@@ -360,9 +361,73 @@ handler:
               : `Depth ${depth}: monitor level(s) ${quiet.join(', ')} reflected no trap: no trap of your program travelled through the tower.`,
           });
           const traps = tw.levels.map((l) => l.stats.traps).join(' / ');
-          notes.push(`Depth ${depth}: traps per level ${traps}; trap amplification ${tw.amplification.toFixed(2)} (monitor work per guest trap).`);
+          notes.push(`Depth ${depth}: traps per level ${traps}; trap amplification ${tw.amplification > 0 ? tw.amplification.toFixed(2) : '— (no guest trap)'} (monitor work per guest trap).`);
         }
         return result(items, notes);
+      });
+    },
+  },
+  {
+    id: 'pgmonitor',
+    title: '7. One trap inside full.s, two monitors deep',
+    isa: 'pg1',
+    text: [
+      '`monitors/full.s` is Theorem 1\'s monitor written in PG/1: a program on the machine, like your kernel. At depth 2 the real machine holds full.s 1 at real 0.., full.s 2 at real `guest`.. (640) and your program at real 2 × 640 = 1280: each level\'s memory is the VM the level above gives it.',
+      'Follow one `SVC 5` from your user process. (1) The real hardware takes it: old PSW, cause 4 and detail 5 into the *real* E[0..5], new PSW from real E[8..11] — full.s 1\'s dispatcher. (2) full.s 1 sees that its VM (full.s 2) was in virtual user mode, so it reflects the trap: it writes the old virtual PSW, 4 and 5 into its VM\'s frame at real 640 + 0..5 and resumes full.s 2 at the P of *its* vector. (3) full.s 2 does the same one level down: it writes your program\'s frame at real 1280 + 0..5; its LPSW back into your program is privileged, so it traps to full.s 1, which interprets it. (4) Your kernel\'s handler runs, reading E[5] = 5 from what it calls physical 5 (real 1285).',
+      'In the workbench: Monitor "full.s (PG/1)", Depth 2, Step to next trap until the SVC, then Step: the tab of each level shows where it is, Memory → real machine shows the three frames, and Step over monitor jumps to the moment your kernel runs.',
+    ],
+    task: 'Write a kernel whose user process makes `SVC 5`; the handler loads the SVC\'s number from E[5] into r2, prints it with `OUT r2, 1` and HALTs. The check runs it on the bare machine and under full.s at depth 2, and follows the trap through the real machine.',
+    hints: [
+      'Lesson 3\'s kernel: a trap vector at E[8..11], an LPSW into a user window, `SVC 5` there.',
+      'The handler must *read* the number the hardware stored (LD r2, [5]): under two monitors it is the frame full.s 2 wrote, not a constant.',
+    ],
+    starter: `; Lesson 7: one trap inside full.s at depth 2
+${TRAP_FRAME}
+start:  ; TODO: drop to a user process that makes SVC 5
+        HALT
+handler:
+        HALT
+`,
+    check(source) {
+      return guarded(source, 'pg1', (t) => {
+        const svc = t.traps.find((x) => x.cause === Cause.SVC && x.old.mode === 1);
+        const items: CheckItem[] = [
+          {
+            ok: !!svc && svc.detail === 5,
+            text: svc ? (svc.detail === 5 ? 'Bare: your user process made SVC 5.' : `Bare: the user process made SVC ${svc.detail}, not SVC 5.`) : 'Bare: no SVC is taken from user mode.',
+          },
+          loadedFrom(t, 2, 5, 'the SVC number'),
+          { ok: t.console === '5', text: t.console === '5' ? 'Bare: the kernel printed 5.' : `Bare: the console is ${JSON.stringify(t.console)}, not "5".` },
+        ];
+        const w = walkSvc(source, 5);
+        items.push({ ok: w.equivalent, text: w.equivalent ? 'Under full.s at depth 2 the run is equivalent to the bare one.' : `Under full.s at depth 2 the run diverges — ${w.divergence}.` });
+        const [hw, r1, r2, h] = w.stages;
+        const lv = (s: typeof hw) => `full.s 1 ran ${n(s.byLevel[0])}, full.s 2 ${n(s.byLevel[1])}, your program ${n(s.byLevel[2])} real instructions`;
+        const g = w.guest;
+        items.push({
+          ok: hw.reached,
+          text: hw.reached
+            ? `(1) Real step ${n(hw.step)}: the hardware wrote old PSW (${hw.words.slice(0, 4).join(', ')}), cause ${hw.words[4]}, detail ${hw.words[5]} into real E[0..5] and loaded full.s 1's dispatcher from real E[8..11] = (${hw.words.slice(6).join(', ')}).`
+            : '(1) The real hardware never took an SVC 5 from your program under full.s.',
+        });
+        items.push({
+          ok: r1.reached && r1.byLevel[0] > 0,
+          text: r1.reached ? `(2) Real step ${n(r1.step)}: full.s 1 reflected it into full.s 2's frame at real ${g}..${g + 5} = (${r1.words.join(', ')}); ${lv(r1)}.` : '(2) full.s 1 never reflected the SVC into full.s 2.',
+        });
+        items.push({
+          ok: r2.reached && r2.byLevel[1] > 0,
+          text: r2.reached
+            ? `(3) Real step ${n(r2.step)}: full.s 2 reflected it into your frame at real ${2 * g}..${2 * g + 5} = (${r2.words.join(', ')}); ${lv(r2)}, with ${r2.traps} real trap(s) on the way.`
+            : '(3) full.s 2 never reflected the SVC into your program.',
+        });
+        items.push({
+          ok: h.reached,
+          text: h.reached
+            ? `(4) Real step ${n(h.step)}: your handler runs (real ${h.words[0]}, your address ${h.words[1]}); ${lv(h)}, ${h.traps} real trap(s) (full.s 2's LPSW among them).`
+            : '(4) Your kernel\'s handler never ran after the SVC.',
+        });
+        const total = h.reached ? h.step - hw.step + 1 : 0;
+        return result(items, h.reached ? [`One SVC cost ${n(total)} real instructions from the trap to your handler (on the bare machine: the trap itself).`] : []);
       });
     },
   },

@@ -68,7 +68,7 @@ export function traceBare(source: string, isa: Isa | PresetName = 'pg1', maxStep
     traps.push({ step: m.steps + 1, cause, detail, old: { mode: E[0], pc: E[1], l: E[2], b: E[3] }, what });
   };
   let status: 'halted' | 'limit' = 'limit';
-  const lastWrite: BareTrace['lastWrite'] = new Array(16).fill(null);
+  const lastWrite: BareTrace['lastWrite'] = new Array<BareTrace['lastWrite'][number]>(16).fill(null);
   const before = new Int32Array(16);
   for (let i = 0; i < maxSteps; i++) {
     const pa = m.pc + m.l;

@@ -35,6 +35,50 @@ handler:
  * (issue 11: a check that no plausible wrong answer fails checks nothing).
  */
 export const SOLUTIONS: Record<string, { right: string; wrong: string; alsoWrong?: string[] }> = {
+  pgmonitor: {
+    right: `${FRAME}
+start:  LPSW [upsw]
+handler:
+        LD r2, [5]
+        OUT r2, 1
+        HALT
+upsw:   .word 1, 0, 1024, 64
+        .org 1024
+        SVC 5
+`,
+    // Prints the right number without reading it: equivalent under full.s, but not what the trap delivered.
+    wrong: `${FRAME}
+start:  LPSW [upsw]
+handler:
+        LI r2, 5
+        OUT r2, 1
+        HALT
+upsw:   .word 1, 0, 1024, 64
+        .org 1024
+        SVC 5
+`,
+    alsoWrong: [
+      // The kernel makes the SVC itself (supervisor mode): no user process, no trap from user mode.
+      `${FRAME}
+start:  SVC 5
+handler:
+        LD r2, [5]
+        OUT r2, 1
+        HALT
+`,
+      // Reads the cause (E[4]) instead of the detail.
+      `${FRAME}
+start:  LPSW [upsw]
+handler:
+        LD r2, [4]
+        OUT r2, 1
+        HALT
+upsw:   .word 1, 0, 1024, 64
+        .org 1024
+        SVC 5
+`,
+    ],
+  },
   machine: {
     right: `${FRAME}
 start:  RETU user

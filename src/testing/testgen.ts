@@ -89,8 +89,9 @@ export interface GenOptions {
   /** Relative weight of privileged user instructions (default 2). */
   privWeight?: number;
   /**
-   * Kernels that read the clock or arm the timer (§11; default true). Off for monitors that pass the real clock
-   * through (ours written in PG/1): they are timing dependent, and §11 lets such a guest see other times.
+   * Kernels that read the clock or arm the timer (§11; default true). Off for a monitor that passes the real
+   * clock through (`--time real`, or a PG/1 monitor written so): it is timing dependent, and §11 lets such a
+   * guest see other times. Ours in monitors/ keep virtual time, so their tests use the default.
    */
   time?: boolean;
 }

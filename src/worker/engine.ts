@@ -8,7 +8,8 @@ import { presetIsa, type Isa } from '../core/isa/isa';
 import { formatIsaErrors, parseIsaFile } from '../core/isa/isafile';
 import { checkMemorySize, type Image } from '../core/machine/machine';
 import { BareTarget } from './bare';
-import type { Frame, FrameRequest, LoadResult, RunState, Sample, SessionConfig, TrapEvent } from './protocol';
+import { makePgTarget } from './pgtower';
+import { isPgMonitor, type Frame, type FrameRequest, type LoadResult, type RunState, type Sample, type SessionConfig, type TrapEvent } from './protocol';
 import type { RunStop, Target } from './target';
 import { makeVirtualTarget } from './vmm';
 
@@ -76,7 +77,12 @@ export class Engine {
       return this.fail(msg, asm.errors);
     }
     try {
-      this.target = cfg.monitor === 'none' || cfg.depth === 0 ? new BareTarget(this.isa, cfg.q, cfg.input) : makeVirtualTarget(this.isa, cfg);
+      this.target =
+        cfg.monitor === 'none' || cfg.depth === 0
+          ? new BareTarget(this.isa, cfg.q, cfg.input)
+          : isPgMonitor(cfg.monitor)
+            ? makePgTarget(this.isa, cfg, asm.image)
+            : makeVirtualTarget(this.isa, cfg);
       this.image = asm.image;
       this.target.setBreakpoints(this.breakpoints);
       return this.boot();
@@ -292,6 +298,32 @@ export class Engine {
     }
   }
 
+  /**
+   * Step over monitor (PG/1 towers): runs real instructions until the real P is fetched from the guest's window
+   * again, at most `limit` of them (a monitor that never returns to its guest must not hang the worker).
+   */
+  stepOverMonitor(limit = 20_000_000): void {
+    if (!this.runnable()) return;
+    const t = this.target!;
+    if (!t.runToGuest) {
+      this.message = 'Step over monitor is for monitors written in PG/1.';
+      return;
+    }
+    this.runToken++;
+    this.maybeCheckpoint();
+    const s0 = t.steps;
+    const r = t.runToGuest(limit);
+    this.maxReached = Math.max(this.maxReached, t.steps);
+    this.sample();
+    if (r === 'break') {
+      this.state = 'idle';
+      this.message = `Back in the guest after ${plural(t.steps - s0, 'real instruction')} (real step ${t.steps.toLocaleString('en')}).`;
+    } else if (r === 'limit') {
+      this.state = 'idle';
+      this.message = `Still in the monitor after ${limit.toLocaleString('en')} real instructions: stopped there.`;
+    } else this.note(r);
+  }
+
   /** Travels to any step from 0 to the furthest reached: restore the nearest checkpoint, then replay. */
   travelTo(step: number): void {
     if (!this.target || !this.image) return;
@@ -368,17 +400,20 @@ export class Engine {
       };
     }
     const psw = t.guestPsw();
-    const gm = t.guestMem();
+    const tower = t.towerFrame?.();
+    // 'real' reads the real machine's memory (only a PG/1 tower has one to show; otherwise guest-physical).
+    const realSpace = req.view.space === 'real' && t.realMem !== undefined;
+    const gm = realSpace ? t.realMem!() : t.guestMem();
     const view = req.view;
     let start = Math.max(0, view.start | 0);
     const count = Math.max(1, Math.min(512, view.count | 0));
-    const pcAddr = view.space === 'virtual' ? psw.pc : psw.pc + psw.l;
+    const pcAddr = realSpace ? (tower?.fetch ?? 0) : view.space === 'virtual' ? psw.pc : psw.pc + psw.l;
     if (view.follow && (pcAddr < start || pcAddr >= start + count)) start = Math.max(0, pcAddr - 4);
     const words: number[] = [];
     const valid: boolean[] = [];
     for (let a = start; a < start + count; a++) {
       const pa = view.space === 'virtual' ? a + psw.l : a;
-      const ok = (view.space === 'physical' || a < psw.b) && pa >= 0 && pa < gm.length;
+      const ok = (view.space !== 'virtual' || a < psw.b) && pa >= 0 && pa < gm.length;
       valid.push(ok);
       words.push(ok ? gm[pa] : 0);
     }
@@ -397,10 +432,10 @@ export class Engine {
       ips: this.state === 'running' ? this.ips : 0,
       psw,
       regs: Array.from(t.guestRegs()),
-      q: gm.length,
+      q: t.guestMem().length,
       levels: t.levels(),
       pcPhysical: psw.pc + psw.l,
-      mem: { space: view.space, start, words, valid },
+      mem: { space: realSpace ? 'real' : view.space === 'real' ? 'physical' : view.space, start, words, valid },
       consoleFrom,
       consoleText: con.slice(consoleFrom),
       consoleLen: con.length,
@@ -412,6 +447,9 @@ export class Engine {
       counters: t.counters(),
       trapCounts: t.trapCounts(),
       trapFrame: t.trapFrame(),
+      ...(tower ? { tower } : {}),
+      // Equivalence is compared only while nothing runs (it replays the bare machine to this step).
+      ...(t.properties ? { properties: t.properties(this.state !== 'running') } : {}),
     };
   }
 

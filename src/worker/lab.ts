@@ -13,6 +13,7 @@ import { parseIsaFile } from '../core/isa/isafile';
 import { ConsoleDevices, Machine } from '../core/machine/machine';
 import { Lockstep } from '../core/vmm/equiv';
 import { MAX_DEPTH, VirtualStack, checkStack } from '../core/vmm/stack';
+import { lockstepEquivalence, stackProperties } from '../core/vmm/properties';
 import { lessonById, type CheckResult } from '../lessons/lessons';
 import { Engine } from './engine';
 import type { Classified, DepthPoint, EqSnapshot, LabRun, RecSnapshot, SideState, VmKind } from './protocol';
@@ -112,6 +113,9 @@ export class TowerSession {
   }
 }
 
+/** Steps of the lockstep's trace the Equivalence view shows (the commuting diagram, step by step). */
+const EQ_TRACE = 40;
+
 /** The Equivalence view's lockstep: the core's Lockstep, with source lines for what the view marks. */
 export class EquivSession {
   private ls: Lockstep | null = null;
@@ -121,7 +125,7 @@ export class EquivSession {
     this.ls = null;
     const { isa, asm } = assembled(r.source, r.isaText);
     this.asm = asm;
-    this.ls = new Lockstep(asm.image, { isa, kind: r.kind, depth: r.depth, w: r.w, input: r.input });
+    this.ls = new Lockstep(asm.image, { isa, kind: r.kind, depth: r.depth, w: r.w, input: r.input, trace: EQ_TRACE });
     return this.snapshot();
   }
 
@@ -143,6 +147,8 @@ export class EquivSession {
     const ls = this.ls!;
     const d = ls.divergence;
     return {
+      properties: stackProperties(ls.stack, lockstepEquivalence(ls)),
+      trace: ls.trace.map((t) => ({ ...t, line: this.line(t.address) })),
       steps: ls.steps,
       done: ls.done,
       divergence: d && { ...d, nativeLine: this.line(d.nativeAddr), virtualLine: this.line(d.virtualAddr) },

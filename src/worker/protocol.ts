@@ -6,17 +6,26 @@ import type { AsmError } from '../core/asm/assembler';
 import type { Classification } from '../core/classify/classify';
 import type { Counterexample } from '../core/classify/counterexample';
 import type { PSW, Status } from '../core/machine/machine';
-import type { StepDivergence } from '../core/vmm/equiv';
+import type { StepDivergence, StepRecord } from '../core/vmm/equiv';
+import type { VmmProperties } from '../core/vmm/properties';
 import type { TrapEvent as MonitorTrapEvent } from '../core/vmm/monitor';
 import type { LevelInfo as StackLevel } from '../core/vmm/stack';
 import type { CheckResult } from '../lessons/lessons';
-import type { MonitorChoice, MonitorKind } from '../core/vmm/kinds';
+import type { MonitorChoice, MonitorKind, PaperKind } from '../core/vmm/kinds';
+import type { PgPoint } from './pgseries';
+export type { PgPoint };
 
 export type { AsmError, MonitorKind };
-/** The monitor setting of a session: none (the bare machine) or a monitor kind. */
-export type WorkbenchMonitor = MonitorChoice;
+/** A monitor written in PG/1 (PG1.md §8.1): one the project ships, or a file the user loaded (its text in the session). */
+export type PgMonitorChoice = 'full.s' | 'hybrid.s' | 'file';
+export const PG_MONITOR_CHOICES: readonly PgMonitorChoice[] = ['full.s', 'hybrid.s', 'file'];
+export function isPgMonitor(s: unknown): s is PgMonitorChoice {
+  return (PG_MONITOR_CHOICES as readonly unknown[]).includes(s);
+}
+/** The monitor setting of a session: none (the bare machine), a built-in monitor kind, or a PG/1 monitor. */
+export type WorkbenchMonitor = MonitorChoice | PgMonitorChoice;
 /** A monitor kind (the lab's runs always have a monitor: `none` means the full one there). */
-export type VmKind = MonitorKind;
+export type VmKind = PaperKind;
 
 export interface SessionConfig {
   source: string;
@@ -30,6 +39,9 @@ export interface SessionConfig {
   input: string;
   /** Step limit per Run (0 = none). */
   maxSteps: number;
+  /** monitor 'file': the monitor's PG/1 source, and the name its errors carry. */
+  monitorSource?: string;
+  monitorFile?: string;
 }
 
 export type LoadResult = { ok: true; entry: number; size: number } | { ok: false; errors: AsmError[]; message: string };
@@ -53,6 +65,8 @@ export type HandledHow = 'kernel' | 'reflected' | 'interpreted';
 export interface TrapEvent extends Omit<MonitorTrapEvent, 'handled'> {
   handled: HandledHow;
   path: string[];
+  /** Under a PG/1 tower: the trap the real hardware took (every trap is one; `level` is then the level it came from). */
+  real?: RealTrap;
 }
 
 export interface Sample {
@@ -65,8 +79,11 @@ export interface Sample {
 }
 
 export interface MemView {
-  /** 'virtual' reads through the guest's current R = (l, b); 'physical' reads guest-physical memory. */
-  space: 'virtual' | 'physical';
+  /**
+   * 'virtual' reads through the guest's current R = (l, b); 'physical' reads guest-physical memory; 'real' reads
+   * the real machine's memory (a PG/1 tower: every monitor's code and frame, then the guest's window).
+   */
+  space: 'virtual' | 'physical' | 'real';
   start: number;
   count: number;
   /** Recenter the window on P when P leaves it. */
@@ -91,7 +108,7 @@ export interface Frame {
   levels: LevelInfo[];
   /** The guest-physical address of P (+ l), for the editor's current line. */
   pcPhysical: number;
-  mem: { space: 'virtual' | 'physical'; start: number; words: number[]; valid: boolean[] };
+  mem: { space: 'virtual' | 'physical' | 'real'; start: number; words: number[]; valid: boolean[] };
   consoleFrom: number;
   consoleText: string;
   consoleLen: number;
@@ -104,6 +121,51 @@ export interface Frame {
   trapCounts: number[];
   /** E[0..11] of the real machine's trap frame (old PSW, cause, detail, new PSW). */
   trapFrame: number[];
+  /** Set when the session runs a PG/1 monitor tower: what the real machine is doing. */
+  tower?: TowerFrame;
+  /** Under a built-in monitor: the three properties of a VMM for this run so far (core/vmm/properties.ts). */
+  properties?: VmmProperties;
+}
+
+/** A region of real memory in a PG/1 tower: monitor k's memory [(k−1)×guest, k×guest), or the guest's window. */
+export interface TowerRegion {
+  /** 1..depth for monitor k, depth + 1 for the guest. */
+  level: number;
+  label: string;
+  start: number;
+  end: number;
+}
+
+/** The real machine under a PG/1 tower (PG1.md §8.1), for the views. */
+export interface TowerFrame {
+  monitorName: string;
+  depth: number;
+  /** The monitor's `guest` label: the size of each monitor's memory. */
+  guest: number;
+  realPsw: PSW;
+  realRegs: number[];
+  /** Real E[0..11]: the real trap frame (0..5) and vector (8..11) that the hardware uses. */
+  realFrame: number[];
+  regions: TowerRegion[];
+  /** The level whose memory the real P is fetched from (1..depth: monitor k; depth + 1: the guest). */
+  level: number;
+  /** Real address of the next fetch (P + l), or -1 when it is outside memory. */
+  fetch: number;
+  /** For each level 1..depth+1 (index level−1): the last real fetch address seen there (−1: never ran). */
+  lastFetch: number[];
+  /** Real instructions per level, outermost monitor first, the guest last (PG1.md §8.1 stats). */
+  counts: number[];
+  /** The guest's virtual PSW (the innermost monitor's `vpsw`, P the real one while the guest runs). */
+  vpsw: PSW;
+}
+
+/** A trap as the real hardware took it under a PG/1 tower. */
+export interface RealTrap {
+  /** Level the trapping instruction was fetched from, and the level the new PSW fetches from (1..depth+1). */
+  from: number;
+  to: number;
+  /** Real E[0..11] right after the trap: old PSW, cause, detail, (6, 7), new PSW. */
+  frame: number[];
 }
 
 export interface FrameRequest {
@@ -143,6 +205,10 @@ export interface EqDivergence extends StepDivergence {
 
 /** What the Equivalence view draws: the lockstep's state after a step. */
 export interface EqSnapshot {
+  /** The three properties of a VMM for the monitor's side, equivalence as the lockstep found it. */
+  properties?: VmmProperties;
+  /** The latest steps, with how each made Theorem 1's diagram commute (core Lockstep's trace). */
+  trace?: (StepRecord & { line: number | null })[];
   steps: number;
   done: boolean;
   divergence: EqDivergence | null;
@@ -188,6 +254,8 @@ export interface LabApi {
   equivOpen(r: LabRun): Promise<EqSnapshot>;
   equivStep(n: number): Promise<EqSnapshot>;
   classify(isaText: string): Promise<Classified>;
+  /** Real instructions per guest trap / instruction against depth 1–4, PG/1 monitors beside the built-in ones. */
+  pgSeries(isaText: string): Promise<PgPoint[]>;
 }
 
 /** Everything a worker does: the workbench's engine session, and the lab's runs. */
@@ -199,6 +267,8 @@ export interface WorkerApi extends LabApi {
   pause(): Promise<void>;
   step(n: number): Promise<void>;
   stepToTrap(): Promise<void>;
+  /** PG/1 towers: runs until the real P is back in the guest's window (fetched at or above depth × guest). */
+  stepOverMonitor(): Promise<void>;
   stepBack(n: number): Promise<void>;
   backToTrap(): Promise<void>;
   travelTo(step: number): Promise<void>;

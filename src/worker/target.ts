@@ -4,7 +4,8 @@
  * is one file.
  */
 import type { Image, PSW } from '../core/machine/machine';
-import type { LevelInfo, TrapEvent } from './protocol';
+import type { LevelInfo, TowerFrame, TrapEvent } from './protocol';
+import type { VmmProperties } from '../core/vmm/properties';
 
 /** Why a run returned. `trap` only when asked to stop at traps. */
 export type RunStop = 'limit' | 'halted' | 'break' | 'trap' | 'error';
@@ -45,4 +46,10 @@ export interface Target {
   restore(s: unknown): void;
   /** Bytes one snapshot takes, for the checkpoint budget. */
   snapshotBytes(): number;
+  /** A PG/1 tower (pgtower.ts) only: the real machine's memory, its state for the views, and Step over monitor. */
+  realMem?(): Int32Array;
+  towerFrame?(): TowerFrame;
+  /** A built-in monitor tower (vmm.ts): the three VMM properties; equivalence is compared only when `check`. */
+  properties?(check: boolean): VmmProperties;
+  runToGuest?(n: number): RunStop;
 }

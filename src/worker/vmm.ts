@@ -7,8 +7,12 @@ import type { Isa } from '../core/isa/isa';
 import { RunFlag, Stop, type Image, type PSW } from '../core/machine/machine';
 import type { TrapEvent as VmmEvent } from '../core/vmm/monitor';
 import { VirtualStack, type StackSnapshot } from '../core/vmm/stack';
+import { equivalenceAt, notChecked, stackProperties, type EquivalenceProperty, type VmmProperties } from '../core/vmm/properties';
 import type { LevelInfo, SessionConfig, TrapEvent } from './protocol';
 import type { Counters, RunStop, Target } from './target';
+
+/** Above this many guest steps the workbench does not replay the bare machine to compare (each Step would wait for it). */
+const EQUIV_REPLAY_LIMIT = 5_000_000;
 
 export function makeVirtualTarget(isa: Isa, cfg: SessionConfig): Target {
   return new VirtualTarget(isa, cfg);
@@ -23,10 +27,31 @@ class VirtualTarget implements Target {
   /** Step at which a stop-at-trap run started, and whether a trap after it was seen. */
   private mark = Infinity;
   private hit = false;
+  private image: Image | null = null;
+  private readonly input: string;
+  /** The last equivalence check and the state it was made at (guest step and status), so a frame reuses it. */
+  private checked: { at: string; eq: EquivalenceProperty } | null = null;
 
   constructor(isa: Isa, cfg: SessionConfig) {
     this.stack = new VirtualStack({ isa, kind: cfg.monitor === 'hybrid' ? 'hybrid' : 'full', depth: Math.max(1, cfg.depth), w: cfg.q, input: cfg.input });
     this.stack.onEvent = (e) => this.record(e);
+    this.input = cfg.input;
+  }
+
+  /**
+   * The three VMM properties so far. Equivalence replays the bare machine (q = w) to the guest's step and
+   * compares under f: only when asked (the engine asks while nothing runs) and once per state.
+   */
+  properties(check: boolean): VmmProperties {
+    const at = `${this.stack.guest.steps}:${this.stack.status}`;
+    let eq: EquivalenceProperty = notChecked('not checked yet: compared with the bare machine when the run stops or pauses');
+    if (check && this.stack.guest.steps > EQUIV_REPLAY_LIMIT) {
+      eq = notChecked(`not checked: ${this.stack.guest.steps.toLocaleString('en')} steps are too many to replay in the page (pglab equiv compares any run)`);
+    } else if (check && this.image && this.stack.guest.steps > 0) {
+      if (this.checked?.at !== at) this.checked = { at, eq: equivalenceAt(this.stack, this.image, this.input) };
+      eq = this.checked.eq;
+    }
+    return stackProperties(this.stack, eq);
   }
 
   get steps(): number {
@@ -59,6 +84,8 @@ class VirtualTarget implements Target {
   }
 
   boot(image: Image): void {
+    this.image = image;
+    this.checked = null;
     this.stack.boot(image);
     this.stack.setBreakpoints(this.bp);
     this.errorMessage = '';

@@ -8,6 +8,8 @@ import * as Comlink from 'comlink';
 import { Engine } from './engine';
 import { EquivSession, TowerSession, amplificationSeries, checkLesson, classifyText } from './lab';
 import type { FrameRequest, SessionConfig, WorkerApi } from './protocol';
+import { parseIsaFile } from '../core/isa/isafile';
+import { pgSeries } from './pgseries';
 
 /**
  * Yields to the worker's event loop through a MessageChannel: unlike setTimeout(0) it is not clamped, so the
@@ -59,6 +61,7 @@ const api: WorkerApi = {
   async stepToTrap() {
     void guard(() => engine.run(true, 0))().catch(() => undefined);
   },
+  stepOverMonitor: guard(() => engine.stepOverMonitor()),
   stepBack: guard((n: number) => engine.stepBack(n)),
   backToTrap: guard(() => engine.backToTrap()),
   travelTo: guard((step: number) => engine.travelTo(step)),
@@ -79,6 +82,11 @@ const api: WorkerApi = {
   equivOpen: async (r) => lockstep.open(r),
   equivStep: async (n) => lockstep.step(n),
   classify: async (text) => classifyText(text),
+  pgSeries: async (text) => {
+    const parsed = parseIsaFile(text);
+    if (!parsed.ok) throw new Error('The ISA file has errors (see the ISA lab).');
+    return pgSeries(parsed.isa);
+  },
 };
 
 Comlink.expose(api);

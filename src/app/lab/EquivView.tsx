@@ -15,6 +15,8 @@ import { ASM_LANG, MonacoBox, type Marker } from './MonacoBox';
 import { useIsa } from '../isa';
 import { replaceWorkspace } from '../loader';
 import { fmtInt } from '../format';
+import { PropertiesCards } from '../views/Properties';
+import { Homomorphism, ProofSketch } from './Homomorphism';
 
 const RUN_LIMIT = 200_000;
 
@@ -243,6 +245,19 @@ export function EquivView() {
             </div>
           )}
         </section>
+        {l?.properties && (
+          <section className="card">
+            <h3>The monitor's three properties on this run</h3>
+            <PropertiesCards p={l.properties} testId="eq-props" />
+          </section>
+        )}
+        {l && (
+          <section className="card">
+            <h3>The homomorphism f, step by step</h3>
+            <Homomorphism snap={l} />
+            <ProofSketch />
+          </section>
+        )}
       </div>
     </div>
   );

@@ -11,6 +11,7 @@ import { useSettings } from '../store';
 import { MAX_DEPTH } from '../../core/vmm/kinds';
 import type { DepthPoint, LabApi, LevelInfo, RecSnapshot } from '../../worker/protocol';
 import { seriesRuns, towerRuns, type RunOutcome } from '../../worker/client';
+import { PgRecursion } from '../tower/PgRecursion';
 import { useIsa } from '../isa';
 import { fmtInt } from '../format';
 import { SvgExport } from '../views/Export';
@@ -21,7 +22,9 @@ function Windows({ data, q, zoom }: { data: LevelInfo[]; q: number; zoom: boolea
   const ref = useRef<SVGSVGElement>(null);
   useEffect(() => {
     const W = 620;
-    const rowH = 26;
+    // Each row: its label on a line of its own, the bar under it, so no label ever crosses a bar.
+    const rowH = 34;
+    const barY = (i: number) => 8 + i * rowH + 15;
     const svg = d3.select(ref.current!);
     svg.attr('viewBox', `0 0 ${W} ${(data.length + 1) * rowH + 30}`);
     svg.selectAll('*').remove();
@@ -35,35 +38,35 @@ function Windows({ data, q, zoom }: { data: LevelInfo[]; q: number; zoom: boolea
     g.append('rect')
       .attr('class', (_d, i) => `win-rect level-${i % 9}`)
       .attr('x', (d) => x(d.realBase))
-      .attr('y', (_d, i) => 8 + i * rowH)
+      .attr('y', (_d, i) => barY(i))
       .attr('width', (d) => Math.max(2, x(d.realBase + d.size) - x(d.realBase)))
-      .attr('height', rowH - 6);
+      .attr('height', rowH - 19);
     g.append('text')
       .attr('class', 'win-text')
-      .attr('x', 14)
-      .attr('y', (_d, i) => 8 + i * rowH + 15)
+      .attr('x', 10)
+      .attr('y', (_d, i) => barY(i) - 4)
       .text((d) => `${d.label} — real ${d.realBase}..${d.realBase + d.size - 1}`);
     // The current relocation window of the innermost level, in real addresses.
     const inner = data[data.length - 1];
     const wl = inner.realBase + inner.psw.l;
-    const y = 8 + data.length * rowH;
+    const y = barY(data.length);
     svg
       .append('rect')
       .attr('class', 'win-rect current')
       .attr('x', x(Math.max(0, wl)))
       .attr('y', y)
       .attr('width', Math.max(2, x(Math.min(q, wl + inner.psw.b)) - x(Math.max(0, wl))))
-      .attr('height', rowH - 6);
+      .attr('height', rowH - 19);
     svg
       .append('text')
       .attr('class', 'win-text')
-      .attr('x', 14)
-      .attr('y', y + 15)
+      .attr('x', 10)
+      .attr('y', y - 4)
       .text(`program's current window R = (${inner.psw.l}, ${inner.psw.b}) → real ${wl}..${wl + inner.psw.b - 1}`);
     const axis = d3.axisBottom(x).ticks(6);
     svg
       .append('g')
-      .attr('transform', `translate(0, ${y + rowH})`)
+      .attr('transform', `translate(0, ${y + rowH - 15})`)
       .call(axis as never);
   }, [data, q, zoom]);
   return <svg ref={ref} className="windows" data-testid="rec-windows" />;
@@ -331,6 +334,7 @@ export function RecursionView() {
           </table>
         )}
       </section>
+      <PgRecursion />
     </div>
   );
 }

@@ -57,7 +57,8 @@ export function currentWorkspace(): Workspace {
     program: s.source,
     // The ISA in force: while the lab's file has errors, a link carries the last good one.
     isaFile: useIsa.getState().text,
-    monitor: s.monitor,
+    // Links carry the built-in monitors only: a PG/1 monitor travels as the built-in one of the same construction.
+    monitor: s.monitor === 'full.s' || s.monitor === 'file' ? 'full' : s.monitor === 'hybrid.s' ? 'hybrid' : s.monitor,
     depth: s.depth,
     w: s.q,
     input: s.input,

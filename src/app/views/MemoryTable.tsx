@@ -3,6 +3,7 @@ import { disassembleWord } from '../../core/asm/disassembler';
 import { hex } from '../format';
 import { actions, configKey, currentConfig, isaOf, memView, useRuntime } from '../session';
 import { useSettings } from '../store';
+import { RealMemory } from '../tower/RealMemory';
 
 const ROW = 24;
 
@@ -94,6 +95,11 @@ export function MemoryTable() {
           <button type="button" className={space === 'physical' ? 'on' : ''} onClick={() => { set({ memSpace: 'physical' }); actions.requestPull(); }} title="Physical addresses of the guest's memory">
             physical
           </button>
+          {frame?.tower && (
+            <button type="button" className={space === 'real' ? 'on' : ''} onClick={() => { set({ memSpace: 'real' }); actions.requestPull(); }} title="The real machine's memory: every monitor's code and trap frame, then the guest's window">
+              real machine
+            </button>
+          )}
         </div>
         <label className="check">
           <input type="checkbox" checked={follow} onChange={(e) => { set({ memFollow: e.target.checked }); actions.requestPull(); }} /> follow P
@@ -119,7 +125,8 @@ export function MemoryTable() {
           </span>
         )}
       </div>
-      <div className="memtable" ref={box} onScroll={onScroll} data-testid="memtable">
+      {space === 'real' && frame?.tower && frame.mem.space === 'real' ? <RealMemory frame={frame} /> : null}
+      <div className="memtable" ref={box} onScroll={onScroll} data-testid="memtable" style={space === 'real' && frame?.tower ? { display: 'none' } : undefined}>
         <div style={{ height: total * ROW, position: 'relative' }}>
           <table style={{ position: 'absolute', top: start * ROW, left: 0, right: 0 }}>
             <tbody>

@@ -8,6 +8,7 @@ const SHORT: Record<number, string> = { 1: 'PRIV', 2: 'MEM', 3: 'ILL', 4: 'SVC',
 export const detailText = (e: TrapEvent): string => (e.cause === 1 || e.cause === 3 ? hex(e.detail) : String(e.detail));
 import { actions, useRuntime } from '../session';
 import { useThrottled } from '../throttle';
+import { RealFlow } from '../tower/RealFlow';
 
 function Psw({ label, psw, where }: { label: string; psw: TrapEvent['old']; where: string }) {
   return (
@@ -89,6 +90,11 @@ export function TrapFlow() {
       </div>
     );
   }
+  // A PG/1 tower: every trap is the real hardware's, with the real frame (tower/RealFlow.tsx).
+  if (e.real) return <RealFlow e={e} />;
+  // Under a built-in monitor the event holds the guest's PSW before and after the monitor handled the trap (the
+  // monitor is TypeScript, not code on the machine): say so, and never call it a trap frame.
+  const byMonitor = e.level > 0;
   const sameStep = events.filter((x) => x.step === e.step).slice(-8);
   return (
     <div className="trapflow" key={`${e.step}-${tick}`} data-testid="trapflow">
@@ -108,18 +114,26 @@ export function TrapFlow() {
         </div>
       )}
       <div className="tf-grid">
-        <Psw label="old PSW" psw={e.old} where="→ E[0..3]" />
+        {byMonitor ? (
+          <Psw label="the guest's PSW before interpretation" psw={e.old} where={e.handled === 'reflected' ? "(reflected into the guest's virtual frame, guest-physical 0..3)" : ''} />
+        ) : (
+          <Psw label="old PSW" psw={e.old} where="→ E[0..3]" />
+        )}
         <div className="tf-arrow" aria-hidden="true">
           <svg viewBox="0 0 60 40" width="60" height="40">
             <path d="M4 20 H50 M42 12 L52 20 L42 28" />
           </svg>
           <div className="tf-ce">
-            E[4]={e.cause}
+            {byMonitor ? 'cause' : 'E[4]'}={e.cause}
             <br />
-            E[5]={detailText(e)}
+            {byMonitor ? 'detail' : 'E[5]'}={detailText(e)}
           </div>
         </div>
-        <Psw label="new PSW" psw={e.new} where="← E[8..11]" />
+        {byMonitor ? (
+          <Psw label="the guest's PSW after interpretation" psw={e.new} where={e.handled === 'reflected' ? "(from the guest's virtual vector, guest-physical 8..11)" : ''} />
+        ) : (
+          <Psw label="new PSW" psw={e.new} where="← E[8..11]" />
+        )}
       </div>
       <ol className="tf-path" aria-label="trap path">
         {e.path.map((p, i) => (

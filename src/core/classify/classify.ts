@@ -204,7 +204,7 @@ export function openIsa(isa: Isa): Isa {
     byOp[d.op] = d;
     byMnemonic.set(d.mnemonic, d);
   }
-  return { name: isa.name, base: isa.base, variants, instructions, byOp, byMnemonic, key: `open:${isa.key}` };
+  return { name: isa.name, base: isa.base, variants, instructions, byOp, byMnemonic, assist: false, key: `open:${isa.key}` };
 }
 
 /** Records whether an execution used a device; reads give a fixed value so that runs compare. */

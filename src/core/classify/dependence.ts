@@ -85,9 +85,15 @@ function snippetFacts(src: string): ModeFacts {
   const re = /\b([A-Za-z_][A-Za-z0-9_.]*)\b(\s*=(?!=))?/g;
   for (let m = re.exec(src); m; m = re.exec(src)) {
     const [, id, assign] = m;
-    if (id === 'l') assign ? (f.writesL = true) : (f.readsL = true);
+    if (id === 'l') {
+      if (assign) f.writesL = true;
+      else f.readsL = true;
+    }
     else if (id === 'b' && assign) f.writesB = true;
-    else if (id === 'M') assign ? (f.writesM = true) : (f.readsM = true);
+    else if (id === 'M') {
+      if (assign) f.writesM = true;
+      else f.readsM = true;
+    }
     else if (id === 'HALT') f.halts = true;
     else if (id.startsWith('dev.')) f.device = true;
     else if (id === 'STORE') f.writesMem = true;

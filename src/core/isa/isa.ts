@@ -50,6 +50,12 @@ export interface Isa {
   readonly instructions: readonly InstrDef[];
   readonly byOp: readonly (InstrDef | undefined)[];
   readonly byMnemonic: ReadonlyMap<string, InstrDef>;
+  /**
+   * Hardware assist (ISA-file field `"assist": true`): the machine has a guest mode, entered by a monitor with
+   * the run flag GUEST, in which every instruction of the sensitive group and every ISA-file instruction traps
+   * with cause EXIT (7) whatever its variant and mode, like VT-x non-root mode. See docs/DECISIONS.md.
+   */
+  readonly assist: boolean;
   /** Identifies the generated interpreter: same key, same code. */
   readonly key: string;
 }
@@ -73,6 +79,7 @@ export function makeIsa(opts: {
   base?: PresetName;
   variants?: Record<string, Variant>;
   extra?: readonly UserInstrDef[];
+  assist?: boolean;
 }): Isa {
   const base = opts.base ?? 'pg1';
   const variants: Record<string, Variant> = {};
@@ -98,8 +105,9 @@ export function makeIsa(opts: {
     if (k === undefined) userKeys.set(d, (k = ++userKeySeq));
     return `${d.op}:${d.privileged ? 'p' : 'o'}:${k}`;
   });
-  const key = JSON.stringify([variants, userParts]);
-  return { name: opts.name ?? base, base, variants, instructions, byOp, byMnemonic, key };
+  const assist = opts.assist === true;
+  const key = JSON.stringify([variants, userParts, assist]);
+  return { name: opts.name ?? base, base, variants, instructions, byOp, byMnemonic, assist, key };
 }
 
 const presetCache = new Map<string, Isa>();
@@ -107,6 +115,17 @@ export function presetIsa(name: PresetName): Isa {
   let isa = presetCache.get(name);
   if (!isa) presetCache.set(name, (isa = makeIsa({ name, base: name })));
   return isa;
+}
+
+/** The instructions that exit in guest mode (hardware assist): the sensitive group and every ISA-file one. */
+export function exitsInGuestMode(d: InstrDef): boolean {
+  return isUser(d) || d.variants !== undefined;
+}
+
+/** The same ISA with hardware assist (guest mode) added. */
+export function withAssist(isa: Isa): Isa {
+  if (isa.assist) return isa;
+  return makeIsa({ name: isa.name, base: isa.base, variants: { ...isa.variants }, extra: isa.instructions.filter(isUser), assist: true });
 }
 
 export function isPresetName(s: string): s is PresetName {

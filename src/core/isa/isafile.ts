@@ -200,7 +200,7 @@ function lineCol(src: string, at: number): { line: number; col: number } {
 // ---------------------------------------------------------------------------------------------------------------
 // The ISA file
 
-const TOP_KEYS = ['name', 'base', 'variants', 'instructions', 'doc'];
+const TOP_KEYS = ['name', 'base', 'variants', 'instructions', 'doc', 'assist'];
 const INSTR_KEYS = ['mnemonic', 'opcode', 'operands', 'privileged', 'effect', 'doc'];
 const DIRECTIVES = new Set(['ORG', 'WORD', 'ZERO', 'STRING', 'EQU']);
 
@@ -243,6 +243,14 @@ export function parseIsaFile(text: string, fileName = 'isa'): IsaFileResult {
     if (baseNode.t !== 'string') err('base', baseNode.at, `base must be a preset name: ${PRESET_NAMES.join(', ')}`);
     else if (!isPresetName(baseNode.value)) err('base', baseNode.at, `unknown base preset "${baseNode.value}" (the presets are ${PRESET_NAMES.join(', ')})`);
     else base = baseNode.value;
+  }
+
+  // Hardware assist (an optional extension of §10's format): a guest mode for monitors, see isa.ts.
+  let assist = false;
+  const assistNode = field(root, 'assist');
+  if (assistNode) {
+    if (assistNode.t !== 'bool') err('assist', assistNode.at, 'assist must be true or false');
+    else assist = assistNode.value;
   }
 
   const variants: Record<string, Variant> = {};
@@ -381,7 +389,7 @@ export function parseIsaFile(text: string, fileName = 'isa'): IsaFileResult {
 
   if (errors.length) return { ok: false, errors };
   try {
-    return { ok: true, isa: makeIsa({ name, base, variants, extra }) };
+    return { ok: true, isa: makeIsa({ name, base, variants, extra, assist }) };
   } catch (e) {
     return { ok: false, errors: [{ path: '', message: String((e as Error).message ?? e) }] };
   }

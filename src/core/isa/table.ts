@@ -172,5 +172,6 @@ export function usesField(kinds: readonly OperandKind[]): { ra: boolean; rb: boo
 }
 
 /** Trap causes (§3). */
-export const Cause = { PRIVILEGED: 1, MEMORY: 2, ILLEGAL: 3, SVC: 4, ARITH: 5, TIMER: 6 } as const;
-export const CAUSE_NAMES: Record<number, string> = { 1: 'PRIVILEGED', 2: 'MEMORY', 3: 'ILLEGAL', 4: 'SVC', 5: 'ARITH', 6: 'TIMER' };
+export const Cause = { PRIVILEGED: 1, MEMORY: 2, ILLEGAL: 3, SVC: 4, ARITH: 5, TIMER: 6, EXIT: 7 } as const;
+/** Cause 7 (EXIT, detail = the instruction word) is raised only in guest mode, on an ISA with hardware assist. */
+export const CAUSE_NAMES: Record<number, string> = { 1: 'PRIVILEGED', 2: 'MEMORY', 3: 'ILLEGAL', 4: 'SVC', 5: 'ARITH', 6: 'TIMER', 7: 'EXIT' };

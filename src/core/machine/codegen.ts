@@ -1,5 +1,5 @@
 import type { Isa } from '../isa/isa';
-import { isUser } from '../isa/isa';
+import { exitsInGuestMode, isUser } from '../isa/isa';
 import type { InstrDef } from '../isa/table';
 
 /**
@@ -29,6 +29,11 @@ export const RunFlag = {
    * written in PG/1 attributes each slice of real steps to the level whose memory the window starts in).
    */
   EXIT_ON_RELOC: 8,
+  /**
+   * Guest mode (hardware assist, ISAs with `assist`): every instruction of the sensitive group and every ISA-file
+   * instruction traps with cause EXIT (7), detail the word, whatever M and its variant. Ignored on other ISAs.
+   */
+  GUEST: 16,
 } as const;
 
 export interface CodegenOptions {
@@ -199,6 +204,8 @@ function caseFor(isa: Isa, d: InstrDef, slowIndex: number, o: CodegenOptions): s
     }
     body = (user ? `if (M !== 0) { ${user} } ` : '') + d.exec;
   }
+  // Guest mode exits before anything else (the variant's PRIVILEGED trap included), as VT-x non-root mode does.
+  if (isa.assist && exitsInGuestMode(d)) body = `if (guest) TRAP(7, w); ${body}`;
   const code = expandSnippet(body, loopBackend(o));
   return `case ${d.op}: { ${decode(code)}${code} }`;
 }
@@ -219,6 +226,7 @@ return function run(m, maxSteps, flags) {
   ${o.breakpoints ? 'const bp = m.breakpoints;' : ''}
   ${o.blocks ? 'const quiet = flags === 0 && m.onTrap === null;' : ''}
   const exitOnTrap = (flags & 1) !== 0, exitOnMode = (flags & 2) !== 0, exitOnPsw = (flags & 4) !== 0, exitOnReloc = (flags & 8) !== 0;
+  ${isa.assist ? 'const guest = (flags & 16) !== 0;' : ''}
   let pc = m.pc, M = m.mode, l = m.l, b = m.b;
   const M0 = M, L0 = l;
   let lo = 0, hi = 0, span = 0; ${WINDOW}

@@ -3,7 +3,7 @@
  * end with the same status, console, registers, PSW and all w words of memory, under the map f (which carries
  * registers unchanged and maps the VM's memory onto guest-physical addresses). Step counts may differ.
  */
-import { Machine, ConsoleDevices, DEFAULT_MAX_STEPS, type Image } from '../machine/machine';
+import { Machine, ConsoleDevices, DEFAULT_MAX_STEPS, type Image, type PSW } from '../machine/machine';
 import { isUser, presetIsa, type Isa } from '../isa/isa';
 import { DEFAULT_VM_SIZE, VirtualStack, pswOut, runBare, runVirtual, type RunResult, type VirtualOptions } from './stack';
 
@@ -67,7 +67,37 @@ export interface StepDivergence extends Divergence {
   virtualAddr: number | null;
 }
 
-export type LockstepOptions = Omit<VirtualOptions, 'maxSteps'>;
+export type LockstepOptions = Omit<VirtualOptions, 'maxSteps'> & {
+  /** How many of the latest steps' records (`trace`) to keep; default 0 (only `last`). */
+  trace?: number;
+};
+
+/**
+ * How one guest step was carried out under the monitor: the two halves of the commuting diagram of Theorem 1's
+ * proof. `direct`: the real processor executed the instruction with no monitor involved, so f(real state) moved
+ * as the bare state did by itself. `trap-interpreted` / `trap-reflected`: it trapped and the innermost monitor
+ * interpreted it against the virtual state, or reflected the trap into the VM's trap frame; `interpreted`: the
+ * monitor executed it instead of the processor (hybrid monitor in virtual supervisor mode, an R that is not a
+ * real window, a timer trap delivered). In those three the monitor made the diagram commute. `none`: both sides
+ * had halted. Found from the stack's statistics before and after the step.
+ */
+export type StepCase = 'direct' | 'trap-interpreted' | 'trap-reflected' | 'interpreted' | 'none';
+
+export interface StepRecord {
+  /** The step (1-based). */
+  step: number;
+  /** The bare side's instruction: virtual P, guest-physical address, mnemonic (`(fetch)` when P cannot be fetched). */
+  pc: number;
+  address: number;
+  instruction: string;
+  how: StepCase;
+  /** After the step: the real machine's PSW, the VM's virtual PSW (f of the real state) and the bare machine's. */
+  real: PSW;
+  virtual: PSW;
+  bare: PSW;
+  /** The states agreed under f after this step (memory as the lockstep compares it). */
+  agrees: boolean;
+}
 
 type Side = { status: string; console: string; psw: Parameters<typeof pswOut>[0]; regs: Int32Array };
 const NO_MEM = new Int32Array(0);
@@ -99,6 +129,9 @@ export class Lockstep {
   readonly w: number;
   steps = 0;
   divergence: StepDivergence | null = null;
+  /** The latest step's record, and the latest `opts.trace` of them, oldest first. */
+  last: StepRecord | null = null;
+  readonly trace: StepRecord[] = [];
   private readonly dirty = new Set<number>();
   private readonly isa: Isa;
   private readonly untracked: boolean;
@@ -134,6 +167,41 @@ export class Lockstep {
     };
     this.steps = 0;
     this.dirty.clear();
+    this.last = null;
+    this.trace.length = 0;
+  }
+
+  /** The stack's counters that tell how a step was carried out (see StepCase). */
+  private counts(): [number, number, number, number, number] {
+    const s = this.stack;
+    const inner = s.monitors[s.monitors.length - 1].stats;
+    let interpreted = 0;
+    for (const v of s.vms) interpreted += v.wholeInterpreted;
+    return [s.monitors[0].direct, s.monitors[0].hostTraps, interpreted, inner.interpreted, inner.reflected];
+  }
+
+  /** The mnemonic of the bare side's next instruction, `(fetch)` when P cannot be fetched (§2). */
+  private nextInstruction(): string {
+    const m = this.bare;
+    const pa = m.pc + m.l;
+    if (m.pc < 0 || m.pc >= m.b || pa < 0 || pa >= this.w) return '(fetch)';
+    return this.isa.byOp[m.mem[pa] >>> 24]?.mnemonic ?? '(illegal)';
+  }
+
+  private record(pc: number, address: number, instruction: string, before: number[], agrees: boolean): void {
+    const [d, t, i, ii, ir] = this.counts();
+    let how: StepCase = 'none';
+    if (t > before[1]) how = ir > before[4] || ii === before[3] ? 'trap-reflected' : 'trap-interpreted';
+    else if (i > before[2]) how = 'interpreted';
+    else if (d > before[0]) how = 'direct';
+    const bare = this.bare;
+    const r: StepRecord = { step: this.steps, pc, address, instruction, how, real: this.stack.real.psw, virtual: this.stack.guest.psw, bare: bare.psw, agrees };
+    this.last = r;
+    const keep = this.opts.trace ?? 0;
+    if (keep > 0) {
+      this.trace.push(r);
+      if (this.trace.length > keep) this.trace.splice(0, this.trace.length - keep);
+    }
   }
 
   get done(): boolean {
@@ -153,6 +221,9 @@ export class Lockstep {
     const pc = bare.pc;
     const nativeAddr = bare.pc + bare.l;
     const virtualAddr = g.pc + g.l;
+    const before = this.counts();
+    // The instruction word is read before the step: the step may overwrite it.
+    const instruction = this.nextInstruction();
     if (bare.status !== 'halted') bare.run(1);
     if (g.status !== 'halted') this.stack.run(1);
     this.steps++;
@@ -164,6 +235,7 @@ export class Lockstep {
       if (lowest >= 0) d = { field: `mem[${lowest}]`, native: bare.mem[lowest], virtual: g.mem[lowest] };
     }
     this.dirty.clear();
+    this.record(pc, nativeAddr, instruction, before, !d);
     return d && { ...d, step: this.steps, pc, nativeAddr, virtualAddr };
   }
 

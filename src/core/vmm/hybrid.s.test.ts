@@ -70,6 +70,9 @@ function declared(src: string): PresetName {
   return n;
 }
 
+/** x86 examples whose user code uses no sensitive instruction: the paravirtual kernel and its unmodified twin. */
+const KERNEL_ONLY = new Set(['x86-kernel.s', 'x86-para.s']);
+
 describe('every example is equivalent under hybrid.s', () => {
   for (const f of examples) {
     const src = readFileSync(path.join(exampleDir, f), 'utf8');
@@ -83,7 +86,14 @@ describe('every example is equivalent under hybrid.s', () => {
         for (const depth of [1, 2]) expectEquivalent(image(src, isa), { isa, depth });
       });
     }
-    if (own === 'x86' || own === 'lra') {
+    if (KERNEL_ONLY.has(f)) {
+      // Their sensitive instructions all run in (virtual) supervisor mode, which the hybrid monitor interprets:
+      // Theorem 3's condition fails on x86, yet these programs never meet the violator (GETR in user mode).
+      it(`${f}: under its own ISA (${own}) equivalent, since only supervisor code uses sensitive instructions`, () => {
+        const isa = presetIsa(own);
+        expectEquivalent(image(src, isa), { isa, depth: 1 });
+      });
+    } else if (own === 'x86' || own === 'lra') {
       // Skipped as an equivalence: these examples need an ISA whose user-sensitive instructions are not
       // privileged (GETR/GETMODE or LRA open), so Theorem 3's condition fails and no hybrid monitor can hide
       // the real R from virtual user mode. The test checks that it really shows.
@@ -575,7 +585,7 @@ describe('random programs are equivalent to the bare machine', () => {
     it(`kernel + user programs (${preset}, depth ${depth})`, () => {
       const isa = presetIsa(preset);
       fc.assert(
-        fc.property(arbProgSpec({ time: false }), (s) => {
+        fc.property(arbProgSpec(), (s) => {
           const e = equiv(progImage(s, isa), { isa, depth, mem: s.w, input: s.input, maxSteps: 5_000_000 });
           if (e.native.status !== 'halted') return; // a program that loops: no end state to compare
           if (!e.equivalent) throw new Error(JSON.stringify(e.divergence));
@@ -617,7 +627,7 @@ describe('resource control and cost', () => {
     }
   });
 
-  it('interpreting costs about 20 real instructions per guest instruction (depth 1), its square at depth 2', () => {
+  it('interpreting costs about 23 real instructions per guest instruction (depth 1), its square at depth 2', () => {
     // A supervisor-only loop (every instruction interpreted); two lengths, so the boot's cost cancels out.
     const loop = (n: number) => image(`start: LI r1, ${n}\nLI r2, 0\nloop: ADD r2, r1\nLD r3, [r0+200]\nST r2, [r0+201]\nADDI r1, -1\nJNZ r1, loop\nHALT\n`);
     const cost = (depth: number) => {

@@ -8,7 +8,7 @@
  * - buildTower / runTower / equivTower: a tower of monitors written in PG/1 (§8.1), e.g. monitors/full.s.
  */
 export { Monitor, VirtualMachine, MONITOR_AREA, MONITOR_KINDS, TIME_MODES, type TimeMode, type Host, type ResourceEvent, type MonitorKind, type LevelStats, type TrapEvent, type Handled } from './monitor';
-export { MONITOR_CHOICES, isMonitorKind, isMonitorChoice, type MonitorChoice } from './kinds';
+export { MONITOR_CHOICES, isMonitorKind, isMonitorChoice, type MonitorChoice, type PaperKind } from './kinds';
 export {
   VirtualStack,
   runBare,

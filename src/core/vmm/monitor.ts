@@ -20,6 +20,7 @@ import { Machine, RunFlag, Stop, type PSW, type Status, type StopReason } from '
 import { ConsoleDevices, type ConsoleSnapshot } from '../machine/devices';
 import { variantOf, type Isa } from '../isa/isa';
 import { Cause, encode, fieldOp } from '../isa/table';
+import { Translator } from './translate';
 import type { MonitorKind } from './kinds';
 
 /** What a monitor needs of the machine it runs on; the bare Machine and a VirtualMachine both provide it. */
@@ -50,6 +51,16 @@ export { MONITOR_KINDS, type MonitorKind } from './kinds';
  */
 export type TimeMode = 'virtual' | 'real';
 export const TIME_MODES: readonly TimeMode[] = ['virtual', 'real'];
+
+/**
+ * Paravirtualization (docs/HYPERCALLS.md): in virtual supervisor mode, `SVC HYPERCALL + k` for k < HYPERCALLS is
+ * a call to the full monitor, served against the virtual state instead of reflected. Arguments and results in r1,
+ * r2: 0 GETMODE (r1 = M), 1 GETR (r1 = l, r2 = b), 2 SETR (R = (r1, r2)), 3 LRA (r1 = r1 + l, memory trap if r1
+ * fails §2), 4 RETU (M = u, P = r1), 5 LPSW (PSW = the four words at virtual r1, relocated reads).
+ */
+export const HYPERCALL = 0xff00;
+export const HYPERCALLS = 6;
+export const HYPERCALL_NAMES = ['GETMODE', 'GETR', 'SETR', 'LRA', 'RETU', 'LPSW'] as const;
 
 /** Words each monitor keeps for itself at the bottom of its physical memory: its trap frame (§3) and vector. */
 export const MONITOR_AREA = 16;
@@ -99,6 +110,17 @@ export class Monitor {
   /** Guest instructions the host executed with no monitor involved, and those that trapped on the host. */
   direct = 0;
   hostTraps = 0;
+  /** Guest-mode exits (cause EXIT) this monitor handled: `assist` only. */
+  exits = 0;
+  /** Hypercalls served (`full` only). */
+  hypercalls = 0;
+  /** Guest instructions run as translated code (`bt` only). */
+  translated = 0;
+  /**
+   * The bt monitor translates virtual user mode too when some instruction runs unprivileged in user mode (its
+   * variant is not `privileged`): it might be user sensitive, so user code cannot safely run directly.
+   */
+  readonly translateUser: boolean;
   /** Indexed by opcode; only privileged instructions (in user mode, under this ISA) have one. */
   readonly interpreters: readonly (Interpreter | undefined)[];
   onEvent: ((e: TrapEvent) => void) | null = null;
@@ -117,13 +139,25 @@ export class Monitor {
     readonly level = 1,
     /** The time its VMs see on port 2 (§11). */
     readonly time: TimeMode = 'virtual',
+    /**
+     * Serve hypercalls (`SVC 0xFF00 + k` in virtual supervisor mode, docs/HYPERCALLS.md) instead of reflecting
+     * them: paravirtualization, a departure from §8 that the guest kernel must ask for (`--hypercalls`).
+     */
+    readonly paravirt = false,
   ) {
     const isa = host.isa;
+    if (kind === 'assist' && !isa.assist) {
+      throw new RangeError(`the assist monitor needs an ISA with hardware assist ("assist": true in an ISA file, e.g. examples/x86-assist.json); ${isa.name} has none`);
+    }
     const table: (Interpreter | undefined)[] = new Array(256).fill(undefined);
     for (const d of isa.instructions) {
       if (variantOf(isa, d) === 'privileged') table[d.op] = { mnemonic: d.mnemonic, count: 0 };
     }
     this.interpreters = table;
+    this.translateUser = kind === 'bt' && isa.instructions.some((d) => {
+      const v = variantOf(isa, d);
+      return v !== null && v !== 'privileged';
+    });
     this.real = realMachineOf(host) ?? { monitorTime: 0 };
     const lpsw = isa.byMnemonic.get('LPSW');
     this.lpswWord = lpsw ? encode(lpsw.op, 0, 0, 0) : 0;
@@ -212,6 +246,9 @@ export class Monitor {
       stats: { ...this.stats },
       direct: this.direct,
       hostTraps: this.hostTraps,
+      exits: this.exits,
+      hypercalls: this.hypercalls,
+      translated: this.translated,
       counts: this.interpreters.map((i) => (i ? i.count : 0)),
       vms: this.vms.map((v) => v.snapshot()),
       current: this.current ? this.vms.indexOf(this.current) : -1,
@@ -222,6 +259,9 @@ export class Monitor {
     Object.assign(this.stats, s.stats);
     this.direct = s.direct;
     this.hostTraps = s.hostTraps;
+    this.exits = s.exits ?? 0;
+    this.hypercalls = s.hypercalls ?? 0;
+    this.translated = s.translated ?? 0;
     this.interpreters.forEach((i, k) => {
       if (i) i.count = s.counts[k];
     });
@@ -234,6 +274,9 @@ export interface MonitorSnapshot {
   stats: LevelStats;
   direct: number;
   hostTraps: number;
+  exits?: number;
+  hypercalls?: number;
+  translated?: number;
   counts: number[];
   vms: VmSnapshot[];
   current: number;
@@ -265,6 +308,7 @@ export interface VmSnapshot {
   savedRegs: Int32Array;
   timerPending?: boolean;
   resource?: ResourceEvent | null;
+  trappedOps?: Float64Array;
 }
 
 /**
@@ -294,6 +338,22 @@ class RealTimeDevices extends ConsoleDevices {
     if (port === 2) this.real.dev.write(2, value, this.realNow(now));
     else super.write(port, value, now);
   }
+}
+
+/** VirtualMachine.trappedOps: past the 256 opcodes, a fetch that failed and a timer trap. */
+export const TRAPPED_FETCH = 256;
+export const TRAPPED_TIMER = 257;
+
+/**
+ * Which instruction a trap just taken on a host came from, read from the host's trap frame (§3): the old PSW
+ * (E[0..3]) still addresses it. When P itself fails the check of §2 the fetch trapped and there is no word.
+ */
+function trappedIndex(E: Int32Array, q: number): number {
+  if (E[4] === Cause.TIMER) return TRAPPED_TIMER;
+  const pc = E[1];
+  const pa = pc + E[2];
+  if (pc < 0 || pc >= E[3] || pa < 0 || pa >= q) return TRAPPED_FETCH;
+  return fieldOp(E[pa]);
 }
 
 /** The real machine under a host: follow the VMs down the tower. */
@@ -328,6 +388,14 @@ export class VirtualMachine implements Host {
    * before the VM's next instruction in virtual user mode, as the hardware would (§11).
    */
   timerPending = false;
+  /** The translation cache of the bt monitor (null under the others). */
+  readonly translator: Translator | null;
+  /**
+   * Guest instructions that trapped on the host, by opcode (index TRAPPED_FETCH: the fetch itself failed, so
+   * there was no instruction; TRAPPED_TIMER: the timer's trap, taken between instructions). One increment per
+   * trap, which already costs a dispatcher: the efficiency property (properties.ts) names them.
+   */
+  readonly trappedOps = new Float64Array(TRAPPED_TIMER + 1);
 
   constructor(
     readonly monitor: Monitor,
@@ -345,6 +413,7 @@ export class VirtualMachine implements Host {
     // The virtual processor's step count is the guest's (kept so during direct execution too): it is the
     // guest's clock under virtual time, and its timer (on the VM's bus) fires at the guest's own steps.
     this.cpu = new Machine({ mem: this.mem, regs: host.regs, isa: host.isa, dev: this.dev, jit: false });
+    this.translator = monitor.kind === 'bt' ? new Translator(this.cpu) : null;
     if (monitor.current === null) monitor.current = this;
   }
 
@@ -413,13 +482,17 @@ export class VirtualMachine implements Host {
     this.wholeInterpreted = 0;
     this.timerPending = false;
     this.resource = null;
+    this.translator?.reset();
+    this.trappedOps.fill(0);
   }
 
   /** Whether the VM can run directly: its R composes onto the allocation as a real window (and, for the hybrid
    * monitor, it is in virtual user mode). */
   private composable(): boolean {
     if (this.cpu.l < 0) return false;
-    return this.monitor.kind === 'full' || this.cpu.mode !== 0;
+    const k = this.monitor.kind;
+    if (k === 'bt') return this.cpu.mode !== 0 && !this.monitor.translateUser;
+    return k !== 'hybrid' || this.cpu.mode !== 0;
   }
 
   private atBreakpoint(): boolean {
@@ -436,6 +509,10 @@ export class VirtualMachine implements Host {
     const exitOnTrap = (flags & RunFlag.EXIT_ON_TRAP) !== 0;
     const exitOnMode = (flags & RunFlag.EXIT_ON_MODE) !== 0;
     const m0 = cpu.mode;
+    // Guest mode: the monitor above asked for it (it is virtualized here, on the virtual processor); the
+    // assist monitor runs its own guest in the real machine's guest mode.
+    const vguest = flags & RunFlag.GUEST;
+    const hostFlags = DIRECT_FLAGS | (mon.kind === 'assist' ? RunFlag.GUEST : 0);
     let steps = 0;
     let reason: StopReason = Stop.LIMIT;
     this.lastSteps = 0;
@@ -476,12 +553,19 @@ export class VirtualMachine implements Host {
         const oldPSW = cpu.psw;
         const rt = this.dev instanceof RealTimeDevices ? this.dev : null;
         if (rt) rt.interpreting = cpu.steps;
-        const r = cpu.run(budget, DIRECT_FLAGS);
+        // The bt monitor runs virtual supervisor mode as translated code, calling its interpreter only for the
+        // sensitive instructions; otherwise the interpreter runs it all.
+        const bt = this.translator !== null && !(timerDue && cpu.mode !== 0) && cpu.l >= 0 ? this.translator : null;
+        // Translated user code stops where the VM's timer expires (the interpreter then takes the TIMER trap).
+        const tb = cpu.mode !== 0 && ta > cpu.steps && ta - cpu.steps < budget ? ta - cpu.steps : budget;
+        const r = bt ? bt.run(tb, DIRECT_FLAGS | vguest) : cpu.run(budget, DIRECT_FLAGS | vguest);
         if (rt) rt.interpreting = -1;
-        const n = cpu.lastSteps;
+        const n = bt ? bt.lastSteps : cpu.lastSteps;
+        const ni = bt ? bt.lastInterpreted : n;
         steps += n;
-        this.wholeInterpreted += n;
-        mon.stats.interpreted += n;
+        this.wholeInterpreted += ni;
+        mon.stats.interpreted += ni;
+        mon.translated += n - ni;
         mon.real.monitorTime += n;
         clock.steps += n;
         if (r === Stop.TRAP) {
@@ -530,9 +614,9 @@ export class VirtualMachine implements Host {
       let r: StopReason;
       let n: number;
       if (outermost && host instanceof Machine) {
-        ({ r, n } = this.runWatched(host, hb, rl, rb));
+        ({ r, n } = this.runWatched(host, hb, rl, rb, hostFlags));
       } else {
-        r = host.run(hb, DIRECT_FLAGS);
+        r = host.run(hb, hostFlags);
         n = host.lastSteps;
       }
       steps += n;
@@ -542,9 +626,10 @@ export class VirtualMachine implements Host {
         const E = host.mem;
         mon.direct += n - 1;
         mon.hostTraps++;
+        this.trappedOps[trappedIndex(E, host.q)]++;
         this.takeHardwareR(E[2], E[3], rl, rb);
         cpu.pc = E[1];
-        const how = this.dispatch(E[4], E[5]);
+        const how = this.dispatch(E[4], E[5], vguest);
         if (how === 'halt') {
           reason = Stop.HALTED;
           break;
@@ -597,9 +682,9 @@ export class VirtualMachine implements Host {
    * allocation. The first access outside it, and the first time guest code puts the real processor in
    * supervisor mode, are kept in `resource`.
    */
-  private runWatched(real: Machine, budget: number, rl: number, rb: number): { r: StopReason; n: number } {
+  private runWatched(real: Machine, budget: number, rl: number, rb: number, flags: number): { r: StopReason; n: number } {
     const base = this.monitor.clock.steps;
-    let r = real.run(budget, DIRECT_FLAGS | RunFlag.EXIT_ON_PSW);
+    let r = real.run(budget, flags | RunFlag.EXIT_ON_PSW);
     let n = real.lastSteps;
     for (;;) {
       if (r === Stop.MODE && real.mode === 0) this.noteResource({ kind: 'supervisor', step: base + n, access: null, address: real.pc + real.l, level: 1 });
@@ -626,7 +711,7 @@ export class VirtualMachine implements Host {
           this.noteResource({ kind: 'access', step: stepBase + fetches, access, address: pa, level });
         };
       }
-      r = real.run(budget - n, DIRECT_FLAGS | RunFlag.EXIT_ON_PSW);
+      r = real.run(budget - n, flags | RunFlag.EXIT_ON_PSW);
       n += real.lastSteps;
       real.onAccess = prev;
     }
@@ -683,16 +768,36 @@ export class VirtualMachine implements Host {
    * The dispatcher, entered with the host's trap frame read: a privileged instruction trapped in virtual
    * supervisor mode goes to its interpreter; every other trap is reflected into the VM.
    */
-  private dispatch(cause: number, detail: number): 'interpreted' | 'trap-in-vm' | 'halt' {
+  private dispatch(cause: number, detail: number, vguest: number): 'interpreted' | 'trap-in-vm' | 'halt' {
     const mon = this.monitor;
     const cpu = this.cpu;
     mon.stats.traps++;
     mon.real.monitorTime++;
     const old = cpu.psw;
+    if (cause === Cause.EXIT && mon.kind === 'assist') {
+      // A guest-mode exit: the sensitive instruction, in either virtual mode, runs on the virtual processor,
+      // which does exactly what the bare machine does there (its variant's PRIVILEGED trap into the VM included;
+      // in a VM that is itself in guest mode, an EXIT into the VM). Its step was counted when it exited.
+      mon.exits++;
+      mon.stats.interpreted++;
+      mon.real.monitorTime++;
+      cpu.steps--;
+      const r = cpu.run(1, RunFlag.EXIT_ON_TRAP | vguest);
+      if (cpu.lastSteps === 0) cpu.steps++;
+      const it = mon.interpreterFor(detail);
+      if (it) it.count++;
+      if (mon.onEvent) mon.emit(this, cause, detail, r === Stop.HALTED ? 'halt' : r === Stop.TRAP ? 'reflected' : 'interpreted', old, this.isa.byOp[fieldOp(detail)]?.mnemonic ?? '');
+      return r === Stop.HALTED ? 'halt' : r === Stop.TRAP ? 'trap-in-vm' : 'interpreted';
+    }
     if (cpu.mode === 0 && cause === Cause.TIMER) {
       // The real timer (real time only) expired while the VM is in virtual supervisor mode: held until user mode.
       this.timerPending = true;
       return 'interpreted';
+    }
+    if (cpu.mode === 0 && cause === Cause.SVC && mon.paravirt && mon.kind === 'full' && detail >= HYPERCALL && detail < HYPERCALL + HYPERCALLS) {
+      const how = this.hypercall(detail - HYPERCALL);
+      if (mon.onEvent) mon.emit(this, cause, detail, how === 'trap-in-vm' ? 'reflected' : 'interpreted', old, `hypercall ${HYPERCALL_NAMES[detail - HYPERCALL]}`);
+      return how;
     }
     if (cpu.mode === 0 && cause === Cause.PRIVILEGED) {
       const it = mon.interpreterFor(detail);
@@ -704,7 +809,7 @@ export class VirtualMachine implements Host {
         // new guest step: the trapped instruction was counted when it trapped, so the virtual processor's count
         // steps back by one first and a clock read sees this instruction counted once).
         cpu.steps--;
-        const r = cpu.run(1, RunFlag.EXIT_ON_TRAP);
+        const r = cpu.run(1, RunFlag.EXIT_ON_TRAP | vguest);
         if (cpu.lastSteps === 0) cpu.steps++;
         const how = r === Stop.HALTED ? 'halt' : 'interpreted';
         if (mon.onEvent) mon.emit(this, cause, detail, how, old, it.mnemonic);
@@ -720,6 +825,60 @@ export class VirtualMachine implements Host {
     return 'trap-in-vm';
   }
 
+  /**
+   * A hypercall (paravirtualization), served against the virtual state in virtual supervisor mode. cpu.pc is the
+   * SVC's address; the virtual processor goes on after it unless the call loads the PSW. A memory trap (LRA,
+   * LPSW) is reflected into the VM with P at the SVC, as the instruction it stands for would trap.
+   */
+  private hypercall(k: number): 'interpreted' | 'trap-in-vm' {
+    const mon = this.monitor;
+    const cpu = this.cpu;
+    const R = this.regs;
+    mon.hypercalls++;
+    mon.stats.interpreted++;
+    mon.real.monitorTime++;
+    const ok = (a: number) => a >= 0 && a < cpu.b && a + cpu.l >= 0 && a + cpu.l < this.q;
+    const fault = (a: number): 'trap-in-vm' => {
+      mon.stats.reflected++;
+      cpu.trap(Cause.MEMORY, a);
+      return 'trap-in-vm';
+    };
+    const set = (r: number, v: number) => {
+      if (r !== 0) R[r] = v | 0;
+    };
+    switch (k) {
+      case 0:
+        set(1, cpu.mode);
+        break;
+      case 1:
+        set(1, cpu.l);
+        set(2, cpu.b);
+        break;
+      case 2:
+        cpu.l = R[1];
+        cpu.b = R[2];
+        break;
+      case 3:
+        if (!ok(R[1])) return fault(R[1]);
+        set(1, R[1] + cpu.l);
+        break;
+      case 4:
+        cpu.mode = 1;
+        cpu.pc = R[1];
+        return 'interpreted';
+      case 5: {
+        const a = R[1];
+        for (let i = 0; i < 4; i++) if (!ok((a + i) | 0)) return fault((a + i) | 0);
+        const E = this.mem;
+        const pa = a + cpu.l;
+        cpu.setPSW({ mode: E[pa], pc: E[pa + 1], l: E[pa + 2], b: E[pa + 3] });
+        return 'interpreted';
+      }
+    }
+    cpu.pc = (cpu.pc + 1) | 0;
+    return 'interpreted';
+  }
+
   snapshot(): VmSnapshot {
     return {
       psw: this.cpu.psw,
@@ -732,6 +891,7 @@ export class VirtualMachine implements Host {
       savedRegs: this.saved.slice(),
       timerPending: this.timerPending,
       resource: this.resource,
+      trappedOps: this.trappedOps.slice(),
     };
   }
 
@@ -747,5 +907,7 @@ export class VirtualMachine implements Host {
     this.saved.set(s.savedRegs);
     this.timerPending = s.timerPending ?? false;
     this.resource = s.resource ?? null;
+    if (s.trappedOps) this.trappedOps.set(s.trappedOps);
+    else this.trappedOps.fill(0);
   }
 }

@@ -25,6 +25,8 @@ export interface RunResult extends RunJson {
    * Absent on a bare run (there is no monitor whose resources could be touched).
    */
   resourceControl?: ResourceEvent | null;
+  /** Under a monitor: guest instructions that trapped on the real processor, by opcode (properties.ts names them). */
+  trappedOps?: Float64Array;
 }
 
 export type BareOptions = BareRunOptions;
@@ -39,6 +41,8 @@ export interface VirtualOptions {
   maxSteps?: number;
   /** What port 2 means to the guest (§11); default virtual. */
   time?: TimeMode;
+  /** The full monitor also serves hypercalls (paravirtualization, docs/HYPERCALLS.md); default off, as in §8. */
+  paravirt?: boolean;
 }
 
 export const pswOut = pswJson;
@@ -73,6 +77,7 @@ export function runVirtual(image: Image, opts: VirtualOptions = {}): RunResult {
     w: opts.w ?? DEFAULT_VM_SIZE,
     input: opts.input ?? '',
     time: opts.time,
+    paravirt: opts.paravirt,
   });
   s.boot(image);
   s.run(opts.maxSteps ?? DEFAULT_MAX_STEPS);
@@ -89,6 +94,8 @@ export interface StackOptions {
   jit?: boolean;
   /** What port 2 means to the guest at every level (§11); default virtual. */
   time?: TimeMode;
+  /** Full monitors serve hypercalls (docs/HYPERCALLS.md); default off. */
+  paravirt?: boolean;
 }
 
 export interface LevelInfo {
@@ -140,7 +147,7 @@ export class VirtualStack {
     this.real = new Machine({ q: realSizeFor(opts.w, opts.depth), isa: opts.isa, jit: opts.jit ?? true });
     let host: Host = this.real;
     for (let k = 0; k < opts.depth; k++) {
-      const mon: Monitor = new Monitor(host, opts.kind, k + 1, this.time);
+      const mon: Monitor = new Monitor(host, opts.kind, k + 1, this.time, opts.paravirt ?? false);
       mon.clock = this.clock;
       const last = k === opts.depth - 1;
       const vm: VirtualMachine = mon.allocate(last ? opts.w : realSizeFor(opts.w, opts.depth - k - 1), last ? (opts.input ?? '') : '');
@@ -183,6 +190,9 @@ export class VirtualStack {
       Object.assign(m.stats, { traps: 0, reflected: 0, interpreted: 0 });
       m.direct = 0;
       m.hostTraps = 0;
+      m.exits = 0;
+      m.hypercalls = 0;
+      m.translated = 0;
       for (const it of m.interpreters) if (it) it.count = 0;
       if (k < this.depth - 1) this.vms[k].boot();
     }
@@ -229,12 +239,19 @@ export class VirtualStack {
   }
 
   stats(): RunStats {
-    return {
+    const s: RunStats = {
       direct: this.monitors[0].direct,
       trapped: this.monitors[0].hostTraps,
       interpreted: this.vms.reduce((a, v) => a + v.wholeInterpreted, 0),
       levels: this.monitors.map((m) => ({ ...m.stats })),
     };
+    if (this.kind === 'assist') s.exits = this.monitors[0].exits;
+    if (this.kind === 'bt') s.translated = this.monitors.reduce((a, m) => a + m.translated, 0);
+    if (this.kind === 'full') {
+      const h = this.monitors.reduce((a, m) => a + m.hypercalls, 0);
+      if (h > 0) s.hypercalls = h;
+    }
+    return s;
   }
 
   /** Traps the guest itself took (what a bare machine would take), by cause. */
@@ -264,6 +281,7 @@ export class VirtualStack {
       mem: g.mem.slice(),
       stats: this.stats(),
       resourceControl: this.resourceControl,
+      trappedOps: this.vms[0].trappedOps.slice(),
     };
   }
 

@@ -12,6 +12,7 @@ import { presetIsa } from '../isa/isa';
 import { Machine, type Image } from '../machine/machine';
 import { equiv, equivLockstep } from './equiv';
 import { VirtualStack, runBare } from './stack';
+import { equivTower } from './tower';
 import type { MonitorKind } from './monitor';
 
 const PG1 = presetIsa('pg1');
@@ -209,4 +210,98 @@ upsw:   .word 1, 0, 512, 16
       expect(s.guest.cpu.trapCounts[6]).toBe(1);
     }
   });
+});
+
+/**
+ * The monitors written in PG/1 (monitors/full.s, monitors/hybrid.s) keep virtual time themselves: the guest's
+ * clock is the real clock minus their own work, plus one per instruction they interpret, and the guest's timer
+ * goes on the real timer only while the guest runs directly in virtual user mode. At depth ≥ 2 the inner
+ * monitor's own clock and timer are the outer one's virtual ones, so the construction nests.
+ */
+describe('time under the monitors written in PG/1 (virtual time, Theorem 2 premise)', () => {
+  const root = new URL('../../../monitors/', import.meta.url);
+  const PG_MONITORS = ['full.s', 'hybrid.s'].map((n) => [n, readFileSync(new URL(n, root), 'utf8')] as const);
+  const REAL = 200_000_000; // hybrid.s at depth 3: about 12,000 real steps per interpreted guest step
+
+  for (const [name, source] of PG_MONITORS) {
+    for (const depth of [1, 2, 3]) {
+      it(`${name}, depth ${depth}: timer.s and the clock-reading kernel end as on the bare machine`, () => {
+        for (const prog of [TIMER, CLOCK]) {
+          const e = equivTower(source, prog, { isa: PG1, depth, mem: W, maxSteps: REAL });
+          if (!e.ok) throw new Error(e.errors.map((x) => x.message).join('\n'));
+          expect(e.equiv.native.status).toBe('halted');
+          expect(e.equiv.divergence).toBeNull();
+          // The monitors did work of their own (real steps), which the guest's clock did not see.
+          expect(e.equiv.virtual.steps).toBeGreaterThan(e.equiv.native.steps);
+        }
+      });
+    }
+  }
+
+  // Process A of timer.s in a window with a negative base: no real window expresses it, so full.s emulates it
+  // and hybrid.s interprets it, instruction by instruction; the timer must still cut it where the bare one does.
+  const NEG_TIMER = img(
+    readFileSync(new URL('../../../examples/timer.s', import.meta.url), 'utf8')
+      .replace('psw_a:   .word 1, 0, 0x200, 0x10', 'psw_a:   .word 1, 0x210, -0x10, 0x220')
+      .replace('proc_a: ADDI r1, 1              ; virtual address 0 of A\'s window\n        JMP  0', 'proc_a: ADDI r1, 1\n        JMP  0x210'),
+  );
+  for (const [name, source] of PG_MONITORS) {
+    it(`${name}, depths 1 and 2: the timer preempts a user process whose base is negative, as on the bare machine`, () => {
+      expect(JSON.stringify(NEG_TIMER)).not.toBe(JSON.stringify(TIMER));
+      expect(JSON.stringify(NEG_TIMER)).toContain(String(-0x10));
+      const bare = runBare(NEG_TIMER, { q: W });
+      expect(bare.console).toBe(runBare(TIMER, { q: W }).console); // the same slices: the edit only moved A's window
+      for (const depth of [1, 2]) {
+        const e = equivTower(source, NEG_TIMER, { isa: PG1, depth, mem: W, maxSteps: REAL });
+        if (!e.ok) throw new Error('build');
+        expect(e.equiv.divergence).toBeNull();
+      }
+    });
+  }
+
+  // A kernel reads the clock, runs a user loop of 40 turns that ends in an SVC, reads the clock again and prints
+  // the difference; a second user run is preempted by a timer of 25 (a TIMER trap in the middle of the loop).
+  const AROUND = img(`
+start:  LI   r1, handler
+        ST   r1, [9]
+        LI   r1, 2048
+        ST   r1, [11]
+        IN   r7, 2
+        LPSW [upsw]
+handler: IN  r8, 2
+        SUB  r8, r7
+        OUT  r8, 1
+        LI   r2, ' '
+        OUT  r2, 0
+        LD   r3, [4]
+        OUT  r3, 1
+        OUT  r2, 0
+        LI   r9, 6
+        JEQ  r3, r9, done
+        LI   r4, 25
+        OUT  r4, 2
+        IN   r7, 2
+        LPSW [upsw]
+done:   HALT
+upsw:   .word 1, 0, 512, 16
+        .org 512
+        LI   r5, 40
+        ADDI r5, -1
+        JNZ  r5, 1
+        SVC  1
+`);
+
+  for (const [name, source] of PG_MONITORS) {
+    it(`${name}, depth 2: a kernel sees the same clock difference around a user loop as on the bare machine`, () => {
+      const bare = runBare(AROUND, { q: W });
+      expect(bare.console).toMatch(/^\d+ 4 \d+ 6 $/);
+      const [loop, slice] = bare.console.split(' ').map(Number).filter((_, i) => i % 2 === 0);
+      expect(loop).toBeGreaterThan(80); // the loop's 81 instructions, the SVC and the kernel's part
+      expect(slice).toBeLessThan(loop); // the timer cut the second run short
+      const e = equivTower(source, AROUND, { isa: PG1, depth: 2, mem: W, maxSteps: REAL });
+      if (!e.ok) throw new Error('build');
+      expect(e.equiv.virtual.console).toBe(bare.console);
+      expect(e.equiv.divergence).toBeNull();
+    });
+  }
 });

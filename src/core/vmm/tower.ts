@@ -23,6 +23,18 @@ import { pswJson, runBare, trapTotal, type PswJson, type RunStatus } from '../ru
 import { compareStates, type Divergence } from './equiv';
 import { DEFAULT_VM_SIZE } from './stack';
 
+/**
+ * The default real-step limit of a tower of depth N: PG1.md §4's 10,000,000 at depth 1, three times more per
+ * further level, at most 1,000,000,000. Steps are real (every level's), and each level multiplies the real cost
+ * of the guest's work (a trap about 4× under full.s, an interpreted instruction about 23× under hybrid.s), so a
+ * fixed limit would stop deep towers before the guest has done what a bare run of 10,000,000 steps does; the
+ * cap keeps a program that never halts from running for minutes. `--max-steps` given explicitly is used as is.
+ */
+export function towerMaxSteps(depth: number): number {
+  return Math.min(DEFAULT_MAX_STEPS * 3 ** Math.max(0, depth - 1), TOWER_MAX_STEPS_CAP);
+}
+export const TOWER_MAX_STEPS_CAP = 1_000_000_000;
+
 /** The labels every PG/1 monitor defines (§8.1). */
 export const MONITOR_LABELS = ['guest', 'guest_entry', 'vpsw'] as const;
 
@@ -196,7 +208,7 @@ export class Tower {
   }
 
   /** Runs until HALT or until the real machine has executed maxSteps instructions in all (a real step limit). */
-  run(maxSteps: number = DEFAULT_MAX_STEPS): 'halted' | 'limit' {
+  run(maxSteps: number = towerMaxSteps(this.depth)): 'halted' | 'limit' {
     const m = this.real;
     const counts = this.counts;
     while (m.steps < maxSteps) {
@@ -255,10 +267,10 @@ export class Tower {
  * to the level whose memory it was fetched from; one whose fetch fails (a memory trap on P) to the level its
  * window starts in. Runs the tower to HALT or maxSteps and returns the counts, outermost level first, guest last.
  */
-export function countPerFetch(t: Tower, maxSteps = DEFAULT_MAX_STEPS): number[] {
+export function countPerFetch(t: Tower, maxSteps = towerMaxSteps(t.depth)): number[] {
   const m = t.real;
   const counts = new Array<number>(t.depth + 1).fill(0);
-  let fetched = -1;
+  let fetched: number;
   const prev = m.onAccess;
   m.onAccess = (kind, pa) => {
     if (kind === 0) fetched = pa;
@@ -301,7 +313,7 @@ export type TowerRun = { ok: true; result: TowerResult; tower: Tower } | { ok: f
 export function runTower(monitorSource: string, guest: Image, opts: TowerOptions & { maxSteps?: number } = {}): TowerRun {
   const b = buildTower(monitorSource, guest, opts);
   if (!b.ok) return b;
-  b.tower.run(opts.maxSteps ?? DEFAULT_MAX_STEPS);
+  b.tower.run(opts.maxSteps ?? towerMaxSteps(b.tower.depth));
   return { ok: true, result: b.tower.result(), tower: b.tower };
 }
 
@@ -312,7 +324,10 @@ export interface TowerEquivResult {
   virtual: TowerResult;
 }
 
-/** §8.1: the tower's result against a bare run of size Q, compared under f exactly as `equiv` does. */
+/**
+ * §8.1: the tower's result against a bare run of size Q, compared under f exactly as `equiv` does. Without
+ * maxSteps the bare run has §4's default and the tower `towerMaxSteps(depth)` real steps.
+ */
 export function equivTower(
   monitorSource: string,
   guest: Image,
