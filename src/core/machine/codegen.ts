@@ -226,7 +226,7 @@ return function run(m, maxSteps, flags) {
   ${o.breakpoints ? 'const bp = m.breakpoints;' : ''}
   ${o.blocks ? 'const quiet = flags === 0 && m.onTrap === null;' : ''}
   const exitOnTrap = (flags & 1) !== 0, exitOnMode = (flags & 2) !== 0, exitOnPsw = (flags & 4) !== 0, exitOnReloc = (flags & 8) !== 0;
-  ${isa.assist ? 'const guest = (flags & 16) !== 0;' : ''}
+  ${isa.assist ? '// Regions know nothing of guest mode (where the sensitive group exits): guest-mode code is interpreted.\n  const guest = (flags & 16) !== 0;' : ''}
   let pc = m.pc, M = m.mode, l = m.l, b = m.b;
   const M0 = M, L0 = l;
   let lo = 0, hi = 0, span = 0; ${WINDOW}
@@ -244,7 +244,7 @@ return function run(m, maxSteps, flags) {
       const pa = pc + l;
       ${o.breakpoints ? 'if (steps > 0 && bp[pa] !== 0) { reason = 3; break loop; }' : ''}
       ${o.trace ? 'acc(0, pa);' : ''}
-      ${o.blocks ? blockDispatch(o) : ''}
+      ${o.blocks ? (isa.assist ? `if (!guest) { ${blockDispatch(o)} }` : blockDispatch(o)) : ''}
       steps++;
       const w = E[pa];
       switch (w >>> 24) {
