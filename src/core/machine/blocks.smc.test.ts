@@ -108,12 +108,15 @@ describe('self-modifying code and the block compiler', () => {
     m.run(4_000_000);
     // Without cooling, each pass (9 instructions) would compile again after HOT passes: ~60,000 compiles.
     expect(m.compiles).toBeLessThan(40);
-    // The rewritten word is left to the interpreter and the code around it stays compiled: the loop's first
-    // address has a block that ends just before it.
+    // The rewritten word is left to the interpreter and the code around it stays compiled: the region entered
+    // after it covers the whole loop, with the rewritten word as an exit point.
     const patch = r.symbols.get('patch')!;
     const loop = r.symbols.get('loop')!;
-    const blk = m.blocks[m.blockIds[loop]];
-    expect(blk && loop + blk.len).toBe(patch);
+    const rg = m.blocks[m.blockIds[patch + 1]]!;
+    expect(rg.pa).toBeLessThanOrEqual(loop);
+    expect(rg.compiled[patch - rg.pa]).toBe(0);
+    expect(rg.compiled[loop - rg.pa]).toBe(1);
+    expect(rg.compiled[patch + 1 - rg.pa]).toBe(1);
     // The cooling period grows: the later 4 million steps compile hardly anything more.
     expect(m.compiles - early).toBeLessThanOrEqual(3 * COOL_AFTER);
     // And the result is the plain interpreter's.
@@ -139,8 +142,8 @@ describe('self-modifying code and the block compiler', () => {
     // Cooling is a wait, not a blacklist: the rewritten word is inside a compiled block again, of the final words.
     const covering = m.blocks.filter((b, i) => {
       if (!b || i === 0) return false;
-      const at = m.blockIds.indexOf(i);
-      return at >= 0 && at <= ORG + 2 && ORG + 2 < at + b.len && b.words.every((w, k) => m.mem[at + k] === w);
+      if (m.blockIds.indexOf(i) < 0) return false;
+      return b.pa <= ORG + 2 && ORG + 2 < b.pa + b.len && b.compiled[ORG + 2 - b.pa] === 1 && b.words.every((w, k) => m.mem[b.pa + k] === w);
     });
     expect(covering.length).toBeGreaterThan(0);
   });

@@ -150,13 +150,22 @@ describe('block compilation', () => {
     expect(m.steps).toBe(1002 + 1 + 1);
   });
 
-  it('compiles only innocuous instructions', () => {
+  it('leaves HALT, devices and undefined words to the interpreter, and runs sensitive ones as the mode says', () => {
     const mem = new Int32Array(64);
-    mem[20] = encode(op('ADDI'), 1, 0, 1);
+    mem[20] = encode(op('JZ'), 1, 0, 23);
     mem[21] = encode(op('GETMODE'), 1, 0, 0);
-    const blk = compileBlock(presetIsa('pg1'), mem, 20, 20);
-    expect(blk?.len).toBe(1);
-    mem[20] = encode(op('SETR'), 1, 2, 0);
-    expect(compileBlock(presetIsa('pg1'), mem, 20, 20)).toBeNull();
+    mem[22] = encode(op('IN'), 1, 0, 0);
+    mem[23] = encode(op('ADDI'), 1, 0, 1);
+    mem[24] = encode(op('HALT'), 0, 0, 0);
+    // Supervisor mode: GETMODE runs compiled, IN and HALT are exit points (the interpreter runs them); the
+    // region reaches past IN because the jump lands after it.
+    const sup = compileBlock(presetIsa('pg1'), mem, 20, 20, 0);
+    expect(Array.from(sup!.compiled)).toEqual([1, 1, 0, 1, 0]);
+    expect(sup!.entries).toEqual([20, 21, 23]);
+    // User mode: GETMODE, IN and HALT are PRIVILEGED traps, compiled as such.
+    const user = compileBlock(presetIsa('pg1'), mem, 20, 20, 1);
+    expect(Array.from(user!.compiled)).toEqual([1, 1, 1, 1, 1]);
+    mem[20] = encode(op('IN'), 1, 0, 0);
+    expect(compileBlock(presetIsa('pg1'), mem, 20, 20, 0)).toBeNull();
   });
 });

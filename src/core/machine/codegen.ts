@@ -49,25 +49,35 @@ export interface CodegenOptions {
 export const HOT = 8;
 
 /**
- * Enters a compiled block at P when one exists (or compiles one when P is hot). A block runs only if it starts
- * at this P, lies wholly in the window and fits the step budget; otherwise the instruction is interpreted.
+ * Enters a compiled region at P when one has an entry there (or compiles one when P is hot). A region runs only
+ * if it was compiled for this mode and relocation base and lies wholly in the window; it gets the step budget
+ * (which includes the timer's deadline) and returns the steps it ran, a trap to take (the trap path below, as
+ * if the interpreter had raised it) or a PSW it loaded (handled as NEWPSW). If it could not run a single
+ * instruction (an exit point, or its first run does not fit the budget) the instruction is interpreted.
  */
-const BLOCK_DISPATCH = `
+function blockDispatch(o: CodegenOptions): string {
+  return `
       let bi = bids[pa];
-      if (bi === 0 && ++heat[pa] === ${HOT}) bi = m.compileAt(pa, pc);
-      if (bi !== 0) {
-        const blk = blist[bi];
-        if (blk.vpc !== pc) { bids[pa] = 0; heat[pa] = 0; }
-        else if (blk.len <= stop - steps && ((pc + blk.len - 1 - lo) >>> 0) < span) {
-          const n = blk.fn(R, E, x, stop - steps, l, lo, span);
-          if (n >= 0) {
-            steps += n; pc = x[0];
-            if (x[1] === 0) continue;
-            steps++; tc = x[1]; td = x[2]; break step;
+      if (bi === 0 && ++heat[pa] === ${HOT}) bi = m.compileAt(pa, pc, M, lo + span);
+      if (bi > 0) {
+        const rg = blist[bi];
+        if (rg.l !== l || rg.mode !== M) { bids[pa] = 0; heat[pa] = 0; }
+        else if (((rg.vpc - lo) >>> 0) < span && ((rg.vpc + rg.len - 1 - lo) >>> 0) < span) {
+          const n = rg.fn(R, E, x, stop - steps, pc, l, b, lo, span, exitOnPsw, quiet);
+          if (n < 0) m.invalidate(bi);
+          else {
+            const c = x[1];
+            if (n !== 0 || c !== 0) {
+              steps += n; pc = x[0];
+              if (c === 0) continue;
+              if (c > 0) { steps++; tc = c; td = x[2]; break step; }
+              M = x[3]; l = x[4]; b = x[5];
+              ${loopBackend(o).NEWPSW}
+            }
           }
-          m.invalidate(pa);
         }
       }`;
+}
 
 export type RunFn = (m: unknown, maxSteps: number, flags: number) => StopReason;
 
@@ -214,8 +224,9 @@ return function run(m, maxSteps, flags) {
   ${o.trace ? 'const acc = m.onAccess;' : ''}
   ${o.blocks ? 'const bids = m.blockIds, blist = m.blocks, heat = m.heat, x = m.blockExit;' : ''}
   ${o.breakpoints ? 'const bp = m.breakpoints;' : ''}
+  ${o.blocks ? 'const quiet = flags === 0 && m.onTrap === null;' : ''}
   const exitOnTrap = (flags & 1) !== 0, exitOnMode = (flags & 2) !== 0, exitOnPsw = (flags & 4) !== 0, exitOnReloc = (flags & 8) !== 0;
-  ${isa.assist ? 'const guest = (flags & 16) !== 0;' : ''}
+  ${isa.assist ? '// Regions know nothing of guest mode (where the sensitive group exits): guest-mode code is interpreted.\n  const guest = (flags & 16) !== 0;' : ''}
   let pc = m.pc, M = m.mode, l = m.l, b = m.b;
   const M0 = M, L0 = l;
   let lo = 0, hi = 0, span = 0; ${WINDOW}
@@ -233,7 +244,7 @@ return function run(m, maxSteps, flags) {
       const pa = pc + l;
       ${o.breakpoints ? 'if (steps > 0 && bp[pa] !== 0) { reason = 3; break loop; }' : ''}
       ${o.trace ? 'acc(0, pa);' : ''}
-      ${o.blocks ? BLOCK_DISPATCH : ''}
+      ${o.blocks ? (isa.assist ? `if (!guest) { ${blockDispatch(o)} }` : blockDispatch(o)) : ''}
       steps++;
       const w = E[pa];
       switch (w >>> 24) {

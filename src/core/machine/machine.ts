@@ -1,9 +1,13 @@
 import { presetIsa, isUser, type Isa, type SlowExec, type SlowState } from '../isa/isa';
 import { compiledRun, HOT, Stop, type RunFn, type StopReason } from './codegen';
 import { ConsoleDevices, type ConsoleSnapshot, type Devices } from './devices';
-import { compileBlock, Cooling, type Block } from './blocks';
+import { compileBlock, Cooling, type Block, type TrapChain } from './blocks';
 
 const MAX_BLOCKS = 16384;
+/** Steps per call of the generated loop in a long run (see `run`). */
+const SLICE = 1 << 20;
+/** Instructions a region must run from an entry before it is worth entering there. */
+const MIN_RUN = 2;
 
 export { Stop, RunFlag, type StopReason } from './codegen';
 
@@ -97,11 +101,14 @@ export class Machine implements SlowState {
   readonly blockIds: Int32Array;
   readonly blocks: (Block | null)[] = [null];
   readonly heat: Uint8Array;
-  readonly blockExit = new Int32Array(3);
+  readonly blockExit = new Int32Array(6);
   readonly jit: boolean;
   /** Blocks compiled since construction (a measure of the block compiler's work, for tests and the bench). */
   compiles = 0;
+  /** Some address is marked as not worth a region (blockIds -1). */
+  private unworthy = false;
   private readonly cooling = new Cooling();
+  private readonly chain: TrapChain;
   private fast!: RunFn;
   private withBreaks!: RunFn;
   private traced!: RunFn;
@@ -119,6 +126,7 @@ export class Machine implements SlowState {
     this.jit = opts.jit ?? true;
     this.blockIds = new Int32Array(this.jit ? this.q : 0);
     this.heat = new Uint8Array(this.jit ? this.q : 0);
+    this.chain = { counts: this.trapCounts, bids: this.blockIds, blocks: this.blocks };
     this.compile();
   }
 
@@ -146,27 +154,45 @@ export class Machine implements SlowState {
     this.dropBlocks();
   }
 
-  /** Called by the generated loop when P is hot: compiles a block at physical pa, returns its index or 0. */
-  compileAt(pa: number, pc: number): number {
+  /**
+   * Called by the generated loop when P is hot: compiles a region around physical pa for mode M (vend: the
+   * window's virtual end), registers it at its entries, and returns its index or 0.
+   */
+  compileAt(pa: number, pc: number, mode = this.mode, vend = this.q): number {
     if (!this.cooling.allow(pa)) {
       this.heat[pa] = HOT;
       return 0;
     }
-    const blk = compileBlock(this.isaValue, this.mem, pa, pc, (a) => this.cooling.volatile(a));
-    if (!blk) return 0;
+    const rg = compileBlock(this.isaValue, this.mem, pa, pc, mode, vend, (a) => this.cooling.volatile(a), this.chain);
+    if (!rg) return 0;
+    if (rg.runs[rg.entries.indexOf(pa)] < MIN_RUN) {
+      // A region entered here would run a single instruction (an SVC, a kernel's LPSW): the interpreter does that
+      // for less than a call. The address is marked (-1) so that it is not compiled again; a boot clears it.
+      this.unworthy = true;
+      this.blockIds[pa] = -1;
+      return 0;
+    }
     if (this.blocks.length > MAX_BLOCKS) this.dropBlocks();
-    this.blockIds[pa] = this.blocks.length;
-    this.blocks.push(blk);
+    const id = this.blocks.length;
+    this.blocks.push(rg);
+    for (const e of rg.entries) this.blockIds[e] = id;
+    this.blockIds[pa] = id;
     this.compiles++;
-    return this.blockIds[pa];
+    return id;
   }
 
-  /** Called by the generated loop when the block at physical pa found its words changed (code written over). */
-  invalidate(pa: number): void {
-    const blk = this.blocks[this.blockIds[pa]];
-    this.blockIds[pa] = 0;
-    this.heat[pa] = 0;
-    if (blk) this.cooling.invalidated(this.mem, pa, blk.words);
+  /** Called by the generated loop when region `id` found its words changed (code written over). */
+  invalidate(id: number): void {
+    const rg = this.blocks[id];
+    if (!rg) return;
+    this.blocks[id] = null;
+    for (const e of rg.entries) {
+      if (this.blockIds[e] === id) {
+        this.blockIds[e] = 0;
+        this.heat[e] = 0;
+      }
+    }
+    this.cooling.invalidated(this.mem, rg.pa, rg.words, rg.compiled);
   }
 
   /** Forgets all compiled blocks (they also check their own words, so this is about memory, not correctness). */
@@ -205,6 +231,13 @@ export class Machine implements SlowState {
     this.monitorTime = 0;
     this.trapCounts.fill(0);
     this.status = 'ready';
+    if (this.unworthy) {
+      // New code may be loaded where a region was not worth it: those marks go, the regions stay (they check
+      // their own words).
+      const ids = this.blockIds;
+      for (let i = 0; i < ids.length; i++) if (ids[i] < 0) ids[i] = 0;
+      this.unworthy = false;
+    }
     if (this.dev instanceof ConsoleDevices) this.dev.reset();
     if (image) this.load(image);
   }
@@ -227,10 +260,25 @@ export class Machine implements SlowState {
       this.lastSteps = 0;
       return Stop.HALTED;
     }
-    const fn = this.onAccess ? (this.breakpoints ? this.tracedBreaks : this.traced) : this.breakpoints ? this.withBreaks : this.fast;
-    const r = fn(this, maxSteps, flags);
-    if (r === Stop.HALTED) this.status = 'halted';
-    return r;
+    if (this.onAccess || this.breakpoints) {
+      const r = (this.onAccess ? (this.breakpoints ? this.tracedBreaks : this.traced) : this.withBreaks)(this, maxSteps, flags);
+      if (r === Stop.HALTED) this.status = 'halted';
+      return r;
+    }
+    // A long run goes in slices: the generated loop is then entered again and again, so V8 optimizes it as a
+    // function with complete type feedback instead of leaving a deoptimized loop to run for the whole call.
+    // Slices change nothing else: the whole state, timer included, is in the machine between them.
+    let total = 0;
+    for (;;) {
+      const n = maxSteps - total > SLICE ? SLICE : maxSteps - total;
+      const r = this.fast(this, n, flags);
+      total += this.lastSteps;
+      if (r !== Stop.LIMIT || total >= maxSteps) {
+        this.lastSteps = total;
+        if (r === Stop.HALTED) this.status = 'halted';
+        return r;
+      }
+    }
   }
 
   step(flags = 0): StopReason {

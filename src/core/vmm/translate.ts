@@ -23,6 +23,7 @@
  * block checks its words when entered (direct-run user code and other blocks can write them too); a block whose
  * words changed is dropped and translated again. Guest user code never comes here: it runs directly.
  */
+import { isUser } from '../isa/isa';
 import { compileBlock, type Block } from '../machine/blocks';
 import { Machine, Stop, type StopReason } from '../machine/machine';
 
@@ -36,7 +37,9 @@ interface Entry {
 
 export class Translator {
   private readonly cache = new Map<number, Entry>();
-  private readonly x = new Int32Array(3);
+  private readonly x = new Int32Array(6);
+  /** 1 for every opcode with a variant (the sensitive group) and every ISA-file instruction. */
+  private readonly sensitive = new Uint8Array(256);
   /** Steps of the last run, and how many of them the monitor interpreted (calls into the monitor). */
   lastSteps = 0;
   lastInterpreted = 0;
@@ -44,7 +47,9 @@ export class Translator {
   blocks = 0;
   invalidated = 0;
 
-  constructor(private readonly cpu: Machine) {}
+  constructor(private readonly cpu: Machine) {
+    for (const d of cpu.isa.instructions) if (d.variants !== undefined || isUser(d)) this.sensitive[d.op] = 1;
+  }
 
   reset(): void {
     this.cache.clear();
@@ -52,8 +57,10 @@ export class Translator {
     this.invalidated = 0;
   }
 
-  private translate(pa: number, pc: number): Entry | null {
-    const blk = compileBlock(this.cpu.isa, this.cpu.mem, pa, pc);
+  private translate(pa: number, pc: number, vend: number): Entry | null {
+    // Sensitive words are exit points of the region: never translated, each one a call into the monitor.
+    const mem = this.cpu.mem;
+    const blk = compileBlock(this.cpu.isa, mem, pa, pc, this.cpu.mode, vend, (a) => this.sensitive[mem[a] >>> 24] === 1);
     if (!blk) return null;
     const e: Entry = { pa, blk, succ: null, dead: false };
     const old = this.cache.get(pa);
@@ -94,17 +101,18 @@ export class Translator {
       if (((pc - lo) >>> 0) < span && cpu.breakpoints === null) {
         const pa = pc + l;
         const s: Entry | null = prev !== null ? prev.succ : null;
-        if (s !== null && !s.dead && s.pa === pa && s.blk.vpc === pc) e = s;
+        if (s !== null && !s.dead && s.pa === pa && s.blk.l === l && s.blk.mode === cpu.mode) e = s;
         else {
           e = this.cache.get(pa) ?? null;
-          if (e !== null && e.blk.vpc !== pc) e = null;
-          if (e === null) e = this.translate(pa, pc);
+          if (e !== null && (e.blk.l !== l || e.blk.mode !== cpu.mode)) e = null;
+          if (e === null) e = this.translate(pa, pc, lo + span);
           if (e !== null && prev !== null) prev.succ = e;
         }
       }
-      // A block runs only if it lies wholly in the window (a fetch past the bound traps, as on the machine).
-      if (e !== null && e.blk.len <= budget - steps && ((pc + e.blk.len - 1 - lo) >>> 0) < span) {
-        const n = e.blk.fn(R, E, x, budget - steps, l, lo, span);
+      // A region runs only if it lies wholly in the window (a fetch past the bound traps, as on the machine).
+      const blk = e?.blk;
+      if (e !== null && blk !== undefined && ((blk.vpc - lo) >>> 0) < span && ((blk.vpc + blk.len - 1 - lo) >>> 0) < span) {
+        const n = blk.fn(R, E, x, budget - steps, pc, l, b, lo, span, true, false);
         if (n < 0) {
           // Its words were written over since it was translated: drop it, translate again.
           e.dead = true;
@@ -113,19 +121,28 @@ export class Translator {
           prev = null;
           continue;
         }
-        steps += n;
-        cpu.steps += n;
-        cpu.pc = x[0];
-        if (x[1] !== 0) {
-          // A trap in translated code (memory, SVC, ARITH): the trapping instruction is one step, as on the machine.
-          steps++;
-          cpu.steps++;
-          cpu.trap(x[1], x[2]);
-          reason = Stop.TRAP;
-          break;
+        const c = x[1];
+        if (n > 0 || c !== 0) {
+          steps += n;
+          cpu.steps += n;
+          cpu.pc = x[0];
+          if (c > 0) {
+            // A trap in translated code (memory, SVC, ARITH): the trapping instruction is one step, as on the machine.
+            steps++;
+            cpu.steps++;
+            cpu.trap(c, x[2]);
+            reason = Stop.TRAP;
+            break;
+          }
+          if (c < 0) {
+            // The region loaded a new PSW (only an ISA whose table instruction does so without a variant).
+            cpu.setPSW({ mode: x[3], pc: x[0], l: x[4], b: x[5] });
+            prev = null;
+            continue;
+          }
+          prev = e;
+          continue;
         }
-        prev = e;
-        continue;
       }
       // A sensitive instruction (or a fetch that traps, or no room in the budget for the block): a call into the
       // monitor, which interprets this one instruction on the virtual processor.
