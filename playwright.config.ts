@@ -13,7 +13,8 @@ function browserPath(): string | undefined {
   return undefined;
 }
 
-const PORT = 4173;
+// PW_PORT: several worktrees test at once; each needs its own preview server (reuseExistingServer would take another's).
+const PORT = Number(process.env.PW_PORT) || 4173;
 
 export default defineConfig({
   testDir: 'e2e',

@@ -44,6 +44,23 @@ test('full.s (PG/1): Step to next trap enters the dispatcher; the real E[0..5] s
   await expect(page.getByTestId('level-tab-guest')).toHaveAttribute('aria-selected', 'true');
   expect(await num(page.getByTestId('steps'))).toBeGreaterThan(before);
   await expect(flow).toContainText('in the guest');
+
+  // The dispatcher's path through full.s (labels of its source) and the LPSW that resumed the guest.
+  const path = page.getByTestId('real-dispatch');
+  await expect(path).toContainText('dispatcher');
+  await expect(path.locator('code').first()).toHaveText('dispatcher');
+  const resume = page.getByTestId('real-resume');
+  await expect(resume).toContainText(/LPSW resumes the guest: new PSW \(u, P=\d+, l=\d+, b=\d+\) loaded from real \d+\.\.\d+/);
+  await expect(resume).not.toContainText('(ahead)');
+
+  // The memory view in "level 1" mode: full.s's own trap frame, the same E[0..5] as the real machine's.
+  await page.getByRole('button', { name: 'level 1', exact: true }).click();
+  await expect(page.getByTestId('realmem')).toHaveAttribute('data-level', '1');
+  await page.getByRole('button', { name: /^full\.s 1 @0/ }).click();
+  for (let a = 0; a < 6; a++) await expect(page.getByTestId(`lvl1-val-${a}`)).toHaveText(String(shown[a]));
+  await expect(page.getByTestId('lvl1-4')).toContainText('its own trap frame E[4] cause');
+  await page.getByRole('button', { name: 'real machine' }).click();
+  for (let a = 0; a < 6; a++) await expect(page.getByTestId(`real-val-${a}`)).toHaveText(String(shown[a]));
 });
 
 test('built-in full VMM: the trap flow shows the guest’s PSW before and after interpretation, never a trap frame', async ({ page }) => {

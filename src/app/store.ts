@@ -15,6 +15,8 @@ export interface Settings extends SessionConfig {
   /** Breakpoints as source lines (1-based). */
   breakLines: number[];
   memSpace: 'virtual' | 'physical' | 'real';
+  /** With memSpace 'real' under a PG/1 tower: 0 the real machine, k monitor k's physical memory (its view). */
+  memLevel: number;
   memFollow: boolean;
   theme: 'auto' | 'dark' | 'light';
   editorWidth: number;
@@ -73,6 +75,7 @@ export const useSettings = create<SettingsStore>()(
       maxSteps: 0,
       breakLines: [],
       memSpace: 'virtual',
+      memLevel: 0,
       memFollow: true,
       theme: 'auto',
       editorWidth: 38,

@@ -403,11 +403,14 @@ export class Engine {
     const tower = t.towerFrame?.();
     // 'real' reads the real machine's memory (only a PG/1 tower has one to show; otherwise guest-physical).
     const realSpace = req.view.space === 'real' && t.realMem !== undefined;
-    const gm = realSpace ? t.realMem!() : t.guestMem();
+    // With a level k (1..depth), monitor k's physical memory: real (k−1)×guest + a (PG1.md §8.1).
+    const memLevel = realSpace && tower && t.levelMem && (req.view.level ?? 0) >= 1 && (req.view.level ?? 0) <= tower.depth ? req.view.level! : 0;
+    const memBase = memLevel > 0 && tower ? (memLevel - 1) * tower.guest : 0;
+    const gm = realSpace ? (memLevel > 0 ? t.levelMem!(memLevel) : t.realMem!()) : t.guestMem();
     const view = req.view;
     let start = Math.max(0, view.start | 0);
     const count = Math.max(1, Math.min(512, view.count | 0));
-    const pcAddr = realSpace ? (tower?.fetch ?? 0) : view.space === 'virtual' ? psw.pc : psw.pc + psw.l;
+    const pcAddr = realSpace ? (tower?.fetch ?? 0) - memBase : view.space === 'virtual' ? psw.pc : psw.pc + psw.l;
     if (view.follow && (pcAddr < start || pcAddr >= start + count)) start = Math.max(0, pcAddr - 4);
     const words: number[] = [];
     const valid: boolean[] = [];
@@ -435,7 +438,7 @@ export class Engine {
       q: t.guestMem().length,
       levels: t.levels(),
       pcPhysical: psw.pc + psw.l,
-      mem: { space: realSpace ? 'real' : view.space === 'real' ? 'physical' : view.space, start, words, valid },
+      mem: { space: realSpace ? 'real' : view.space === 'real' ? 'physical' : view.space, start, words, valid, ...(realSpace ? { level: memLevel, base: memBase } : {}) },
       consoleFrom,
       consoleText: con.slice(consoleFrom),
       consoleLen: con.length,

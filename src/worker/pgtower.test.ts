@@ -5,7 +5,7 @@ import { presetIsa } from '../core/isa/isa';
 import { runBare } from '../core/run';
 import { countPerFetch, buildTower } from '../core/vmm/tower';
 import { Engine } from './engine';
-import { PG_MONITOR_SOURCES } from './pgtower';
+import { DISPATCH_PATH_MAX, PG_MONITOR_SOURCES } from './pgtower';
 import type { FrameRequest, SessionConfig, TrapEvent } from './protocol';
 
 const PG1 = JSON.stringify({ name: 'pg1', base: 'pg1' });
@@ -99,6 +99,62 @@ describe('PG/1 monitor tower in the workbench', () => {
     expect(g.level).toBe(2);
     expect(g.fetch).toBeGreaterThanOrEqual(t.regions[1].start);
     expect(e.frame(req()).steps).toBeGreaterThan(f.steps);
+  });
+
+  it("traces the dispatcher's path through full.s after a guest SVC and the LPSW that resumes the guest, leaving the state untouched", async () => {
+    const e = new Engine(noYield);
+    e.load(cfg());
+    let ev: TrapEvent | undefined;
+    for (let i = 0; i < 20; i++) {
+      await e.run(true);
+      ev = e.events[e.events.length - 1];
+      if (ev.cause === 4) break;
+    }
+    if (!ev) throw new Error('no trap');
+    const asm = assemble(PG_MONITOR_SOURCES['full.s'], presetIsa('pg1'));
+    const labels = new Set(asm.symbols.keys());
+    const r = ev.real!;
+    const f = e.frame(req('real', 0, 12));
+    expect(f.steps).toBe(ev.step); // the replay put the machine back
+    const path = r.dispatch!;
+    expect(path.length).toBeGreaterThan(1);
+    expect(path.length).toBeLessThanOrEqual(DISPATCH_PATH_MAX);
+    expect(path[0]).toMatchObject({ level: 1, label: 'dispatcher', real: f.tower!.fetch, step: ev.step });
+    for (const p of path) expect(labels.has(p.label)).toBe(true);
+    for (let i = 1; i < path.length; i++) expect(path[i].step).toBeGreaterThan(path[i - 1].step);
+    // The resuming instruction is full.s's LPSW; stepping over the monitor lands exactly after it.
+    const res = r.resume!;
+    expect(res.mnemonic).toBe('LPSW');
+    expect(res.level).toBe(1);
+    expect(res.to).toBe(2);
+    e.stepOverMonitor();
+    const g = e.frame(req('real', res.from, 4));
+    expect(g.steps).toBe(res.step + 1);
+    expect(g.tower!.realPsw).toEqual(res.psw);
+    const w = g.mem.words;
+    expect({ mode: w[0] === 0 ? 0 : 1, pc: w[1], l: w[2], b: w[3] }).toEqual(res.psw);
+    // Full-speed Run does not trace (it would pay a replay per trap).
+    await e.run(false);
+    expect(e.events[e.events.length - 1].real!.dispatch).toBeUndefined();
+  });
+
+  it("the memory view's level k is monitor k's physical memory: real (k−1)×guest + a, its own trap frame at 0..11", () => {
+    const e = new Engine(noYield);
+    e.load(cfg({ source: kernel, depth: 2, q: 16384 }));
+    e.step(5000);
+    const g = e.frame(req()).tower!.guest;
+    for (const k of [1, 2]) {
+      const lv = e.frame({ ...req('real', 0, 40), view: { space: 'real', level: k, start: 0, count: 40, follow: false } });
+      const real = e.frame(req('real', (k - 1) * g, 40));
+      expect(lv.mem.level).toBe(k);
+      expect(lv.mem.base).toBe((k - 1) * g);
+      expect(lv.mem.words).toEqual(real.mem.words);
+    }
+    // Level 2's trap frame is not the real one (monitor 2 set its own vector at its address 8..11).
+    const l2 = e.frame({ ...req('real', 0, 12), view: { space: 'real', level: 2, start: 0, count: 12, follow: false } });
+    const l1 = e.frame({ ...req('real', 0, 12), view: { space: 'real', level: 1, start: 0, count: 12, follow: false } });
+    expect(l1.mem.words).toEqual(l1.tower!.realFrame);
+    expect(l2.mem.words.slice(8, 12)).not.toEqual(l1.mem.words.slice(8, 12));
   });
 
   it('Step back returns to the exact real state (real P, registers, counts)', () => {

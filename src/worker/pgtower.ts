@@ -7,12 +7,14 @@
  */
 import fullSource from '../../monitors/full.s?raw';
 import hybridSource from '../../monitors/hybrid.s?raw';
+import { assemble } from '../core/asm/assembler';
 import { disassembleWord } from '../core/asm/disassembler';
 import type { Isa } from '../core/isa/isa';
+import { fieldOp, fieldRb, fieldSimm } from '../core/isa/table';
 import { RunFlag, Stop, type Image, type MachineSnapshot, type PSW } from '../core/machine/machine';
 import { trapTotal } from '../core/run';
 import { buildTower, formatTowerErrors, type Tower } from '../core/vmm/tower';
-import type { LevelInfo, PgMonitorChoice, SessionConfig, TowerFrame, TowerRegion, TrapEvent } from './protocol';
+import type { DispatchStep, LevelInfo, PgMonitorChoice, ResumeStep, SessionConfig, TowerFrame, TowerRegion, TrapEvent } from './protocol';
 import type { Counters, RunStop, Target } from './target';
 
 /** The monitors the project ships (monitors/*.s), by their workbench name. */
@@ -27,6 +29,11 @@ export function pgMonitorOf(cfg: Pick<SessionConfig, 'monitor' | 'monitorSource'
 /** The same slicing as Tower.run: within a slice R is constant, so its instructions belong to one level. */
 const SLICE = RunFlag.EXIT_ON_TRAP | RunFlag.EXIT_ON_MODE | RunFlag.EXIT_ON_RELOC;
 
+/** At most this many label changes of the dispatcher's path are listed per trap (the trap flow's rows). */
+export const DISPATCH_PATH_MAX = 12;
+/** The replay that traces a dispatcher's path stops after this many real instructions (deep towers, loops). */
+export const DISPATCH_REPLAY_MAX = 200_000;
+
 interface PgSnapshot {
   m: MachineSnapshot;
   counts: Float64Array;
@@ -38,7 +45,10 @@ export function makePgTarget(isa: Isa, cfg: SessionConfig, image: Image): PgTarg
   const { source, file } = pgMonitorOf(cfg);
   const b = buildTower(source, image, { isa, depth: Math.max(1, cfg.depth), mem: cfg.q, input: cfg.input, monitorFile: file });
   if (!b.ok) throw new Error(`The monitor cannot be loaded:\n${formatTowerErrors(b.errors)}`);
-  return new PgTarget(b.tower, file);
+  // The monitor's labels, for the dispatcher's path (the loader assembled the same text with the same ISA).
+  const asm = assemble(source, isa);
+  const labels = [...asm.symbols].filter(([, a]) => asm.lineOfAddr.has(a)).map(([n, a]) => ({ name: n, addr: a }));
+  return new PgTarget(b.tower, file, labels);
 }
 
 export class PgTarget implements Target {
@@ -48,13 +58,99 @@ export class PgTarget implements Target {
   private bpAddrs: number[] = [];
   /** Per level 1..depth+1 (index level−1): the last real fetch address seen there. */
   private lastFetch: number[];
+  /** The monitor's code labels by address, ascending (each level runs the same image). */
+  private labels: { name: string; addr: number }[];
+  /** Whether the current go() traces the dispatcher's path of its traps (stepping, not full-speed Run). */
+  private tracing = false;
 
   constructor(
     readonly tower: Tower,
     readonly monitorName: string,
+    labels: readonly { name: string; addr: number }[] = [],
   ) {
     this.bp = new Uint8Array(tower.real.q);
     this.lastFetch = new Array<number>(tower.depth + 1).fill(-1);
+    this.labels = labels.slice().sort((x, y) => x.addr - y.addr);
+  }
+
+  /** The nearest label at or below monitor address a ('+a' when none). */
+  labelAt(a: number): string {
+    let lo = 0;
+    let hi = this.labels.length - 1;
+    let best = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.labels[mid].addr <= a) {
+        best = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return best < 0 ? `+${a}` : this.labels[best].name;
+  }
+
+  /**
+   * Monitor k's physical memory as monitor k sees it (PG1.md §8.1): real [(k−1)×guest, q); k = 0 is the real
+   * machine. Its words 0..11 are its own trap frame, its guest's window starts at `guest`.
+   */
+  levelMem(k: number): Int32Array {
+    const base = k >= 1 && k <= this.tower.depth ? (k - 1) * this.tower.monitor.guest : 0;
+    return this.tower.real.mem.subarray(base);
+  }
+
+  /**
+   * The path the dispatcher takes after the trap just taken, until the processor fetches again from the level
+   * the trap came from (or higher): replayed instruction by instruction on the real machine from this state, then
+   * the state is put back exactly (snapshot/restore). Entries are label changes of the real fetch address; the
+   * last instruction before the return is the one that resumed the level (the dispatcher's LPSW).
+   */
+  tracePath(from: number): { dispatch: DispatchStep[]; more: boolean; resume: ResumeStep | undefined } {
+    const t = this.tower;
+    const m = t.real;
+    const g = t.monitor.guest;
+    const snap = m.snapshot();
+    const dispatch: DispatchStep[] = [];
+    let more = false;
+    let resume: ResumeStep | undefined;
+    let last = '';
+    const bp = m.breakpoints;
+    m.breakpoints = null;
+    try {
+      let prev = -1;
+      let prevL = 0;
+      let prevRegs: Int32Array | null = null;
+      let prevStep = 0;
+      for (let i = 0; i < DISPATCH_REPLAY_MAX && m.status !== 'halted'; i++) {
+        const f = this.fetchAddr();
+        if (f < 0) break;
+        const lv = this.levelOf(f);
+        if (lv >= from) {
+          if (prev >= 0) {
+            const w = m.mem[prev];
+            const text = disassembleWord(w, m.isa);
+            const mnemonic = m.isa.byOp[fieldOp(w)]?.mnemonic ?? '';
+            // LPSW's operand [rb + imm], relocated by the l it ran with: where the four words came from.
+            const ea = prevRegs ? (prevRegs[fieldRb(w)] + fieldSimm(w)) | 0 : 0;
+            resume = { step: prevStep, real: prev, level: this.levelOf(prev), text, mnemonic, psw: m.psw, from: mnemonic === 'LPSW' ? ea + prevL : -1, to: lv };
+          }
+          break;
+        }
+        const key = `${lv}:${this.labelAt(f - (lv - 1) * g)}`;
+        if (key !== last) {
+          last = key;
+          if (dispatch.length < DISPATCH_PATH_MAX) dispatch.push({ level: lv, label: this.labelAt(f - (lv - 1) * g), real: f, step: m.steps });
+          else more = true;
+        }
+        prev = f;
+        prevL = m.l;
+        prevRegs = m.regs.slice();
+        prevStep = m.steps;
+        m.run(1, SLICE);
+      }
+    } finally {
+      m.restore(snap);
+      m.breakpoints = bp;
+    }
+    return { dispatch, more, resume };
   }
 
   get steps(): number {
@@ -101,6 +197,8 @@ export class PgTarget implements Target {
     const m = t.real;
     m.breakpoints = useBreakpoints && this.bpAddrs.length > 0 ? this.bp : null;
     const stopAt = m.steps + n;
+    // Stepping (Step, Step to next trap) traces each trap's dispatcher path; a full-speed Run does not pay for it.
+    this.tracing = stopAtTrap || (!useBreakpoints && n <= 64);
     try {
       while (m.steps < stopAt) {
         if (m.status === 'halted') return 'halted';
@@ -156,6 +254,7 @@ export class PgTarget implements Target {
     const cause = E[4];
     if (!this.onEvent) return;
     const name = (k: number): string => (k > this.depth ? 'guest' : `monitor ${k}`);
+    const tr = this.tracing ? this.tracePath(from) : null;
     this.onEvent({
       step: m.steps,
       level: from,
@@ -166,7 +265,7 @@ export class PgTarget implements Target {
       handled: 'kernel',
       path: [`${name(from)} (real ${old.mode === 0 ? 's' : 'u'}, P+l=${pa})`, 'real hardware trap: old PSW → real E[0..3]', `new PSW ← real E[8..11]: ${name(to)}'s dispatcher`],
       what: cause === 2 && E[5] === old.pc ? '(fetch)' : pa >= 0 && pa < m.q ? disassembleWord(E[pa], m.isa) : '(fetch)',
-      real: { from, to, frame: Array.from(E.subarray(0, 12)) },
+      real: { from, to, frame: Array.from(E.subarray(0, 12)), ...(tr ? { dispatch: tr.dispatch, dispatchMore: tr.more, resume: tr.resume } : {}) },
     });
   }
 

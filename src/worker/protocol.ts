@@ -84,6 +84,8 @@ export interface MemView {
    * the real machine's memory (a PG/1 tower: every monitor's code and frame, then the guest's window).
    */
   space: 'virtual' | 'physical' | 'real';
+  /** With 'real' under a PG/1 tower: 0 the real machine, k (1..depth) monitor k's physical memory (real (k−1)×guest + a). */
+  level?: number;
   start: number;
   count: number;
   /** Recenter the window on P when P leaves it. */
@@ -108,7 +110,7 @@ export interface Frame {
   levels: LevelInfo[];
   /** The guest-physical address of P (+ l), for the editor's current line. */
   pcPhysical: number;
-  mem: { space: 'virtual' | 'physical' | 'real'; start: number; words: number[]; valid: boolean[] };
+  mem: { space: 'virtual' | 'physical' | 'real'; start: number; words: number[]; valid: boolean[]; level?: number; base?: number };
   consoleFrom: number;
   consoleText: string;
   consoleLen: number;
@@ -166,6 +168,38 @@ export interface RealTrap {
   to: number;
   /** Real E[0..11] right after the trap: old PSW, cause, detail, (6, 7), new PSW. */
   frame: number[];
+  /**
+   * The dispatcher's path through the monitors' code, from the real fetch addresses: one entry each time the
+   * label (or level) of the fetched word changes, at most DISPATCH_PATH_MAX; absent when not traced (full-speed Run).
+   */
+  dispatch?: DispatchStep[];
+  /** True when the path went on past the entries listed. */
+  dispatchMore?: boolean;
+  /** The instruction that gave the processor back to the level the trap came from (the dispatcher's LPSW). */
+  resume?: ResumeStep;
+}
+
+export interface DispatchStep {
+  /** Monitor level 1..depth whose code was fetched, and the nearest label at or below its address there. */
+  level: number;
+  label: string;
+  /** Real address fetched, and the real step count before it ran. */
+  real: number;
+  step: number;
+}
+
+export interface ResumeStep {
+  /** Real step count before it ran, its real address, level and disassembly. */
+  step: number;
+  real: number;
+  level: number;
+  text: string;
+  mnemonic: string;
+  /** The real PSW it loaded, and for an LPSW the real address of the four words it loaded (−1 otherwise). */
+  psw: PSW;
+  from: number;
+  /** The level the new PSW fetches from. */
+  to: number;
 }
 
 export interface FrameRequest {

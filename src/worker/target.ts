@@ -48,6 +48,8 @@ export interface Target {
   snapshotBytes(): number;
   /** A PG/1 tower (pgtower.ts) only: the real machine's memory, its state for the views, and Step over monitor. */
   realMem?(): Int32Array;
+  /** Monitor k's physical memory (1..depth) as a view of real memory from (k−1)×guest. */
+  levelMem?(k: number): Int32Array;
   towerFrame?(): TowerFrame;
   /** A built-in monitor tower (vmm.ts): the three VMM properties; equivalence is compared only when `check`. */
   properties?(check: boolean): VmmProperties;

@@ -1,8 +1,8 @@
 /**
  * Trap flow for a PG/1 monitor tower: what the real hardware did (PG1.md §3) — the old PSW written into the
  * *real* E[0..3], cause and detail into real E[4..5], the new PSW loaded from real E[8..11] (the outermost
- * monitor's dispatcher) — and where the machine is now: inside a monitor's code, or back in the guest after the
- * dispatcher's LPSW resumed it.
+ * monitor's dispatcher) — the dispatcher's path through the monitor's code and the LPSW that resumes the level
+ * the trap came from (both traced by the worker, pgtower.ts), and where the machine is now.
  */
 import type { TrapEvent } from '../../worker/protocol';
 import { causeName, fmtInt, modeName } from '../format';
@@ -53,6 +53,26 @@ export function RealFlow({ e }: { e: TrapEvent }) {
         <li>
           and loaded the new PSW from real E[8..11]: {levelName(r.to, depth, file)}'s dispatcher at real {F[9] + F[10]}
         </li>
+        {r.dispatch && r.dispatch.length > 0 && (
+          <li data-testid="real-dispatch">
+            the dispatcher's path through {file}'s code (labels of the real fetch addresses, replayed from the trap; grey: not reached yet):{' '}
+            {r.dispatch.map((d, i) => (
+              <span key={i} className={d.step < steps || (i === 0 && d.step === steps) ? '' : 'muted'} title={`real ${d.real}, real step ${fmtInt(d.step)}`}>
+                {i > 0 ? ' → ' : ''}
+                <code>{depth > 1 ? `${d.level}:` : ''}{d.label}</code>
+              </span>
+            ))}
+            {r.dispatchMore ? ' → …' : ''}
+          </li>
+        )}
+        {r.resume && (
+          <li data-testid="real-resume" className={r.resume.step < steps ? '' : 'muted'}>
+            {r.resume.mnemonic || 'the instruction'} resumes {levelName(r.resume.to, depth, file)}: new PSW ({modeName(r.resume.psw.mode)}, P={r.resume.psw.pc}, l={r.resume.psw.l}, b=
+            {r.resume.psw.b}){r.resume.from >= 0 ? ` loaded from real ${r.resume.from}..${r.resume.from + 3}` : ''} — <code>{r.resume.text}</code> at real {r.resume.real}, real step{' '}
+            {fmtInt(r.resume.step)}
+            {r.resume.step < steps ? '' : ' (ahead)'}
+          </li>
+        )}
         <li className="last">
           {steps === e.step
             ? `now: the dispatcher's first instruction (Step goes through the monitor's code; "over monitor" runs to the LPSW that resumes the guest)`

@@ -23,6 +23,7 @@ export function MemoryTable() {
   const current = loadedKey !== '' && configKey(currentConfig()) === loadedKey;
   const asm = current ? latestAsm : null;
   const space = useSettings((s) => s.memSpace);
+  const memLevel = useSettings((s) => s.memLevel);
   const follow = useSettings((s) => s.memFollow);
   const isaName = useSettings((s) => s.isa);
   const breakLines = useSettings((s) => s.breakLines);
@@ -34,6 +35,7 @@ export function MemoryTable() {
   const total = Math.max(rows, 1);
 
   memView.space = space;
+  memView.level = space === 'real' ? memLevel : 0;
   memView.follow = follow;
 
   useEffect(() => {
@@ -96,10 +98,27 @@ export function MemoryTable() {
             physical
           </button>
           {frame?.tower && (
-            <button type="button" className={space === 'real' ? 'on' : ''} onClick={() => { set({ memSpace: 'real' }); actions.requestPull(); }} title="The real machine's memory: every monitor's code and trap frame, then the guest's window">
+            <button type="button" className={space === 'real' && !memLevel ? 'on' : ''} onClick={() => { set({ memSpace: 'real', memLevel: 0 }); actions.requestPull(); }} title="The real machine's memory: every monitor's code and trap frame, then the guest's window">
               real machine
             </button>
           )}
+          {frame?.tower &&
+            Array.from({ length: frame.tower.depth }, (_, i) => i + 1).map((k) => (
+              <button
+                key={k}
+                type="button"
+                className={space === 'real' && memLevel === k ? 'on' : ''}
+                onClick={() => {
+                  set({ memSpace: 'real', memLevel: k, memFollow: false });
+                  memView.follow = false;
+                  memView.start = 0;
+                  actions.requestPull();
+                }}
+                title={`Memory as monitor ${k} sees it: its physical memory, real ${(k - 1) * frame.tower!.guest}.. (its trap frame at 0..11, its guest's window at ${frame.tower!.guest})`}
+              >
+                level {k}
+              </button>
+            ))}
         </div>
         <label className="check">
           <input type="checkbox" checked={follow} onChange={(e) => { set({ memFollow: e.target.checked }); actions.requestPull(); }} /> follow P
