@@ -1,17 +1,16 @@
 import { useEffect } from 'react';
-import { PRESETS, PRESET_NAMES, isPresetName } from '../core/isa/isa';
+import { PRESETS, isPresetName } from '../core/isa/isa';
 import { MAX_Q, MIN_Q } from '../core/machine/machine';
 import { MAX_DEPTH } from '../core/vmm/kinds';
 import { examples } from './examples';
 import { pickExample } from './ExampleList';
-import { replaceWorkspace } from './loader';
 import { fmtInt, fmtRate } from './format';
 import { actions, load, useRuntime } from './session';
 import { useSettings } from './store';
 import { setIsaText, useIsa } from './isa';
-import { presetText } from './lab/isadoc';
 import { MonitorFile } from './tower/MonitorFile';
 import { StepOverButton } from './tower/StepOver';
+import { pickPreset, PresetOptions } from './lab/PresetPick';
 
 /** Icons as SVG paths (a font may lack the media symbols; a projector must show them). */
 const ICONS: Record<string, string> = {
@@ -156,16 +155,9 @@ export function Settings() {
       <label title={isa.preset && isPresetName(isa.preset) ? PRESETS[isa.preset].teaches : `The ISA file ${isa.name}, made in the ISA lab; pick a preset to replace it`}>
         <span>ISA</span>
         {/* The ISA in force (isa.ts): a preset, or the lab's file under its name; a change reboots the machine. */}
-        <select aria-label="ISA preset" data-testid="isa-in-force" value={isa.preset ?? ''} onChange={(e) => {
-            const p = e.target.value;
-            if (isPresetName(p)) replaceWorkspace(`ISA set to the ${p} preset`, () => setIsaText(presetText(p)));
-          }}>
+        <select aria-label="ISA preset" data-testid="isa-in-force" value={isa.preset ?? ''} onChange={(e) => pickPreset(e.target.value, setIsaText)}>
           {!isa.preset && <option value="">{isa.name}</option>}
-          {PRESET_NAMES.map((n) => (
-            <option key={n} value={n}>
-              {n}
-            </option>
-          ))}
+          <PresetOptions />
         </select>
       </label>
       <label title="none: the bare machine. full: the VMM of Theorem 1. hybrid: the HVM of Theorem 3. The .s monitors are the same constructions written in PG/1, running on the real machine.">

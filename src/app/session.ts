@@ -216,6 +216,21 @@ function busy(): boolean {
   return useRuntime.getState().frame?.state === 'running';
 }
 
+/** Before a step forward: clears the notice; the worker if it is idle and the program is loaded, else null. */
+async function forward(): Promise<Comlink.Remote<WorkerApi> | null> {
+  useRuntime.setState({ notice: null });
+  if (!api || busy()) return null;
+  return (await ensureLoaded()) ? api : null;
+}
+
+/** Before a step back in time: clears the notice and pauses a running machine; the worker, or null. */
+async function backward(): Promise<Comlink.Remote<WorkerApi> | null> {
+  useRuntime.setState({ notice: null });
+  if (!api) return null;
+  if (busy()) await api.pause();
+  return api;
+}
+
 export const actions = {
   async run() {
     if (!api || busy()) return;
@@ -235,50 +250,44 @@ export const actions = {
     await pull();
   },
   async step(n = 1) {
-    useRuntime.setState({ notice: null });
-    if (!api || busy()) return;
-    if (!(await ensureLoaded())) return;
+    const w = await forward();
+    if (!w) return;
     if (useRuntime.getState().frame?.state === 'halted') {
       notify('The machine has halted: Step back, or Reset to start again.');
       return;
     }
-    await api.step(n);
+    await w.step(n);
     await pull();
   },
   async stepToTrap() {
-    useRuntime.setState({ notice: null });
-    if (!api || busy()) return;
-    if (!(await ensureLoaded())) return;
-    await api.stepToTrap();
+    const w = await forward();
+    if (!w) return;
+    await w.stepToTrap();
     await pull();
   },
   /** PG/1 towers: run until the real P is back in the guest's window. */
   async stepOverMonitor() {
-    useRuntime.setState({ notice: null });
-    if (!api || busy()) return;
-    if (!(await ensureLoaded())) return;
-    await api.stepOverMonitor();
+    const w = await forward();
+    if (!w) return;
+    await w.stepOverMonitor();
     await pull();
   },
   async stepBack(n = 1) {
-    useRuntime.setState({ notice: null });
-    if (!api) return;
-    if (busy()) await api.pause();
-    await api.stepBack(n);
+    const w = await backward();
+    if (!w) return;
+    await w.stepBack(n);
     await pull();
   },
   async backToTrap() {
-    useRuntime.setState({ notice: null });
-    if (!api) return;
-    if (busy()) await api.pause();
-    await api.backToTrap();
+    const w = await backward();
+    if (!w) return;
+    await w.backToTrap();
     await pull();
   },
   async travelTo(step: number, ev?: TrapEvent) {
-    useRuntime.setState({ notice: null });
-    if (!api) return;
-    if (busy()) await api.pause();
-    await api.travelTo(step);
+    const w = await backward();
+    if (!w) return;
+    await w.travelTo(step);
     await pull();
     if (ev) useRuntime.setState({ selectedEvent: ev, animTick: useRuntime.getState().animTick + 1 });
   },

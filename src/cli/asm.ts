@@ -1,5 +1,5 @@
 import { hexWord } from '../core/asm/disassembler';
-import { assembleFile, EXIT, loadIsa, oneFile, parseArgs, type Command } from './options';
+import { assembleArgs, EXIT, type Command } from './options';
 
 /** Words of one source line shown in full in the listing; longer runs (.zero, long .string) are shortened. */
 const SHOWN = 8;
@@ -12,14 +12,9 @@ export const command: Command = {
   usage: 'pglab asm FILE.s [--isa P|F.json]',
   summary: 'assemble and print a listing: address, word in hex, source line',
   run(args, io) {
-    const p = parseArgs('asm', args, { isa: 'value' });
-    if (p.flags.has('help')) {
-      io.stdout(`usage: ${command.usage}\n`);
-      return EXIT.OK;
-    }
-    const file = oneFile('asm', p);
-    const isa = loadIsa(p.values.get('isa'), io);
-    const { source, asm } = assembleFile(file, isa, io);
+    const a = assembleArgs('asm', command.usage, args, io);
+    if (!a) return EXIT.OK;
+    const { source, asm } = a;
     const byLine = new Map<number, Array<readonly [number, number]>>();
     for (const aw of asm.image.words) {
       const line = asm.lineOfAddr.get(aw[0])!;

@@ -1,5 +1,5 @@
 import { disassemble } from '../core/asm/disassembler';
-import { assembleFile, EXIT, loadIsa, oneFile, parseArgs, type Command } from './options';
+import { assembleArgs, EXIT, type Command } from './options';
 
 /**
  * `pglab disasm FILE.s`: assembles FILE, then prints the disassembly of its image: source text that assembles
@@ -9,15 +9,9 @@ export const command: Command = {
   usage: 'pglab disasm FILE.s [--isa P|F.json]',
   summary: 'assemble, then print the disassembly (source that re-assembles to the same words)',
   run(args, io) {
-    const p = parseArgs('disasm', args, { isa: 'value' });
-    if (p.flags.has('help')) {
-      io.stdout(`usage: ${command.usage}\n`);
-      return EXIT.OK;
-    }
-    const file = oneFile('disasm', p);
-    const isa = loadIsa(p.values.get('isa'), io);
-    const { asm } = assembleFile(file, isa, io);
-    io.stdout(disassemble(asm.image, isa, asm.symbols));
+    const a = assembleArgs('disasm', command.usage, args, io);
+    if (!a) return EXIT.OK;
+    io.stdout(disassemble(a.asm.image, a.isa, a.asm.symbols));
     return EXIT.OK;
   },
 };

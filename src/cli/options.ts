@@ -243,6 +243,21 @@ export function assembleFile(file: string, isa: Isa, io: Io): { source: string; 
   return { source, asm };
 }
 
+/**
+ * The arguments of a command that reads one FILE.s under `--isa` (asm, disasm): null after printing the usage
+ * for --help, else the ISA and the assembled file.
+ */
+export function assembleArgs(cmd: string, usage: string, args: readonly string[], io: Io): { isa: Isa; source: string; asm: AsmResult } | null {
+  const p = parseArgs(cmd, args, { isa: 'value' });
+  if (p.flags.has('help')) {
+    io.stdout(`usage: ${usage}\n`);
+    return null;
+  }
+  const file = oneFile(cmd, p);
+  const isa = loadIsa(p.values.get('isa'), io);
+  return { isa, ...assembleFile(file, isa, io) };
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // The options of `run` (and of `equiv`, "same options")
 

@@ -105,6 +105,18 @@ const TRAP_FRAME = `        .org 8
         .word 0, handler, 0, ${LESSON_Q}   ; new PSW E[8..11]: M = s, P = handler, R = (0, q)
         .org 16`;
 
+/** A lesson's starter: its title, the trap frame, then a `start` and a `handler` that HALT, with what to do there. */
+function starter(title: string, startTodo = '', handlerTodo = ''): string {
+  const todo = (what: string) => (what ? `TODO: ${what}` : 'TODO');
+  return `; ${title}
+${TRAP_FRAME}
+start:  ; ${todo(startTodo)}
+        HALT
+handler:
+${handlerTodo ? `        ; ${todo(handlerTodo)}\n` : ''}        HALT
+`;
+}
+
 export const LESSONS: Lesson[] = [
   {
     id: 'machine',
@@ -121,14 +133,7 @@ export const LESSONS: Lesson[] = [
       'HALT is privileged: in user mode it traps instead of stopping.',
       'In the handler, `LD r1, [4]` reads the cause from physical E[4] (the handler runs with R = (0, q)).',
     ],
-    starter: `; Lesson 1: the machine, modes and traps
-${TRAP_FRAME}
-start:  ; TODO: enter user mode and execute a privileged instruction there
-        HALT
-handler:
-        ; TODO: r1 = the cause of the trap (E[4])
-        HALT
-`,
+    starter: starter('Lesson 1: the machine, modes and traps', 'enter user mode and execute a privileged instruction there', 'r1 = the cause of the trap (E[4])'),
     check(source) {
       return guarded(source, 'pg1', (t) => {
         const userPriv = t.traps.find((x) => x.cause === Cause.PRIVILEGED && x.old.mode === 1);
@@ -162,14 +167,7 @@ handler:
       'Code for the user program goes at physical 1024: `.org 1024`. Its P = 0 is physical 1024.',
       'In user mode `LI r5, 100` then `LD r6, [r5]`: 100 ≥ b, a memory trap with detail 100.',
     ],
-    starter: `; Lesson 2: relocation and the memory trap
-${TRAP_FRAME}
-start:  ; TODO: start a user program in a window (l > 0) that touches an address outside it
-        HALT
-handler:
-        ; TODO: r1 = detail (E[5]), r2 = the old l (E[2])
-        HALT
-`,
+    starter: starter('Lesson 2: relocation and the memory trap', 'start a user program in a window (l > 0) that touches an address outside it', 'r1 = detail (E[5]), r2 = the old l (E[2])'),
     check(source) {
       return guarded(source, 'pg1', (t) => {
         const mem = t.traps.filter((x) => x.cause === Cause.MEMORY && x.old.mode === 1 && x.old.l > 0);
@@ -205,14 +203,7 @@ handler:
       'The handler can print the cause: `LD r2, [4]` then `OUT r2, 1`.',
       'Look at the notes after a check: how many traps reached the dispatcher, how many were reflected and interpreted.',
     ],
-    starter: `; Lesson 3: a monitor on pg1
-${TRAP_FRAME}
-start:  ; TODO: OUT something, start a user program with LPSW (or SETR)
-        HALT
-handler:
-        ; TODO: the user program's SVC lands here; print the cause, HALT
-        HALT
-`,
+    starter: starter('Lesson 3: a monitor on pg1', 'OUT something, start a user program with LPSW (or SETR)', 'the user program\'s SVC lands here; print the cause, HALT'),
     check(source) {
       return guarded(source, 'pg1', (t) => {
         const alloc = ran(t, 's', 'SETR') + ran(t, 's', 'LPSW');
@@ -256,13 +247,7 @@ handler:
       'On pdp10: `RETU user` then a privileged instruction at `user:` (HALT). Bare, it traps to your handler; in the VM, the monitor thinks the VM is still in supervisor mode and interprets it.',
       'Give the handler something visible to do (`LI r2, 1`, then HALT), so the two runs end differently.',
     ],
-    starter: `; Lesson 4: make the full monitor diverge on pdp10 and x86
-${TRAP_FRAME}
-start:  ; TODO
-        HALT
-handler:
-        HALT
-`,
+    starter: starter('Lesson 4: make the full monitor diverge on pdp10 and x86'),
     check(source) {
       return guarded(source, 'pg1', () => {
         const pg1 = equivalence(source, 'pg1', 'full');
@@ -291,13 +276,7 @@ handler:
       'Make sure the bare run halts: the handler reached by the user-mode trap must HALT.',
       'The notes show how much the hybrid monitor interprets: all the supervisor-mode instructions.',
     ],
-    starter: `; Lesson 5: the hybrid monitor (isa: pdp10)
-${TRAP_FRAME}
-start:  ; TODO
-        HALT
-handler:
-        HALT
-`,
+    starter: starter('Lesson 5: the hybrid monitor (isa: pdp10)'),
     check(source) {
       return guarded(source, 'pdp10', () => {
         const full = equivalence(source, 'pdp10', 'full');
@@ -331,13 +310,7 @@ handler:
       'Lesson 3\'s kernel is a good answer: an LPSW to a user window, an SVC there, a handler that prints and HALTs.',
       'The notes show the real steps per guest step at each depth. The Recursion view plots it up to depth 8.',
     ],
-    starter: `; Lesson 6: recursive virtualization
-${TRAP_FRAME}
-start:  ; TODO
-        HALT
-handler:
-        HALT
-`,
+    starter: starter('Lesson 6: recursive virtualization'),
     check(source) {
       return guarded(source, 'pg1', (t) => {
         const userTrap = t.traps.find((x) => x.old.mode === 1);
@@ -381,13 +354,7 @@ handler:
       'Lesson 3\'s kernel: a trap vector at E[8..11], an LPSW into a user window, `SVC 5` there.',
       'The handler must *read* the number the hardware stored (LD r2, [5]): under two monitors it is the frame full.s 2 wrote, not a constant.',
     ],
-    starter: `; Lesson 7: one trap inside full.s at depth 2
-${TRAP_FRAME}
-start:  ; TODO: drop to a user process that makes SVC 5
-        HALT
-handler:
-        HALT
-`,
+    starter: starter('Lesson 7: one trap inside full.s at depth 2', 'drop to a user process that makes SVC 5'),
     check(source) {
       return guarded(source, 'pg1', (t) => {
         const svc = t.traps.find((x) => x.cause === Cause.SVC && x.old.mode === 1);

@@ -30,13 +30,8 @@ handler:
         HALT
 `;
 
-/**
- * `wrong` is the answer the browser tests type; `alsoWrong` are more plausible mistakes each check must catch
- * (issue 11: a check that no plausible wrong answer fails checks nothing).
- */
-export const SOLUTIONS: Record<string, { right: string; wrong: string; alsoWrong?: string[] }> = {
-  pgmonitor: {
-    right: `${FRAME}
+/** A user program in the window (1024, 64) makes SVC 5; the handler prints the detail (E[5]). */
+const SVC5 = `${FRAME}
 start:  LPSW [upsw]
 handler:
         LD r2, [5]
@@ -45,18 +40,30 @@ handler:
 upsw:   .word 1, 0, 1024, 64
         .org 1024
         SVC 5
-`,
-    // Prints the right number without reading it: equivalent under full.s, but not what the trap delivered.
-    wrong: `${FRAME}
+`;
+
+/** A user program in the window (1024, 64) loads from address 100, outside it; the handler reads detail and old l. */
+const RELOCATED = `${FRAME}
 start:  LPSW [upsw]
 handler:
-        LI r2, 5
-        OUT r2, 1
+        LD r1, [5]
+        LD r2, [2]
         HALT
 upsw:   .word 1, 0, 1024, 64
         .org 1024
-        SVC 5
-`,
+        LI r5, 100
+        LD r6, [r5]
+`;
+
+/**
+ * `wrong` is the answer the browser tests type; `alsoWrong` are more plausible mistakes each check must catch
+ * (issue 11: a check that no plausible wrong answer fails checks nothing).
+ */
+export const SOLUTIONS: Record<string, { right: string; wrong: string; alsoWrong?: string[] }> = {
+  pgmonitor: {
+    right: SVC5,
+    // Prints the right number without reading it: equivalent under full.s, but not what the trap delivered.
+    wrong: SVC5.replace('LD r2, [5]', 'LI r2, 5'),
     alsoWrong: [
       // The kernel makes the SVC itself (supervisor mode): no user process, no trap from user mode.
       `${FRAME}
@@ -67,16 +74,7 @@ handler:
         HALT
 `,
       // Reads the cause (E[4]) instead of the detail.
-      `${FRAME}
-start:  LPSW [upsw]
-handler:
-        LD r2, [4]
-        OUT r2, 1
-        HALT
-upsw:   .word 1, 0, 1024, 64
-        .org 1024
-        SVC 5
-`,
+      SVC5.replace('LD r2, [5]', 'LD r2, [4]'),
     ],
   },
   machine: {
@@ -116,43 +114,13 @@ handler:
     ],
   },
   relocation: {
-    right: `${FRAME}
-start:  LPSW [upsw]
-handler:
-        LD r1, [5]
-        LD r2, [2]
-        HALT
-upsw:   .word 1, 0, 1024, 64
-        .org 1024
-        LI r5, 100
-        LD r6, [r5]
-`,
+    right: RELOCATED,
     alsoWrong: [
       // The handler writes the numbers it expects instead of reading the trap frame.
-      `${FRAME}
-start:  LPSW [upsw]
-handler:
-        LI r1, 100
-        LI r2, 1024
-        HALT
-upsw:   .word 1, 0, 1024, 64
-        .org 1024
-        LI r5, 100
-        LD r6, [r5]
-`,
+      RELOCATED.replace('LD r1, [5]\n        LD r2, [2]', 'LI r1, 100\n        LI r2, 1024'),
     ],
     // Reads the cause instead of the detail.
-    wrong: `${FRAME}
-start:  LPSW [upsw]
-handler:
-        LD r1, [4]
-        LD r2, [2]
-        HALT
-upsw:   .word 1, 0, 1024, 64
-        .org 1024
-        LI r5, 100
-        LD r6, [r5]
-`,
+    wrong: RELOCATED.replace('LD r1, [5]', 'LD r1, [4]'),
   },
   monitor: {
     right: KERNEL,

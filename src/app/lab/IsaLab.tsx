@@ -7,7 +7,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { create } from 'zustand';
 import type { Classification, InstructionClass } from '../../core/classify/classify';
 import type { Counterexample } from '../../core/classify/counterexample';
-import { PRESET_NAMES, PRESETS, isPresetName } from '../../core/isa/isa';
+import { PRESETS } from '../../core/isa/isa';
 import { parseEffect } from '../../core/isa/effect';
 import { OPERAND_SHAPES, parseIsaFile, type IsaFileError } from '../../core/isa/isafile';
 import { BASE_INSTRUCTIONS } from '../../core/isa/table';
@@ -18,6 +18,7 @@ import { freeOpcode, presetText, readDoc, removeInstruction, setVariant, upsertI
 import { EFFECT_LANG, ISA_LANG, MonacoBox, type Marker } from './MonacoBox';
 import { Venn } from './Venn';
 import { WitnessView } from './Witness';
+import { pickPreset, PresetOptions } from './PresetPick';
 
 interface ClassState {
   result: Classification | null;
@@ -355,17 +356,10 @@ export function IsaLab() {
               <select
                 data-testid="preset"
                 value={base && typeof doc !== 'string' && text === presetText(base) ? base : ''}
-                onChange={(e) => {
-                  const p = e.target.value;
-                  if (isPresetName(p)) replaceWorkspace(`ISA set to the ${p} preset`, () => setText(presetText(p)));
-                }}
+                onChange={(e) => pickPreset(e.target.value, setText)}
               >
                 <option value="">(modified)</option>
-                {PRESET_NAMES.map((p) => (
-                  <option key={p} value={p}>
-                    {p}
-                  </option>
-                ))}
+                <PresetOptions />
               </select>
             </label>
             <label className="file-btn">

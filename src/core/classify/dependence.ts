@@ -1,4 +1,4 @@
-import { parseEffect, type Expr, type Stmt } from '../isa/effect';
+import { parseEffect, walkEffect, type Expr, type Stmt } from '../isa/effect';
 import { isUser, variantOf, type Isa } from '../isa/isa';
 import type { InstrDef } from '../isa/table';
 
@@ -268,28 +268,9 @@ class Walker {
 
 function effectConstants(program: readonly Stmt[]): number[] {
   const out: number[] = [];
-  const expr = (e: Expr): void => {
+  walkEffect(program, (e) => {
     if (e.k === 'num') out.push(e.value);
-    else if (e.k === 'mem') expr(e.addr);
-    else if (e.k === 'unary') expr(e.arg);
-    else if (e.k === 'binary') {
-      expr(e.left);
-      expr(e.right);
-    }
-  };
-  const stmts = (ss: readonly Stmt[]): void => {
-    for (const s of ss) {
-      if (s.k === 'assign') {
-        if (s.target.k === 'mem') expr(s.target.addr);
-        expr(s.value);
-      } else if (s.k === 'if') {
-        expr(s.cond);
-        stmts(s.then);
-        if (s.else) stmts(s.else);
-      } else if (s.k === 'trap') expr(s.cause);
-    }
-  };
-  stmts(program);
+  });
   return out;
 }
 

@@ -370,30 +370,25 @@ export function parseEffect(src: string): ParseResult {
   }
 }
 
-/** Every use of the operand fields ra, rb, imm (read or assigned), for checking against an operand shape. */
-export function fieldUses(program: readonly Stmt[]): { name: 'ra' | 'rb' | 'imm'; pos: Pos; assigned: boolean }[] {
-  const out: { name: 'ra' | 'rb' | 'imm'; pos: Pos; assigned: boolean }[] = [];
+/**
+ * Walks a program in source order: `onTarget` sees each assignment's target before anything in it is read, and
+ * `onExpr` sees every expression (a node before its operands), in the assigned address, the value, conditions
+ * and trap causes alike.
+ */
+export function walkEffect(program: readonly Stmt[], onExpr: (e: Expr) => void, onTarget?: (t: Target) => void): void {
   const expr = (e: Expr): void => {
-    switch (e.k) {
-      case 'name':
-        if (e.name === 'ra' || e.name === 'rb' || e.name === 'imm') out.push({ name: e.name, pos: e.pos, assigned: false });
-        break;
-      case 'mem':
-        expr(e.addr);
-        break;
-      case 'unary':
-        expr(e.arg);
-        break;
-      case 'binary':
-        expr(e.left);
-        expr(e.right);
-        break;
+    onExpr(e);
+    if (e.k === 'mem') expr(e.addr);
+    else if (e.k === 'unary') expr(e.arg);
+    else if (e.k === 'binary') {
+      expr(e.left);
+      expr(e.right);
     }
   };
   const stmts = (ss: readonly Stmt[]): void => {
     for (const s of ss) {
       if (s.k === 'assign') {
-        if (s.target.k === 'reg') out.push({ name: s.target.name, pos: s.target.pos, assigned: true });
+        onTarget?.(s.target);
         if (s.target.k === 'mem') expr(s.target.addr);
         expr(s.value);
       } else if (s.k === 'if') {
@@ -404,6 +399,20 @@ export function fieldUses(program: readonly Stmt[]): { name: 'ra' | 'rb' | 'imm'
     }
   };
   stmts(program);
+}
+
+/** Every use of the operand fields ra, rb, imm (read or assigned), for checking against an operand shape. */
+export function fieldUses(program: readonly Stmt[]): { name: 'ra' | 'rb' | 'imm'; pos: Pos; assigned: boolean }[] {
+  const out: { name: 'ra' | 'rb' | 'imm'; pos: Pos; assigned: boolean }[] = [];
+  walkEffect(
+    program,
+    (e) => {
+      if (e.k === 'name' && (e.name === 'ra' || e.name === 'rb' || e.name === 'imm')) out.push({ name: e.name, pos: e.pos, assigned: false });
+    },
+    (t) => {
+      if (t.k === 'reg') out.push({ name: t.name, pos: t.pos, assigned: true });
+    },
+  );
   return out;
 }
 

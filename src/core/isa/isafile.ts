@@ -65,6 +65,21 @@ function parseJson(src: string): JNode {
     while (i < src.length && (src[i] === ' ' || src[i] === '\t' || src[i] === '\n' || src[i] === '\r')) i++;
   };
   const found = (): string => (i >= src.length ? 'the end of the file' : `'${src[i]}'`);
+  const closes = (close: '}' | ']'): boolean => {
+    if (src[i] !== close) return false;
+    i++;
+    return true;
+  };
+  /** After an element: true at ',' (another follows), false at `close` (the end); either is consumed. */
+  const more = (close: '}' | ']', after: string): boolean => {
+    ws();
+    if (src[i] === ',') {
+      i++;
+      return true;
+    }
+    if (closes(close)) return false;
+    throw new JsonError(i, `expected ',' or '${close}' after ${after}, found ${found()}`);
+  };
   const value = (): JNode => {
     ws();
     const at = i;
@@ -82,10 +97,7 @@ function parseJson(src: string): JNode {
       const seen = new Set<string>();
       const entries: { key: string; keyAt: number; value: JNode }[] = [];
       ws();
-      if (src[i] === '}') {
-        i++;
-        return { t: 'object', at, entries };
-      }
+      if (closes('}')) return { t: 'object', at, entries };
       for (;;) {
         ws();
         if (src[i] !== '"') throw new JsonError(i, `expected a property name in double quotes, found ${found()}`);
@@ -98,38 +110,17 @@ function parseJson(src: string): JNode {
         if (seen.has(key)) throw new JsonError(keyAt, `the property "${key}" appears twice`);
         seen.add(key);
         entries.push({ key, keyAt, value: v });
-        ws();
-        if (src[i] === ',') {
-          i++;
-          continue;
-        }
-        if (src[i] === '}') {
-          i++;
-          return { t: 'object', at, entries };
-        }
-        throw new JsonError(i, `expected ',' or '}' after a property value, found ${found()}`);
+        if (!more('}', 'a property value')) return { t: 'object', at, entries };
       }
     }
     if (c === '[') {
       i++;
       const items: JNode[] = [];
       ws();
-      if (src[i] === ']') {
-        i++;
-        return { t: 'array', at, items };
-      }
+      if (closes(']')) return { t: 'array', at, items };
       for (;;) {
         items.push(value());
-        ws();
-        if (src[i] === ',') {
-          i++;
-          continue;
-        }
-        if (src[i] === ']') {
-          i++;
-          return { t: 'array', at, items };
-        }
-        throw new JsonError(i, `expected ',' or ']' after an array element, found ${found()}`);
+        if (!more(']', 'an array element')) return { t: 'array', at, items };
       }
     }
     if (c === '"') return string();

@@ -509,6 +509,9 @@ export class VirtualMachine implements Host {
     const exitOnTrap = (flags & RunFlag.EXIT_ON_TRAP) !== 0;
     const exitOnMode = (flags & RunFlag.EXIT_ON_MODE) !== 0;
     const m0 = cpu.mode;
+    // After a trap (or a mode change) the run stops only if its flags ask: LIMIT means go on.
+    const exitAfter = (trapped: boolean): StopReason =>
+      trapped && exitOnTrap ? Stop.TRAP : exitOnMode && cpu.mode !== m0 ? Stop.MODE : Stop.LIMIT;
     // Guest mode: the monitor above asked for it (it is virtualized here, on the virtual processor); the
     // assist monitor runs its own guest in the real machine's guest mode.
     const vguest = flags & RunFlag.GUEST;
@@ -533,14 +536,8 @@ export class VirtualMachine implements Host {
         mon.stats.reflected++;
         cpu.trap(Cause.TIMER, 0);
         if (mon.onEvent) mon.emit(this, Cause.TIMER, 0, 'reflected', old, '');
-        if (exitOnTrap) {
-          reason = Stop.TRAP;
-          break;
-        }
-        if (exitOnMode && cpu.mode !== m0) {
-          reason = Stop.MODE;
-          break;
-        }
+        reason = exitAfter(true);
+        if (reason !== Stop.LIMIT) break;
         continue;
       }
       // Virtual time: the VM's timer (on its own bus, in guest steps) has expired and the VM is in virtual user
@@ -573,14 +570,8 @@ export class VirtualMachine implements Host {
           mon.real.monitorTime++;
           mon.stats.reflected++;
           if (mon.onEvent) mon.emit(this, this.mem[4], this.mem[5], 'reflected', { ...oldPSW, pc: this.mem[1] }, this.mnemonicOf(this.mem[1], this.mem[2], this.mem[3]));
-          if (exitOnTrap) {
-            reason = Stop.TRAP;
-            break;
-          }
-          if (exitOnMode && cpu.mode !== m0) {
-            reason = Stop.MODE;
-            break;
-          }
+          reason = exitAfter(true);
+          if (reason !== Stop.LIMIT) break;
           continue;
         }
         if (r === Stop.HALTED) {
@@ -591,9 +582,9 @@ export class VirtualMachine implements Host {
           reason = Stop.BREAK;
           break;
         }
-        if (r === Stop.MODE && exitOnMode && cpu.mode !== m0) {
-          reason = Stop.MODE;
-          break;
+        if (r === Stop.MODE) {
+          reason = exitAfter(false);
+          if (reason !== Stop.LIMIT) break;
         }
         continue;
       }
@@ -634,14 +625,8 @@ export class VirtualMachine implements Host {
           reason = Stop.HALTED;
           break;
         }
-        if (how === 'trap-in-vm' && exitOnTrap) {
-          reason = Stop.TRAP;
-          break;
-        }
-        if (exitOnMode && cpu.mode !== m0) {
-          reason = Stop.MODE;
-          break;
-        }
+        reason = exitAfter(how === 'trap-in-vm');
+        if (reason !== Stop.LIMIT) break;
         continue;
       }
       mon.direct += n;
@@ -650,10 +635,8 @@ export class VirtualMachine implements Host {
       if (r === Stop.MODE) {
         // An unprivileged instruction changed the real mode (an ISA file can define one): the VM's mode follows.
         cpu.mode = host.mode;
-        if (exitOnMode && cpu.mode !== m0) {
-          reason = Stop.MODE;
-          break;
-        }
+        reason = exitAfter(false);
+        if (reason !== Stop.LIMIT) break;
         continue;
       }
       if (r === Stop.HALTED) {
