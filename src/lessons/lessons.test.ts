@@ -6,6 +6,8 @@ describe('lessons', () => {
   it('has at least six lessons, each with a right and a wrong answer', () => {
     expect(LESSONS.length).toBeGreaterThanOrEqual(6);
     for (const l of LESSONS) expect(SOLUTIONS[l.id], l.id).toBeDefined();
+    // Exactly one solution per lesson: the browser tests count the lessons by it.
+    expect(Object.keys(SOLUTIONS).sort()).toEqual(LESSONS.map((l) => l.id).sort());
   });
 
   for (const l of LESSONS) {
