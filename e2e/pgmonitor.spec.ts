@@ -14,9 +14,10 @@ const num = async (loc: import('@playwright/test').Locator): Promise<number> => 
 test('full.s (PG/1): Step to next trap enters the dispatcher; the real E[0..5] shown is real memory 0..5; Step over monitor returns to the guest', async ({ page }) => {
   await page.getByRole('combobox', { name: 'Monitor' }).selectOption('full.s');
   await expect(page.getByTestId('level-tabs')).toBeVisible();
-  // The first traps are the guest kernel's own privileged instructions (interpreted by full.s); go on to the SVC.
+  // The first traps are full.s's boot probes and the guest kernel's own privileged instructions (interpreted by
+  // full.s); go on to the SVC.
   const flow = page.getByTestId('trapflow');
-  for (let i = 0; i < 8; i++) {
+  for (let i = 0; i < 30; i++) {
     await page.getByRole('button', { name: 'Step to next trap' }).click();
     await expect(flow).toContainText('real E[0..3]');
     if ((await flow.locator('.cause-chip').textContent())?.includes('SVC')) break;
