@@ -6,19 +6,29 @@ const FRAME = `        .org 8
         .word 0, handler, 0, 16384
         .org 16`;
 
-/** A kernel that starts a user program in the window (1024, 64) with LPSW; the user program makes an SVC. */
-const KERNEL = `${FRAME}
-start:  LI r1, 'K'
-        OUT r1, 0
-        LPSW [upsw]
+/**
+ * A kernel whose `start` (after `boot`) runs a user program in the window (1024, 64) with LPSW; `handler` is its
+ * trap handler's code, `user` the program's, from user address 0.
+ */
+const inWindow = (o: { boot?: string; handler: string; user: string }) => `${FRAME}
+start:  ${o.boot ?? ''}LPSW [upsw]
 handler:
-        LD r2, [4]
-        OUT r2, 1
-        HALT
+${o.handler}
 upsw:   .word 1, 0, 1024, 64
         .org 1024
-        SVC 7
+${o.user}
 `;
+
+/** The user program makes an SVC; the handler prints the cause (E[4]). */
+const KERNEL = inWindow({
+  boot: `LI r1, 'K'
+        OUT r1, 0
+        `,
+  handler: `        LD r2, [4]
+        OUT r2, 1
+        HALT`,
+  user: '        SVC 7',
+});
 
 /** GETMODE betrays the monitor on x86; RETU (open on pdp10) leaves the monitor thinking the VM is in supervisor mode. */
 const BETRAY = `${FRAME}
@@ -30,30 +40,22 @@ handler:
         HALT
 `;
 
-/** A user program in the window (1024, 64) makes SVC 5; the handler prints the detail (E[5]). */
-const SVC5 = `${FRAME}
-start:  LPSW [upsw]
-handler:
-        LD r2, [5]
+/** The user program makes SVC 5; the handler prints the detail (E[5]). */
+const SVC5 = inWindow({
+  handler: `        LD r2, [5]
         OUT r2, 1
-        HALT
-upsw:   .word 1, 0, 1024, 64
-        .org 1024
-        SVC 5
-`;
+        HALT`,
+  user: '        SVC 5',
+});
 
-/** A user program in the window (1024, 64) loads from address 100, outside it; the handler reads detail and old l. */
-const RELOCATED = `${FRAME}
-start:  LPSW [upsw]
-handler:
-        LD r1, [5]
+/** The user program loads from address 100, outside its window; the handler reads detail and old l. */
+const RELOCATED = inWindow({
+  handler: `        LD r1, [5]
         LD r2, [2]
-        HALT
-upsw:   .word 1, 0, 1024, 64
-        .org 1024
-        LI r5, 100
-        LD r6, [r5]
-`;
+        HALT`,
+  user: `        LI r5, 100
+        LD r6, [r5]`,
+});
 
 /**
  * `wrong` is the answer the browser tests type; `alsoWrong` are more plausible mistakes each check must catch
