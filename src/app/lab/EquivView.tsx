@@ -9,6 +9,7 @@ import { useClassification } from './IsaLab';
 import type { EqSnapshot, SideState } from '../../worker/protocol';
 import { equivRuns } from '../../worker/client';
 import { programProblem, useLabProgram, useLabSession } from './labSession';
+import { StepButtons } from './StepButtons';
 import { ASM_LANG, MonacoBox, type Marker } from './MonacoBox';
 import { replaceWorkspace } from '../loader';
 import { fmtInt } from '../format';
@@ -174,15 +175,7 @@ export function EquivView() {
         <section className="card">
           <h3>Bare machine vs. {kind} monitor{d > 1 ? ` (depth ${d})` : ''}</h3>
           <div className="form-row">
-            <button type="button" data-testid="eq-step" disabled={!l || busy || !!dv || l.done} onClick={() => step(1)}>
-              Step
-            </button>
-            <button type="button" data-testid="eq-run" disabled={!l || busy || !!dv || l.done} onClick={() => step(RUN_LIMIT)} aria-busy={busy}>
-              {busy && l ? 'Running…' : 'Run to divergence'}
-            </button>
-            <button type="button" data-testid="eq-reset" onClick={reset}>
-              Reset
-            </button>
+            <StepButtons testId="eq" can={!!l && !busy && !dv && !l.done} busy={busy} open={!!l} runLabel="Run to divergence" step={() => step(1)} run={() => step(RUN_LIMIT)} reset={reset} />
             <span className="muted" data-testid="eq-steps">
               {l ? `${l.steps.toLocaleString('en')} steps compared` : busy ? 'loading…' : ''}
             </span>

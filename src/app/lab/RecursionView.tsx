@@ -9,9 +9,11 @@ import { MAX_DEPTH } from '../../core/vmm/kinds';
 import type { DepthPoint, LevelInfo, RecSnapshot } from '../../worker/protocol';
 import { seriesRuns, towerRuns } from '../../worker/client';
 import { programProblem, useLabProgram, useLabSession } from './labSession';
+import { StepButtons } from './StepButtons';
 import { PgRecursion } from '../tower/PgRecursion';
 import { fmtInt } from '../format';
 import { SvgExport } from '../views/Export';
+import { TableHead } from '../views/TableHead';
 
 const RUN_LIMIT = 200_000;
 
@@ -202,15 +204,7 @@ export function RecursionView() {
               <option value="hybrid">hybrid</option>
             </select>
           </label>
-          <button type="button" data-testid="rec-step" disabled={!t || busy || status === 'halted'} onClick={() => run(1)}>
-            Step
-          </button>
-          <button type="button" data-testid="rec-run" disabled={!t || busy || status === 'halted'} onClick={() => run(RUN_LIMIT)} aria-busy={busy}>
-            {busy && t ? 'Running…' : 'Run'}
-          </button>
-          <button type="button" data-testid="rec-reset" onClick={reset}>
-            Reset
-          </button>
+          <StepButtons testId="rec" can={!!t && !busy && status !== 'halted'} busy={busy} open={!!t} runLabel="Run" step={() => run(1)} run={() => run(RUN_LIMIT)} reset={reset} />
           <span className="muted" data-testid="rec-status">
             {status} · {steps.toLocaleString('en')} guest steps · ISA <code>{isaName}</code>
           </span>
@@ -228,16 +222,7 @@ export function RecursionView() {
         {t && <Windows data={data} q={data[0]?.size ?? w} zoom={zoom} />}
         {t && (
           <table className="psw-levels" data-testid="rec-psw">
-            <thead>
-              <tr>
-                <th>level</th>
-                <th>M</th>
-                <th>P</th>
-                <th>l</th>
-                <th>b</th>
-                <th>in real memory</th>
-              </tr>
-            </thead>
+            <TableHead cols={['level', 'M', 'P', 'l', 'b', 'in real memory']} />
             <tbody>
               {data.map((r, i) => (
                 <tr key={i} data-testid={`rec-psw-${i}`}>
