@@ -9,12 +9,13 @@ import { useClassification } from './IsaLab';
 import type { EqSnapshot, SideState } from '../../worker/protocol';
 import { equivRuns } from '../../worker/client';
 import { programProblem, useLabProgram, useLabSession } from './labSession';
-import { StepButtons } from './StepButtons';
+import { MonitorSelect, StepButtons } from './SessionControls';
 import { ASM_LANG, MonacoBox, type Marker } from './MonacoBox';
 import { replaceWorkspace } from '../loader';
 import { fmtInt } from '../format';
 import { PropertiesCards } from '../views/Properties';
 import { Homomorphism, ProofSketch } from './Homomorphism';
+import { Card } from './Card';
 
 const RUN_LIMIT = 200_000;
 
@@ -138,16 +139,9 @@ export function EquivView() {
   return (
     <div className="lab-equiv" data-testid="equiv-view">
       <div className="lab-col">
-        <section className="card">
-          <h3>Program</h3>
+        <Card title="Program">
           <div className="form-row">
-            <label>
-              monitor{' '}
-              <select data-testid="eq-monitor" value={kind} onChange={(e) => setS({ monitor: e.target.value as 'full' | 'hybrid', depth: d })}>
-                <option value="full">full (Theorem 1)</option>
-                <option value="hybrid">hybrid (Theorem 3)</option>
-              </select>
-            </label>
+            <MonitorSelect testId="eq-monitor" kind={kind} depth={d} theorems />
             <label>
               depth{' '}
               <input data-testid="eq-depth" type="number" min={1} max={8} value={d} onChange={(e) => setS({ depth: Math.max(1, Math.min(8, Number(e.target.value) || 1)), monitor: kind })} style={{ width: '4em' }} />
@@ -169,11 +163,10 @@ export function EquivView() {
               </span>
             )}
           </div>
-        </section>
+        </Card>
       </div>
       <div className="lab-col">
-        <section className="card">
-          <h3>Bare machine vs. {kind} monitor{d > 1 ? ` (depth ${d})` : ''}</h3>
+        <Card title={`Bare machine vs. ${kind} monitor${d > 1 ? ` (depth ${d})` : ''}`}>
           <div className="form-row">
             <StepButtons testId="eq" can={!!l && !busy && !dv && !l.done} busy={busy} open={!!l} runLabel="Run to divergence" step={() => step(1)} run={() => step(RUN_LIMIT)} reset={reset} />
             <span className="muted" data-testid="eq-steps">
@@ -200,19 +193,17 @@ export function EquivView() {
               <Side title={`Under the ${kind} monitor`} s={l.virtual} field={dv?.field} value={dv?.virtual} line={dv?.virtualLine ?? null} testId="eq-virtual" />
             </div>
           )}
-        </section>
+        </Card>
         {l?.properties && (
-          <section className="card">
-            <h3>The monitor's three properties on this run</h3>
+          <Card title="The monitor's three properties on this run">
             <PropertiesCards p={l.properties} testId="eq-props" />
-          </section>
+          </Card>
         )}
         {l && (
-          <section className="card">
-            <h3>The homomorphism f, step by step</h3>
+          <Card title="The homomorphism f, step by step">
             <Homomorphism snap={l} />
             <ProofSketch />
-          </section>
+          </Card>
         )}
       </div>
     </div>

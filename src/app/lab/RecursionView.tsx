@@ -9,7 +9,7 @@ import { MAX_DEPTH } from '../../core/vmm/kinds';
 import type { DepthPoint, LevelInfo, RecSnapshot } from '../../worker/protocol';
 import { seriesRuns, towerRuns } from '../../worker/client';
 import { programProblem, useLabProgram, useLabSession } from './labSession';
-import { StepButtons } from './StepButtons';
+import { MonitorSelect, StepButtons } from './SessionControls';
 import { PgRecursion } from '../tower/PgRecursion';
 import { fmtInt } from '../format';
 import { SvgExport } from '../views/Export';
@@ -197,13 +197,7 @@ export function RecursionView() {
               }}
             />
           </label>
-          <label>
-            monitor{' '}
-            <select data-testid="rec-monitor" value={kind} onChange={(e) => setS({ monitor: e.target.value as 'full' | 'hybrid', depth: Math.max(1, depth) })}>
-              <option value="full">full</option>
-              <option value="hybrid">hybrid</option>
-            </select>
-          </label>
+          <MonitorSelect testId="rec-monitor" kind={kind} depth={Math.max(1, depth)} />
           <StepButtons testId="rec" can={!!t && !busy && status !== 'halted'} busy={busy} open={!!t} runLabel="Run" step={() => run(1)} run={() => run(RUN_LIMIT)} reset={reset} />
           <span className="muted" data-testid="rec-status">
             {status} · {steps.toLocaleString('en')} guest steps · ISA <code>{isaName}</code>
