@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ESCAPE } from '../testing/kernels';
 import { cli, LOOP_S, SUM_S, tempDir } from './testio';
 
 const examples = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../examples');
@@ -120,22 +121,8 @@ describe('--time real|virtual (§11)', () => {
 });
 
 describe('resource control in the CLI (§8)', () => {
-  const escape = `
-        .org 16
-start:  LI   r1, 0
-        LI   r2, 1000
-        LI   r3, 77
-        JMP  go
-        .org 100
-        ST   r3, [r0+12]
-        HALT
-        .org 115
-go:     SETR r1, r2
-        ST   r3, [r0+12]
-        HALT
-`;
   beforeAll(() => {
-    writeFileSync(f('escape.s'), escape);
+    writeFileSync(f('escape.s'), ESCAPE);
     writeFileSync(f('setr-open.json'), '{"name": "setr-open", "base": "pg1", "variants": {"SETR": "open"}}');
   });
   const breach = { kind: 'access', step: 6, access: 'store', address: 12, level: 1 };

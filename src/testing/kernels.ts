@@ -1,4 +1,4 @@
-/** Guest kernels shared by the monitors' tests (monitor.test.ts, pgmonitors.test.ts). */
+/** Guest programs shared by the monitors' tests (monitor, pgmonitors, resource) and the CLI's (equiv). */
 
 export interface ReportingKernel {
   /** The user process's PSW: P (user address) and the window "l, b". */
@@ -47,3 +47,19 @@ ${user}
   SVC 99
 `;
 }
+
+/** The guest sets the real R itself (SETR is open) and stores to real address 12, inside the monitor's area. */
+export const ESCAPE = `
+        .org 16
+start:  LI   r1, 0
+        LI   r2, 1000
+        LI   r3, 77
+        JMP  go
+        .org 100
+        ST   r3, [r0+12]      ; reached only in a VM at depth 1: real 116 is guest-physical 100
+        HALT
+        .org 115
+go:     SETR r1, r2           ; R = (0, 1000): bare, the next fetch is physical 116
+        ST   r3, [r0+12]
+        HALT
+`;
