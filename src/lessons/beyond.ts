@@ -147,6 +147,7 @@ export const BEYOND_LESSONS: Lesson[] = [
     id: 'translate',
     title: '8. Beyond 1974: binary translation',
     isa: 'x86',
+    chart: 'costs',
     text: [
       "x86 fails Theorem 1's condition: GETMODE, GETR and SETR are sensitive but run in user mode (SMSW, SGDT, POPF). A full monitor runs the guest's kernel in real user mode, so a kernel that reads its mode or its R learns the truth about the monitor — it diverges (lesson 4).",
       'VMware (1999) did not run kernel code directly at all, nor interpret it: it *translated* it. The `bt` monitor translates the code of virtual supervisor mode a basic block at a time into a translation cache: innocuous instructions copied, memory instructions given explicit relocation and bounds checks, branches chained to translated blocks, and every sensitive instruction — privileged or not — replaced by a call into the monitor, which runs it on the VM\'s virtual processor. Translated code runs nearly as fast as direct code: `npm run bench` measures it.',
@@ -202,6 +203,7 @@ handler:
     id: 'paravirt',
     title: '9. Beyond 1974: paravirtualization',
     isa: 'x86',
+    chart: 'costs',
     text: [
       'Xen (2003) changed the guest instead of the monitor: a *paravirtual* kernel asks the monitor for what it would otherwise learn from a sensitive instruction. Here, in virtual supervisor mode, `SVC 0xFF00 + k` is a hypercall to the full monitor (run with `--vmm full --hypercalls`): 0 GETMODE (r1 = M), 1 GETR (r1 = l, r2 = b), 2 SETR, 3 LRA, 4 RETU, 5 LPSW — docs/HYPERCALLS.md.',
       'On a bare machine there is no monitor: the SVC traps to the kernel\'s own handler, with the old PSW in supervisor mode. A paravirtual kernel that must also run bare serves the call itself there — its *native backend*: GETMODE is the saved M (E[0]), GETR the saved l and b (E[2], E[3]); then it resumes after the SVC (E[1] + 1, `LPSW [0]`).',
@@ -249,6 +251,7 @@ handler:
     id: 'assist',
     title: '10. Beyond 1974: hardware assist',
     isa: 'x86',
+    chart: 'costs',
     answer: 'isa',
     text: [
       'Intel VT-x and AMD-V (2005–06) changed the machine: a *guest mode* (non-root mode) in which every sensitive instruction traps to the monitor — an *exit* — whatever its variant, while old kernels keep running unchanged. Theorem 1\'s condition is restored relative to guest mode, though it still fails relative to user mode.',

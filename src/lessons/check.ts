@@ -26,6 +26,8 @@ export interface Lesson {
   isa: PresetName;
   /** What the answer is: a program (default) or an ISA file (JSON; lesson 10). */
   answer?: 'asm' | 'isa';
+  /** A chart shown with the lesson: `costs`, the three ways beyond 1974 compared on one guest (lessons 8–10). */
+  chart?: 'costs';
   /** Paragraphs; `code` in backticks. */
   text: string[];
   task: string;

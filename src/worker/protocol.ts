@@ -11,6 +11,7 @@ import type { VmmProperties } from '../core/vmm/properties';
 import type { TrapEvent as MonitorTrapEvent } from '../core/vmm/monitor';
 import type { LevelInfo as StackLevel } from '../core/vmm/stack';
 import type { CheckResult } from '../lessons/lessons';
+import type { TechniqueCost } from '../lessons/costs';
 import type { MonitorChoice, MonitorKind, PaperKind } from '../core/vmm/kinds';
 import type { PgPoint } from './pgseries';
 export type { PgPoint };
@@ -282,6 +283,8 @@ export interface Classified {
 /** The lab's runs (lab.ts). A worker holds one tower and one lockstep session; opening replaces it. */
 export interface LabApi {
   checkLesson(lessonId: string, source: string): Promise<CheckResult>;
+  /** Lessons 8–10's chart: the kernel-heavy x86 guest under each technique, with how its instructions ran. */
+  beyondCosts(): Promise<TechniqueCost[]>;
   series(r: LabRun & { maxSteps: number; maxDepth: number }): Promise<DepthPoint[]>;
   towerOpen(r: LabRun): Promise<RecSnapshot>;
   towerStep(n: number): Promise<RecSnapshot>;

@@ -7,6 +7,7 @@
 import * as Comlink from 'comlink';
 import { Engine } from './engine';
 import { EquivSession, TowerSession, amplificationSeries, checkLesson, classifyText } from './lab';
+import { techniqueCosts } from '../lessons/costs';
 import type { FrameRequest, SessionConfig, WorkerApi } from './protocol';
 import { parseIsaFile } from '../core/isa/isafile';
 import { pgSeries } from './pgseries';
@@ -76,6 +77,7 @@ const api: WorkerApi = {
   },
   // A thrown error rejects the call on the page (Comlink carries the message): the view shows it.
   checkLesson: async (id, source) => checkLesson(id, source),
+  beyondCosts: async () => techniqueCosts(),
   series: async (r) => amplificationSeries(r),
   towerOpen: async (r) => tower.open(r),
   towerStep: async (n) => tower.step(n),

@@ -21,7 +21,7 @@ interface Pt {
 type Margin = { l: number; r: number; t: number; b: number };
 
 /** The plot group of a chart, made once: both axes, a layer for the marks and the two axis titles. */
-function plotFrame(
+export function plotFrame(
   svg: d3.Selection<SVGSVGElement, unknown, null, undefined>,
   W: number,
   H: number,
