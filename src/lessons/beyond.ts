@@ -256,7 +256,7 @@ handler:
     text: [
       'Intel VT-x and AMD-V (2005–06) changed the machine: a *guest mode* (non-root mode) in which every sensitive instruction traps to the monitor — an *exit* — whatever its variant, while old kernels keep running unchanged. Theorem 1\'s condition is restored relative to guest mode, though it still fails relative to user mode.',
       'Here guest mode is an ISA option: the ISA-file field `"assist": true`. The `assist` monitor runs the guest in real user mode *and* guest mode; innocuous code runs directly, and each exit (cause 7, EXIT) runs the instruction on the VM\'s virtual processor.',
-      'Try it: `pglab equiv examples/x86-getr.s --isa examples/x86-assist.json --vmm assist`, and `pglab check examples/x86-assist.json` for the classifier\'s verdict relative to guest mode.',
+      'Try it: `pglab equiv examples/x86-getr.s --isa examples/x86-assist.json --vmm assist`, and `pglab check --isa examples/x86-assist.json` for the classifier\'s verdict relative to guest mode.',
     ],
     task: 'Your answer is an ISA file (JSON). Describe x86 with a guest mode: the same instructions with the same x86 behaviour, plus hardware assist. The check classifies it and runs the unmodified kernel of lesson 9 on it under the full monitor and the assist monitor.',
     hints: [
