@@ -6,19 +6,25 @@ const FRAME = `        .org 8
         .word 0, handler, 0, 16384
         .org 16`;
 
+/** A user program in the window (1024, 64) that makes SVC n, started by `LPSW [upsw]`. */
+const userSvc = (n: number): string => `upsw:   .word 1, 0, 1024, 64
+        .org 1024
+        SVC ${n}
+`;
+
+/** Starts that user program; its handler prints word `at` of the trap frame (from register r) and halts. */
+const startAndServe = (r: string, at: number, n: number): string => `        LPSW [upsw]
+handler:
+        LD ${r}, [${at}]
+        OUT ${r}, 1
+        HALT
+${userSvc(n)}`;
+
 /** A kernel that starts a user program in the window (1024, 64) with LPSW; the user program makes an SVC. */
 const KERNEL = `${FRAME}
 start:  LI r1, 'K'
         OUT r1, 0
-        LPSW [upsw]
-handler:
-        LD r2, [4]
-        OUT r2, 1
-        HALT
-upsw:   .word 1, 0, 1024, 64
-        .org 1024
-        SVC 7
-`;
+${startAndServe('r2', 4, 7)}`;
 
 /** GETMODE betrays the monitor on x86; RETU (open on pdp10) leaves the monitor thinking the VM is in supervisor mode. */
 const BETRAY = `${FRAME}
@@ -32,15 +38,7 @@ handler:
 
 /** A user program in the window (1024, 64) makes SVC 5; the handler prints the detail (E[5]). */
 const SVC5 = `${FRAME}
-start:  LPSW [upsw]
-handler:
-        LD r2, [5]
-        OUT r2, 1
-        HALT
-upsw:   .word 1, 0, 1024, 64
-        .org 1024
-        SVC 5
-`;
+start:  ${startAndServe('r2', 5, 5).trimStart()}`;
 
 /** A user program in the window (1024, 64) loads from address 100, outside it; the handler reads detail and old l. */
 const RELOCATED = `${FRAME}
@@ -65,15 +63,7 @@ start:  GETMODE r1
 loop:   ADDI r4, 1
         LI r5, 50
         JLT r4, r5, loop
-        LPSW [upsw]
-handler:
-        LD r6, [5]
-        OUT r6, 1
-        HALT
-upsw:   .word 1, 0, 1024, 64
-        .org 1024
-        SVC 3
-`;
+${startAndServe('r6', 5, 3)}`;
 
 /**
  * Lesson 9: the unmodified kernel of src/lessons/beyond.ts with hypercalls for GETMODE and GETR and a native
@@ -101,10 +91,7 @@ handler:
         OUT r6, 1
         HALT
 `;
-const PARA_TAIL = `upsw:   .word 1, 0, 1024, 64
-        .org 1024
-        SVC 7
-`;
+const PARA_TAIL = userSvc(7);
 const NATIVE = `native: LD r6, [5]
         MOV r8, r0
         ORI r8, 0xFF00
