@@ -45,3 +45,13 @@ test('lesson 10: the answer is an ISA file; x86 without guest mode fails, with i
   await expect(page.getByTestId('lesson-result')).toContainText('Relative to guest mode it holds');
   await expect(page.getByTestId('cost-chart')).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
 });
+
+test('lesson 9: the editor starts with the unmodified kernel, which fails; the paravirtualized one passes', async ({ page }) => {
+  await page.getByTestId('lesson-paravirt').click();
+  expect(await check(page)).toBe('false');
+  await expect(page.getByTestId('lesson-result')).toContainText('still runs GETMODE');
+  await answer(page, SOLUTIONS.paravirt.right);
+  expect(await check(page)).toBe('true');
+  await expect(page.getByTestId('lesson-result')).toContainText('hypercalls');
+  await expect(page.getByTestId('lesson-paravirt')).toHaveClass(/solved/);
+});
