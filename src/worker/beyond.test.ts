@@ -68,6 +68,10 @@ describe('full monitor with hypercalls', () => {
       expect(c.path.join(' / ')).toMatch(/SVC 0xFF0\d: a call to the monitor/);
     }
     expect(f.counters.hypercalls).toBe(calls.filter((c) => c.handled === 'interpreted').length);
+    // Equivalence is the end states' (the bare kernel serves its own hypercalls in more steps); not before the halt.
+    expect(f.properties?.equivalence).toMatchObject({ checked: true, equivalent: true, how: expect.stringMatching(/run to its end/) });
+    on.travelTo(calls[0].step);
+    expect(on.frame(req()).properties?.equivalence).toMatchObject({ checked: false, how: expect.stringMatching(/not checked before the halt/) });
     const off = await runToEnd(cfg({ source: example('x86-para.s'), monitor: 'full' }));
     expect(off.events.some((x) => x.what.startsWith('hypercall'))).toBe(false);
     expect(off.frame(req()).counters.hypercalls).toBeUndefined();
