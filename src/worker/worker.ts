@@ -6,7 +6,7 @@
  */
 import * as Comlink from 'comlink';
 import { Engine } from './engine';
-import { EquivSession, TowerSession, amplificationSeries, checkLesson, classifyText } from './lab';
+import { EquivSession, TowerSession, amplificationSeries, checkLesson, classifyText, timeDepths } from './lab';
 import { techniqueCosts } from '../lessons/costs';
 import type { FrameRequest, SessionConfig, WorkerApi } from './protocol';
 import { parseIsaFile } from '../core/isa/isafile';
@@ -84,6 +84,7 @@ const api: WorkerApi = {
   equivOpen: async (r) => lockstep.open(r),
   equivStep: async (n) => lockstep.step(n),
   classify: async (text) => classifyText(text),
+  timeDepths: async (r) => timeDepths(r),
   pgSeries: async (text) => {
     const parsed = parseIsaFile(text);
     if (!parsed.ok) throw new Error('The ISA file has errors (see the ISA lab).');

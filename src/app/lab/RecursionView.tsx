@@ -12,6 +12,7 @@ import { MAX_DEPTH } from '../../core/vmm/kinds';
 import type { DepthPoint, LabApi, LevelInfo, RecSnapshot } from '../../worker/protocol';
 import { seriesRuns, towerRuns, type RunOutcome } from '../../worker/client';
 import { PgRecursion } from '../tower/PgRecursion';
+import { TimeNesting } from './TimeNesting';
 import { useIsa } from '../isa';
 import { fmtInt } from '../format';
 import { SvgExport } from '../views/Export';
@@ -334,6 +335,7 @@ export function RecursionView() {
           </table>
         )}
       </section>
+      <TimeNesting source={source} isaText={isaText} kind={kind} w={Math.min(w, 16384)} input={input} />
       <PgRecursion />
     </div>
   );
