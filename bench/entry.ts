@@ -2,4 +2,4 @@
 export { runSuite } from './suite';
 export { WORKLOADS } from './workloads';
 export { benchPgMonitor, formatPgBench } from './monitors';
-export { benchBeyond, formatBeyond } from './beyond-bench';
+export { runBeyond, formatBeyond } from './beyond-bench';

@@ -1,10 +1,11 @@
 // `npm run bench`: a benchmark, not a test. Everything is measured in this one process and reported as ratios
 // of runs timed side by side (bench/suite.ts): each workload of bench/workloads/ on PG Lab's machine against
 // the minimal switch interpreter of bench/switch.ts; two of them under the full monitor at depths 1/2/4/8 and
-// the hybrid monitor at depth 1, against the same workload bare. Then, unless --no-browser, the browser part
-// (bench/browser.mjs: the Web Worker and the UI in headless Chromium).
+// the hybrid monitor at depth 1, against the same workload bare; then beyond 1974 (bench/beyond-bench.ts: binary
+// translation, paravirtualization and hardware assist on one kernel-heavy x86 guest). Then, unless --no-browser,
+// the browser part (bench/browser.mjs: the Web Worker and the UI in headless Chromium).
 //
-//   npm run bench [-- --no-browser] [--write-readme] [--only tight,smc]
+//   npm run bench [-- --no-browser] [--write-readme] [--only tight,smc,beyond]   (npm run bench:beyond: --only beyond)
 //   PGLAB_BENCH_REPS=5 (timings per figure, median; default 3, at least 3)
 //   PGLAB_BENCH_SECONDS=1 (the shortest timing; default 1)
 import { spawnSync } from 'node:child_process';
@@ -34,18 +35,24 @@ console.log(`PG Lab benchmark (${env.date}, node ${env.node}, ${env.cpus} × ${e
 console.log(`median of ${reps} timings of at least ${minSeconds} s of CPU time each, in one process, engines timed in turns; load average ${env.loadStart.toFixed(2)} at the start\n`);
 
 const only = opt('--only')?.split(',');
-const result = bench.runSuite({ reps, minSeconds, only, workloadDir: path.join(root, 'bench/workloads'), log: (l) => console.log(l) });
+// `beyond` in --only names section 4, not a workload; with nothing else named, the workloads are skipped.
+const workloads = only?.filter((w) => w !== 'beyond');
+const result =
+  workloads && workloads.length === 0
+    ? { reps, minSeconds, bare: [], geomean: NaN, monitors: [], levelCosts: [] }
+    : bench.runSuite({ reps, minSeconds, only: workloads, workloadDir: path.join(root, 'bench/workloads'), log: (l) => console.log(l) });
+if (!only || only.includes('beyond')) result.beyond = bench.runBeyond({ reps, minSeconds, log: (l) => console.log(l) });
 env.loadEnd = load();
 result.env = env;
 
 const f = (x, d = 1) => x.toFixed(d);
-console.log('\n1. bare: M guest instructions per second, PG Lab against the minimal switch interpreter on the same program');
-console.log('   workload    PG Lab   switch   ratio   notes (spread = (max - min) / median of the timings)');
+if (result.bare.length) console.log('\n1. bare: M guest instructions per second, PG Lab against the minimal switch interpreter on the same program');
+if (result.bare.length) console.log('   workload    PG Lab   switch   ratio   notes (spread = (max - min) / median of the timings)');
 for (const r of result.bare) {
   const perM = (r.pglab.facts.compiles / r.pglab.steps) * 1e6;
   console.log(`   ${r.workload.padEnd(9)} ${f(r.pglab.mips).padStart(8)} ${f(r.switch.mips).padStart(8)} ${f(r.ratio, 2).padStart(7)}   spread ${f(spread(r.pglab), 0)} % / ${f(spread(r.switch), 0)} %; ${f(perM, 2)} block compiles per M steps`);
 }
-console.log(`   geometric mean of the ratios: ${f(result.geomean, 2)}`);
+if (result.bare.length) console.log(`   geometric mean of the ratios: ${f(result.geomean, 2)}`);
 if (result.monitors.length) {
   console.log('\n2. under monitors: M guest instructions per second, ratio to the same workload bare (timed in the same turns)');
   console.log('   workload  monitor   depth   M/s    × bare   guest traps/instr   ns (CPU) per guest trap');
@@ -55,6 +62,10 @@ if (result.monitors.length) {
     );
   }
   for (const c of result.levelCosts) console.log(`   cost per extra level, ${c.workload}, depth ${c.from} → ${c.to}: ${f(c.nsPerTrapPerLevel, 0)} ns per guest trap per level`);
+}
+if (result.beyond) {
+  console.log('\nBeyond 1974: one kernel-heavy x86 guest, M guest instructions per second and ratio to bare (timed in the same turns)');
+  console.log(bench.formatBeyond(result.beyond));
 }
 console.log(`\nload average ${env.loadStart.toFixed(2)} at the start, ${env.loadEnd.toFixed(2)} at the end (${env.cpus} cores)`);
 

@@ -15,7 +15,7 @@ import { WORKLOAD_Q, WORKLOADS, workloadImage, type WorkloadName } from './workl
 const PG1 = presetIsa('pg1');
 
 /** One way of running a workload: boot it, then run exactly n guest instructions. */
-interface Engine {
+export interface Engine {
   label: string;
   boot(): void;
   run(n: number): void;
@@ -79,7 +79,7 @@ export interface Timing {
   facts: Record<string, number>;
 }
 
-const median = (xs: number[]): number => {
+export const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
@@ -110,7 +110,7 @@ function calibrate(e: Engine, target: number): number {
  * Times the engines in turns: `reps` rounds of one timing each. A timing shorter than minSeconds (the load
  * dropped, V8 got faster) makes that engine's step count larger and its rounds start again.
  */
-function timeInTurns(engines: Engine[], reps: number, minSeconds: number): Timing[] {
+export function timeInTurns(engines: Engine[], reps: number, minSeconds: number): Timing[] {
   const steps = engines.map((e) => calibrate(e, minSeconds * 1.25));
   const seconds: number[][] = engines.map(() => []);
   while (seconds.some((s) => s.length < reps)) {

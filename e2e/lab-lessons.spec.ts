@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { answer, check, openLessons } from './lessons';
 // One reference solution per lesson (src/lessons/lessons.test.ts checks that), so its keys count the lessons; the
 // lessons module itself imports a monitor's source with Vite's ?raw, which Playwright's loader cannot.
 import { LOOPING, SOLUTIONS } from '../src/lessons/solutions';
@@ -6,25 +7,7 @@ import { LOOPING, SOLUTIONS } from '../src/lessons/solutions';
 /** Each lesson's check, solved and failed, through the page: the check runs the program in the browser. */
 const IDS = ['machine', 'relocation', 'monitor', 'theorem1', 'hybrid', 'recursion', 'pgmonitor'];
 
-test.beforeEach(async ({ page }) => {
-  await page.goto('/');
-  await page.evaluate(() => localStorage.clear());
-  await page.reload();
-  await page.getByTestId('tab-lessons').click();
-  await expect(page.getByTestId('lesson-editor')).toBeVisible();
-});
-
-async function answer(page: Page, text: string): Promise<void> {
-  await page.evaluate((v) => (window as unknown as Record<string, { setValue(s: string): void }>)['__pglab_lesson-editor'].setValue(v), text);
-}
-
-async function check(page: Page): Promise<string | null> {
-  await page.getByTestId('lesson-check').click();
-  const r = page.getByTestId('lesson-result');
-  await expect(r).toBeVisible();
-  await expect(page.getByTestId('lesson-check')).toBeEnabled();
-  return r.getAttribute('data-passed');
-}
+test.beforeEach(async ({ page }) => openLessons(page));
 
 for (const id of IDS) {
   test(`lesson ${id}: a wrong answer fails with the reason, a right one passes and is marked solved`, async ({ page }) => {

@@ -6,7 +6,7 @@ import { examples } from './examples';
 import { pickExample } from './ExampleList';
 import { fmtInt, fmtRate } from './format';
 import { actions, load, useRuntime } from './session';
-import { useSettings } from './store';
+import { useSettings, type Settings as SettingsState } from './store';
 import { setIsaText, useIsa } from './isa';
 import { MonitorFile } from './tower/MonitorFile';
 import { StepOverButton } from './tower/StepOver';
@@ -131,6 +131,18 @@ export function Controls() {
   );
 }
 
+const MONITOR_TITLE =
+  'none: the bare machine. full: the VMM of Theorem 1. hybrid: the HVM of Theorem 3. Beyond 1974: bt translates virtual supervisor code, ' +
+  'full + hypercalls serves a paravirtual kernel\'s calls (docs/HYPERCALLS.md), assist runs the guest in the hardware\'s guest mode (an ISA with hardware assist). ' +
+  'The .s monitors are the same constructions written in PG/1, running on the real machine.';
+
+/** The picker's value for full + hypercalls: paravirtualization is the full monitor with a flag, not a kind of its own. */
+const FULL_HYPERCALLS = 'full+hypercalls';
+type MonitorSetting = SettingsState['monitor'];
+const pickerValue = (monitor: MonitorSetting, hypercalls: boolean): string => (monitor === 'full' && hypercalls ? FULL_HYPERCALLS : monitor);
+const fromPicker = (v: string): { monitor: MonitorSetting; hypercalls: boolean } =>
+  v === FULL_HYPERCALLS ? { monitor: 'full', hypercalls: true } : { monitor: v as MonitorSetting, hypercalls: false };
+
 const SIZES = [64, 256, 1024, 4096, 16384, 65536, 262144, 1048576];
 const LIMITS = [0, 10_000_000, 100_000_000, 1_000_000_000];
 
@@ -160,25 +172,35 @@ export function Settings() {
           <PresetOptions />
         </select>
       </label>
-      <label title="none: the bare machine. full: the VMM of Theorem 1. hybrid: the HVM of Theorem 3. The .s monitors are the same constructions written in PG/1, running on the real machine.">
+      <label title={MONITOR_TITLE}>
         <span>Monitor</span>
         <select
           aria-label="Monitor"
-          value={s.monitor}
+          data-testid="monitor"
+          value={pickerValue(s.monitor, s.hypercalls === true)}
           onChange={(e) => {
-            const monitor = e.target.value as typeof s.monitor;
-            change({ monitor, depth: monitor === 'none' ? 0 : Math.max(1, s.depth) });
+            const { monitor, hypercalls } = fromPicker(e.target.value);
+            change({ monitor, hypercalls, depth: monitor === 'none' ? 0 : Math.max(1, s.depth) });
           }}
         >
           <option value="none">none</option>
           <option value="full">full VMM</option>
           <option value="hybrid">hybrid</option>
+          {/* Beyond 1974: the three ways round a failed Theorem 1 (README, "Beyond 1974"). */}
+          <option value="bt">binary translation (bt)</option>
+          <option value={FULL_HYPERCALLS}>full + hypercalls</option>
+          <option value="assist">hardware assist (assist)</option>
           {/* Monitors written in PG/1 (PG1.md §8.1): real programs on the real machine. */}
           <option value="full.s">full.s (PG/1)</option>
           <option value="hybrid.s">hybrid.s (PG/1)</option>
           <option value="file">a monitor file of your own…</option>
         </select>
       </label>
+      {s.monitor === 'assist' && !isa.isa.assist && (
+        <span className="err small" role="alert" data-testid="assist-missing">
+          {isa.name} has no guest mode: the assist monitor cannot run on it. Turn on “hardware assist (guest mode)” in the ISA lab, or pick another monitor.
+        </span>
+      )}
       {s.monitor === 'file' && <MonitorFile />}
       <label title="Number of nested monitors (0 = bare machine)">
         <span>Depth</span>

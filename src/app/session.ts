@@ -67,13 +67,15 @@ export function isaOf(text: string): Isa {
 export function currentConfig(): SessionConfig {
   const s = useSettings.getState();
   const c: SessionConfig = { source: s.source, isa: useIsa.getState().text, monitor: s.monitor, depth: s.monitor === 'none' ? 0 : s.depth, q: s.q, input: s.input, maxSteps: s.maxSteps };
+  // Hypercalls are the full monitor's (paravirtualization); the flag means nothing to the others.
+  if (s.monitor === 'full' && s.hypercalls === true) c.hypercalls = true;
   // A monitor file of your own travels as text (the shipped PG/1 monitors are the worker's own copies).
   if (s.monitor === 'file') return { ...c, monitorSource: s.monitorSource ?? '', monitorFile: s.monitorFile || 'monitor.s' };
   return c;
 }
 
 export function configKey(c: SessionConfig): string {
-  return JSON.stringify([c.source, c.isa, c.monitor, c.depth, c.q, c.input, c.monitorSource ?? '', c.monitorFile ?? '']);
+  return JSON.stringify([c.source, c.isa, c.monitor, c.depth, c.q, c.input, c.monitorSource ?? '', c.monitorFile ?? '', c.hypercalls === true]);
 }
 
 /** Assembles on the page too, for markers, the current line and breakpoints (cheap: microseconds per line). */

@@ -73,6 +73,7 @@ export const useSettings = create<SettingsStore>()(
       q: 65536,
       input: '',
       maxSteps: 0,
+      hypercalls: false,
       breakLines: [],
       memSpace: 'virtual',
       memLevel: 0,

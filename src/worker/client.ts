@@ -94,9 +94,13 @@ export class RunChannel {
 /** Lesson checks take well under a second on a correct or a looping answer; 20 s means something is wrong. */
 export const lessonRuns = new RunChannel('lessons', 20_000);
 export const seriesRuns = new RunChannel('series', 30_000);
+/** Lessons 8–10's chart: five runs of a small guest, well under a second. */
+export const costRuns = new RunChannel('costs', 30_000);
 export const pgSeriesRuns = new RunChannel('pgseries', 60_000);
 export const equivRuns = new RunChannel('equiv', 30_000);
 /** The Recursion view's tower has its own worker, so stepping it does not cancel the amplification series. */
 export const towerRuns = new RunChannel('tower', 30_000);
+/** The Recursion view's time comparison (7 runs of the program) has its own worker too. */
+export const timeRuns = new RunChannel('time', 30_000);
 /** Classification takes one to two seconds; a stale one finishes in the background and fills the cache. */
 export const classifyRuns = new RunChannel('classify', 120_000, { keepWorker: true });

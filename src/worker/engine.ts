@@ -396,7 +396,7 @@ export class Engine {
         psw: { mode: 0, pc: 0, l: 0, b: 0 }, regs: new Array<number>(16).fill(0), q: this.cfg?.q ?? 0, levels: [], pcPhysical: -1,
         mem: { space: req.view.space, start: 0, words: [], valid: [] }, consoleFrom: 0, consoleText: '', consoleLen: 0,
         events: [], eventsFrom: 0, eventsTotal: 0, samples: [], samplesFrom: 0,
-        counters: { direct: 0, trapped: 0, interpreted: 0 }, trapCounts: [0, 0, 0, 0, 0, 0], trapFrame: new Array<number>(12).fill(0),
+        counters: { direct: 0, trapped: 0, interpreted: 0, levels: [] }, trapCounts: [0, 0, 0, 0, 0, 0], trapFrame: new Array<number>(12).fill(0),
       };
     }
     const psw = t.guestPsw();
@@ -414,11 +414,15 @@ export class Engine {
     if (view.follow && (pcAddr < start || pcAddr >= start + count)) start = Math.max(0, pcAddr - 4);
     const words: number[] = [];
     const valid: boolean[] = [];
+    // The bt monitor's translation cache, marked on the guest's own memory (not on a PG/1 tower's real one).
+    const cached = realSpace ? null : (t.translatedWords?.() ?? null);
+    const translated: boolean[] | undefined = cached ? [] : undefined;
     for (let a = start; a < start + count; a++) {
       const pa = view.space === 'virtual' ? a + psw.l : a;
       const ok = (view.space !== 'virtual' || a < psw.b) && pa >= 0 && pa < gm.length;
       valid.push(ok);
       words.push(ok ? gm[pa] : 0);
+      translated?.push(ok && cached!.has(pa));
     }
     const con = t.console();
     const consoleFrom = sameEpoch && req.consoleLen <= con.length ? req.consoleLen : Math.max(0, con.length - 65536);
@@ -438,7 +442,7 @@ export class Engine {
       q: t.guestMem().length,
       levels: t.levels(),
       pcPhysical: psw.pc + psw.l,
-      mem: { space: realSpace ? 'real' : view.space === 'real' ? 'physical' : view.space, start, words, valid, ...(realSpace ? { level: memLevel, base: memBase } : {}) },
+      mem: { space: realSpace ? 'real' : view.space === 'real' ? 'physical' : view.space, start, words, valid, ...(realSpace ? { level: memLevel, base: memBase } : {}), ...(translated ? { translated } : {}) },
       consoleFrom,
       consoleText: con.slice(consoleFrom),
       consoleLen: con.length,

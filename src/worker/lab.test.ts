@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { assemble } from '../core/asm/assembler';
 import { presetIsa } from '../core/isa/isa';
 import { LOOPING, SOLUTIONS } from '../lessons/solutions';
-import { EquivSession, TowerSession, amplificationSeries, checkLesson, classifyText, depthSeries } from './lab';
+import { EquivSession, TowerSession, amplificationSeries, checkLesson, classifyText, depthSeries, timeDepths } from './lab';
+import { readFileSync } from 'node:fs';
 
 const PG1 = JSON.stringify({ name: 'pg1', base: 'pg1' });
 const preset = (name: string) => JSON.stringify({ name, base: name });
@@ -124,5 +125,38 @@ describe('classification', () => {
     expect(a.classification.theorem1.holds).toBe(false);
     expect(classifyText(preset('x86'))).toBe(a);
     expect(() => classifyText('{')).toThrow();
+  });
+});
+
+describe('guest mode in the classification', () => {
+  it('an ISA with hardware assist gets the guest-mode verdict: Theorem 1 restored on x86; none without assist', () => {
+    expect(classifyText(preset('x86')).guestMode).toBeNull();
+    const g = classifyText(JSON.stringify({ name: 'x86-assist', base: 'x86', assist: true })).guestMode;
+    expect(g?.holds).toBe(true);
+    expect(g?.exits).toEqual(expect.arrayContaining(['GETMODE', 'GETR', 'SETR']));
+  });
+});
+
+describe('time and nesting (the Recursion view)', () => {
+  const timer = readFileSync(new URL('../../examples/timer.s', import.meta.url), 'utf8');
+  it('timer.s: equivalent at every depth under virtual time with the bare clock; diverging under real time, the clock growing with depth', () => {
+    const { bare, rows } = timeDepths({ source: timer, isaText: PG1, kind: 'full', depth: 1, w: W, input: '', maxSteps: 1_000_000, maxDepth: 3 });
+    expect(bare).toMatchObject({ depth: 0, status: 'halted', equivalent: true });
+    expect(bare.clock).toBe(bare.guestSteps);
+    const virt = rows.filter((r) => r.time === 'virtual');
+    const real = rows.filter((r) => r.time === 'real');
+    expect(virt.map((r) => r.depth)).toEqual([1, 2, 3]);
+    expect(real.map((r) => r.depth)).toEqual([1, 2, 3]);
+    for (const r of virt) expect(r).toMatchObject({ equivalent: true, diverges: null, clock: bare.clock, console: bare.console });
+    for (const r of real) expect(r).toMatchObject({ equivalent: false, diverges: 'console' });
+    // The real clock also counts the monitors' work beneath the guest: more of it at each depth.
+    expect(real[0].clock).toBeGreaterThan(bare.clock);
+    expect(real[1].clock).toBeGreaterThan(real[0].clock);
+    expect(real[2].clock).toBeGreaterThan(real[1].clock);
+  });
+
+  it('a program that never reads the clock is equivalent under both', () => {
+    const { rows } = timeDepths({ source: SOLUTIONS.recursion.right, isaText: PG1, kind: 'full', depth: 1, w: W, input: '', maxSteps: 100_000, maxDepth: 2 });
+    for (const r of rows) expect(r.equivalent).toBe(true);
   });
 });

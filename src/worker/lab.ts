@@ -7,16 +7,19 @@
  */
 import { assemble, type AsmResult } from '../core/asm/assembler';
 import { classify } from '../core/classify/classify';
+import { guestModeVerdict } from '../core/classify/assist';
 import { counterexamples, type Counterexample } from '../core/classify/counterexample';
 import type { Isa } from '../core/isa/isa';
 import { parseIsaFile } from '../core/isa/isafile';
 import { ConsoleDevices, Machine } from '../core/machine/machine';
 import { Lockstep } from '../core/vmm/equiv';
-import { MAX_DEPTH, VirtualStack, checkStack } from '../core/vmm/stack';
+import { MAX_DEPTH, VirtualStack, checkStack, runBare } from '../core/vmm/stack';
+import { compareStates } from '../core/vmm/equiv';
+import { TIME_MODES } from '../core/vmm/monitor';
 import { lockstepEquivalence, stackProperties } from '../core/vmm/properties';
 import { lessonById, type CheckResult } from '../lessons/lessons';
 import { Engine } from './engine';
-import type { Classified, DepthPoint, EqSnapshot, LabRun, RecSnapshot, SideState, VmKind } from './protocol';
+import type { Classified, DepthPoint, EqSnapshot, LabRun, RecSnapshot, SideState, TimeRow, VmKind } from './protocol';
 
 /** A lesson check; an exception is turned into a failed check (the lesson's text says why). */
 export function checkLesson(lessonId: string, source: string): CheckResult {
@@ -74,6 +77,34 @@ export function depthSeries(asm: AsmResult, isa: Isa, kind: VmKind, w: number, m
 export function amplificationSeries(r: LabRun & { maxSteps: number; maxDepth: number }): DepthPoint[] {
   const { isa, asm } = assembled(r.source, r.isaText);
   return depthSeries(asm, isa, r.kind, r.w, r.maxSteps, r.maxDepth, r.input);
+}
+
+/**
+ * Why virtual time matters for nesting (§11, Theorem 2's premise): the program bare, then under 1..maxDepth
+ * monitors with each time mode. Each run is compared with the bare one (compareStates, as `pglab equiv`), and
+ * the clock is read as the guest would read it when the run ended (IN r, 2 on its own bus): under virtual time
+ * it counts the guest's instructions at every depth; under real time it is the real machine's, which also
+ * counts every monitor's work beneath the guest, so it grows with depth and a program that reads it diverges.
+ */
+export function timeDepths(r: LabRun & { maxSteps: number; maxDepth: number }): { bare: TimeRow; rows: TimeRow[] } {
+  const { isa, asm } = assembled(r.source, r.isaText);
+  const native = runBare(asm.image, { isa, q: r.w, input: r.input, maxSteps: r.maxSteps });
+  const bare: TimeRow = { time: 'virtual', depth: 0, status: native.status, guestSteps: native.steps, clock: native.steps, console: native.console, equivalent: true, diverges: null };
+  const rows: TimeRow[] = [];
+  for (const time of TIME_MODES) {
+    for (let d = 1; d <= r.maxDepth; d++) {
+      const problem = checkStack(r.w, d);
+      if (problem) throw new Error(problem);
+      const s = new VirtualStack({ isa, kind: r.kind, depth: d, w: r.w, input: r.input, time });
+      s.boot(asm.image);
+      s.run(r.maxSteps);
+      const g = s.guest;
+      const v = s.result();
+      const dv = compareStates(native, v);
+      rows.push({ time, depth: d, status: v.status, guestSteps: v.steps, clock: g.dev.read(2, g.cpu.steps), console: v.console, equivalent: dv === null, diverges: dv?.field ?? null });
+    }
+  }
+  return { bare, rows };
 }
 
 /** The Recursion view's tower: an Engine session (the program bare at depth 0, else under `depth` monitors). */
@@ -173,7 +204,7 @@ export function classifyText(text: string): Classified {
   } catch {
     // The Equivalence view falls back to a program built from a witness.
   }
-  c = { classification, counterexamples: cx };
+  c = { classification, counterexamples: cx, guestMode: guestModeVerdict(r.isa, classification) };
   if (classified.size > 32) classified.clear();
   classified.set(text, c);
   return c;

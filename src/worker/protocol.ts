@@ -11,8 +11,12 @@ import type { VmmProperties } from '../core/vmm/properties';
 import type { TrapEvent as MonitorTrapEvent } from '../core/vmm/monitor';
 import type { LevelInfo as StackLevel } from '../core/vmm/stack';
 import type { CheckResult } from '../lessons/lessons';
+import type { TechniqueCost } from '../lessons/costs';
 import type { MonitorChoice, MonitorKind, PaperKind } from '../core/vmm/kinds';
 import type { PgPoint } from './pgseries';
+import type { Counters } from './target';
+import type { GuestModeVerdict } from '../core/classify/assist';
+import type { TimeMode } from '../core/vmm/monitor';
 export type { PgPoint };
 
 export type { AsmError, MonitorKind };
@@ -39,6 +43,8 @@ export interface SessionConfig {
   input: string;
   /** Step limit per Run (0 = none). */
   maxSteps: number;
+  /** Under the full monitor: serve hypercalls (paravirtualization, docs/HYPERCALLS.md; the CLI's --hypercalls). */
+  hypercalls?: boolean;
   /** monitor 'file': the monitor's PG/1 source, and the name its errors carry. */
   monitorSource?: string;
   monitorFile?: string;
@@ -110,7 +116,16 @@ export interface Frame {
   levels: LevelInfo[];
   /** The guest-physical address of P (+ l), for the editor's current line. */
   pcPhysical: number;
-  mem: { space: 'virtual' | 'physical' | 'real'; start: number; words: number[]; valid: boolean[]; level?: number; base?: number };
+  mem: {
+    space: 'virtual' | 'physical' | 'real';
+    start: number;
+    words: number[];
+    valid: boolean[];
+    level?: number;
+    base?: number;
+    /** Under the bt monitor: which of these words are in the translation cache now (compiled, unchanged since). */
+    translated?: boolean[];
+  };
   consoleFrom: number;
   consoleText: string;
   consoleLen: number;
@@ -119,7 +134,7 @@ export interface Frame {
   eventsTotal: number;
   samples: Sample[];
   samplesFrom: number;
-  counters: { direct: number; trapped: number; interpreted: number; amplification?: number };
+  counters: Counters;
   trapCounts: number[];
   /** E[0..11] of the real machine's trap frame (old PSW, cause, detail, new PSW). */
   trapFrame: number[];
@@ -277,17 +292,37 @@ export interface DepthPoint {
 export interface Classified {
   classification: Classification;
   counterexamples: Counterexample[];
+  /** Theorem 1's condition relative to guest mode, for an ISA with hardware assist (null without). */
+  guestMode: GuestModeVerdict | null;
+}
+
+/** One row of the Recursion view's time comparison: the program under `depth` monitors with `time`, against bare. */
+export interface TimeRow {
+  time: TimeMode;
+  depth: number;
+  status: 'halted' | 'limit';
+  guestSteps: number;
+  /** What the guest would read from the clock (IN r, 2) when the run ended; bare: the bare machine's. */
+  clock: number;
+  console: string;
+  equivalent: boolean;
+  /** The first field that differs from the bare run (null when equivalent). */
+  diverges: string | null;
 }
 
 /** The lab's runs (lab.ts). A worker holds one tower and one lockstep session; opening replaces it. */
 export interface LabApi {
   checkLesson(lessonId: string, source: string): Promise<CheckResult>;
+  /** Lessons 8–10's chart: the kernel-heavy x86 guest under each technique, with how its instructions ran. */
+  beyondCosts(): Promise<TechniqueCost[]>;
   series(r: LabRun & { maxSteps: number; maxDepth: number }): Promise<DepthPoint[]>;
   towerOpen(r: LabRun): Promise<RecSnapshot>;
   towerStep(n: number): Promise<RecSnapshot>;
   equivOpen(r: LabRun): Promise<EqSnapshot>;
   equivStep(n: number): Promise<EqSnapshot>;
   classify(isaText: string): Promise<Classified>;
+  /** The program bare and at depths 1..maxDepth under virtual and real time (§11): equivalent or not, the clock seen. */
+  timeDepths(r: LabRun & { maxSteps: number; maxDepth: number }): Promise<{ bare: TimeRow; rows: TimeRow[] }>;
   /** Real instructions per guest trap / instruction against depth 1–4, PG/1 monitors beside the built-in ones. */
   pgSeries(isaText: string): Promise<PgPoint[]>;
 }

@@ -18,6 +18,10 @@ export interface Counters {
   levels: number[];
   /** Under monitors: work at the outermost level (its traps plus every level's interpretations) per guest trap. */
   amplification?: number;
+  /** Beyond 1974, as `pglab run --json` stats: instructions run translated (bt), hypercalls served, guest-mode exits (assist). */
+  translated?: number;
+  hypercalls?: number;
+  exits?: number;
 }
 
 export interface Target {
@@ -54,4 +58,6 @@ export interface Target {
   /** A built-in monitor tower (vmm.ts): the three VMM properties; equivalence is compared only when `check`. */
   properties?(check: boolean): VmmProperties;
   runToGuest?(n: number): RunStop;
+  /** The bt monitor: guest-physical addresses whose word is in the translation cache now (null under the others). */
+  translatedWords?(): Set<number> | null;
 }

@@ -5,11 +5,66 @@
  */
 import type { Isa } from '../core/isa/isa';
 import { RunFlag, Stop, type Image, type PSW } from '../core/machine/machine';
-import type { TrapEvent as VmmEvent } from '../core/vmm/monitor';
-import { VirtualStack, type StackSnapshot } from '../core/vmm/stack';
+import { HYPERCALL, type TrapEvent as VmmEvent } from '../core/vmm/monitor';
+import { Cause } from '../core/isa/table';
+import type { MonitorKind } from '../core/vmm/kinds';
+import { VirtualStack, runBare, type StackSnapshot } from '../core/vmm/stack';
+import { compareStates } from '../core/vmm/equiv';
 import { equivalenceAt, notChecked, stackProperties, type EquivalenceProperty, type VmmProperties } from '../core/vmm/properties';
 import type { LevelInfo, SessionConfig, TrapEvent } from './protocol';
 import type { Counters, RunStop, Target } from './target';
+
+/** How the trap flow names each kind of monitor. */
+const KIND_LABEL: Record<MonitorKind, string> = { full: 'VMM', hybrid: 'hybrid monitor', bt: 'bt monitor', assist: 'assist monitor' };
+
+/**
+ * The trap log's label for a monitor's event: a served hypercall is "hypercall N NAME" (N = SVC number − 0xFF00),
+ * so that it reads apart from an SVC reflected into the guest's kernel; anything else keeps the mnemonic.
+ */
+export function eventLabel(e: Pick<VmmEvent, 'cause' | 'detail' | 'what'>): string {
+  if (e.cause === Cause.SVC && e.what.startsWith('hypercall ')) return `hypercall ${e.detail - HYPERCALL} ${e.what.slice('hypercall '.length)}`;
+  return e.what || '(fetch)';
+}
+
+/** The path a monitor's event took, for the trap-flow view (guest → hardware → dispatchers → what was done). */
+export function eventPath(e: VmmEvent, kind: MonitorKind, depth: number): string[] {
+  const vm = `VM ${e.level}`;
+  const guest = depth > 1 ? `guest (VM ${depth})` : 'guest (VM 1)';
+  const dispatchers = Array.from({ length: e.level }, (_, k) => `dispatcher ${k + 1}`);
+  const who = `${KIND_LABEL[kind]} ${e.level}`;
+  if (e.cause === Cause.EXIT) {
+    // Hardware assist: the sensitive instruction did not run; guest mode made it exit, and the monitor emulated it.
+    const done =
+      e.handled === 'reflected'
+        ? `emulated ${e.what}: it trapped in the VM, reflected into ${vm}'s E[0..11]`
+        : e.handled === 'halt'
+          ? `emulated ${e.what}: HALT, the VM halts`
+          : `emulated ${e.what} on ${vm}'s virtual state (${who})`;
+    return [`${guest} in guest mode`, `guest-mode exit: ${e.what} is sensitive (cause 7 EXIT)`, ...dispatchers, done];
+  }
+  const label = eventLabel(e);
+  if (label.startsWith('hypercall ')) {
+    const done = e.handled === 'reflected' ? `${label}: it trapped in the VM, reflected into ${vm}'s E[0..11]` : `${label} served on ${vm}'s virtual state (${who})`;
+    return [`${guest}, virtual supervisor mode`, `SVC 0x${e.detail.toString(16).toUpperCase()}: a call to the monitor`, 'real trap', ...dispatchers, done];
+  }
+  const path = [guest, 'real trap', ...dispatchers];
+  if (e.handled === 'reflected') path.push(`reflected into ${vm}'s E[0..11]`);
+  else if (e.handled === 'interpreted') path.push(`interpreter ${e.what || ''} (${who})`.replace('  ', ' '));
+  else path.push('HALT: VM halts');
+  return path;
+}
+
+/** The bare run to its end against the halted VM's end state, under f (status, console, registers, PSW, memory). */
+function endEquivalence(stack: VirtualStack, image: Image, input: string): EquivalenceProperty {
+  const bare = runBare(image, { isa: stack.guest.isa, q: stack.w, input, maxSteps: EQUIV_REPLAY_LIMIT });
+  const d = compareStates(bare, stack.result());
+  return {
+    checked: true,
+    equivalent: d === null,
+    divergence: d && { ...d, step: null },
+    how: `the bare machine run to its end (${bare.steps} steps, the guest ${stack.guest.steps}) and the end states compared under f`,
+  };
+}
 
 /** Above this many guest steps the workbench does not replay the bare machine to compare (each Step would wait for it). */
 const EQUIV_REPLAY_LIMIT = 5_000_000;
@@ -33,7 +88,9 @@ class VirtualTarget implements Target {
   private checked: { at: string; eq: EquivalenceProperty } | null = null;
 
   constructor(isa: Isa, cfg: SessionConfig) {
-    this.stack = new VirtualStack({ isa, kind: cfg.monitor === 'hybrid' ? 'hybrid' : 'full', depth: Math.max(1, cfg.depth), w: cfg.q, input: cfg.input });
+    const kind: MonitorKind = cfg.monitor === 'hybrid' || cfg.monitor === 'bt' || cfg.monitor === 'assist' ? cfg.monitor : 'full';
+    // An ISA without guest mode refuses the assist monitor here, with the core's message (the engine shows it).
+    this.stack = new VirtualStack({ isa, kind, depth: Math.max(1, cfg.depth), w: cfg.q, input: cfg.input, paravirt: kind === 'full' && cfg.hypercalls === true });
     this.stack.onEvent = (e) => this.record(e);
     this.input = cfg.input;
   }
@@ -47,6 +104,14 @@ class VirtualTarget implements Target {
     let eq: EquivalenceProperty = notChecked('not checked yet: compared with the bare machine when the run stops or pauses');
     if (check && this.stack.guest.steps > EQUIV_REPLAY_LIMIT) {
       eq = notChecked(`not checked: ${this.stack.guest.steps.toLocaleString('en')} steps are too many to replay in the page (pglab equiv compares any run)`);
+    } else if (check && this.image && this.stack.monitors[0].paravirt) {
+      // A served hypercall is one guest step where the bare kernel runs its own handler: the two runs line up
+      // again only at the end, so the ends are compared (as `pglab equiv --hypercalls` does).
+      if (this.stack.status !== 'halted') eq = notChecked('not checked before the halt: with hypercalls the guest takes fewer steps than bare, so the end states are compared');
+      else {
+        if (this.checked?.at !== at) this.checked = { at, eq: endEquivalence(this.stack, this.image, this.input) };
+        eq = this.checked.eq;
+      }
     } else if (check && this.image && this.stack.guest.steps > 0) {
       if (this.checked?.at !== at) this.checked = { at, eq: equivalenceAt(this.stack, this.image, this.input) };
       eq = this.checked.eq;
@@ -64,12 +129,7 @@ class VirtualTarget implements Target {
     // the last run stopped at) is the tail of that trap, not a new one.
     if (e.step > this.mark) this.hit = true;
     if (!this.onEvent) return;
-    const kind = this.stack.kind === 'hybrid' ? 'hybrid monitor' : 'VMM';
-    const path = [this.stack.depth > 1 ? `guest (VM ${this.stack.depth})` : 'guest (VM 1)', 'real trap'];
-    for (let k = 1; k <= e.level; k++) path.push(`dispatcher ${k}`);
-    if (e.handled === 'reflected') path.push(`reflected into VM ${e.level}'s E[0..11]`);
-    else if (e.handled === 'interpreted') path.push(`interpreter ${e.what || ''} (${kind} ${e.level})`.replace('  ', ' '));
-    else path.push('HALT: VM halts');
+    const path = eventPath(e, this.stack.kind, this.stack.depth);
     this.onEvent({
       step: e.step,
       level: e.level,
@@ -79,7 +139,7 @@ class VirtualTarget implements Target {
       new: e.new,
       handled: e.handled === 'halt' ? 'interpreted' : e.handled,
       path,
-      what: e.what || '(fetch)',
+      what: eventLabel(e),
     });
   }
 
@@ -169,7 +229,19 @@ class VirtualTarget implements Target {
   }
   counters(): Counters {
     const s = this.stack.stats();
-    return { direct: s.direct, trapped: s.trapped, interpreted: s.interpreted, levels: s.levels.map((l) => l.traps), amplification: this.stack.amplification() };
+    return {
+      direct: s.direct,
+      trapped: s.trapped,
+      interpreted: s.interpreted,
+      levels: s.levels.map((l) => l.traps),
+      amplification: this.stack.amplification(),
+      ...(s.translated !== undefined ? { translated: s.translated } : {}),
+      ...(s.hypercalls !== undefined || this.stack.monitors[0].paravirt ? { hypercalls: s.hypercalls ?? 0 } : {}),
+      ...(s.exits !== undefined ? { exits: s.exits } : {}),
+    };
+  }
+  translatedWords(): Set<number> | null {
+    return this.stack.guest.translator?.translatedWords() ?? null;
   }
   trapCounts(): number[] {
     return Array.from(this.stack.guest.cpu.trapCounts);

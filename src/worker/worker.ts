@@ -6,7 +6,8 @@
  */
 import * as Comlink from 'comlink';
 import { Engine } from './engine';
-import { EquivSession, TowerSession, amplificationSeries, checkLesson, classifyText } from './lab';
+import { EquivSession, TowerSession, amplificationSeries, checkLesson, classifyText, timeDepths } from './lab';
+import { techniqueCosts } from '../lessons/costs';
 import type { FrameRequest, SessionConfig, WorkerApi } from './protocol';
 import { parseIsaFile } from '../core/isa/isafile';
 import { pgSeries } from './pgseries';
@@ -76,12 +77,14 @@ const api: WorkerApi = {
   },
   // A thrown error rejects the call on the page (Comlink carries the message): the view shows it.
   checkLesson: async (id, source) => checkLesson(id, source),
+  beyondCosts: async () => techniqueCosts(),
   series: async (r) => amplificationSeries(r),
   towerOpen: async (r) => tower.open(r),
   towerStep: async (n) => tower.step(n),
   equivOpen: async (r) => lockstep.open(r),
   equivStep: async (n) => lockstep.step(n),
   classify: async (text) => classifyText(text),
+  timeDepths: async (r) => timeDepths(r),
   pgSeries: async (text) => {
     const parsed = parseIsaFile(text);
     if (!parsed.ok) throw new Error('The ISA file has errors (see the ISA lab).');

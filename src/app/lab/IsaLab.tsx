@@ -7,6 +7,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { create } from 'zustand';
 import type { Classification, InstructionClass } from '../../core/classify/classify';
 import type { Counterexample } from '../../core/classify/counterexample';
+import type { GuestModeVerdict } from '../../core/classify/assist';
 import { PRESETS } from '../../core/isa/isa';
 import { parseEffect } from '../../core/isa/effect';
 import { OPERAND_SHAPES, parseIsaFile, type IsaFileError } from '../../core/isa/isafile';
@@ -14,7 +15,7 @@ import { BASE_INSTRUCTIONS } from '../../core/isa/table';
 import { setIsaText, useIsaText } from '../isa';
 import { replaceWorkspace } from '../loader';
 import { classifyRuns } from '../../worker/client';
-import { freeOpcode, presetText, readDoc, removeInstruction, setVariant, upsertInstruction, variantIn } from './isadoc';
+import { freeOpcode, presetText, readDoc, removeInstruction, setAssist, setVariant, upsertInstruction, variantIn } from './isadoc';
 import { EFFECT_LANG, ISA_LANG, MonacoBox, type Marker } from './MonacoBox';
 import { Venn } from './Venn';
 import { WitnessView } from './Witness';
@@ -25,12 +26,14 @@ interface ClassState {
   result: Classification | null;
   /** The classifier's diverging programs for each violator of Theorems 1 and 3 (proved with equiv). */
   counterexamples: Counterexample[];
+  /** Theorem 1's condition relative to guest mode (an ISA with hardware assist; null without). */
+  guestMode: GuestModeVerdict | null;
   /** The ISA file text the result belongs to. */
   text: string;
   busy: boolean;
   error: string | null;
 }
-export const useClassification = create<ClassState>()(() => ({ result: null, counterexamples: [], text: '', busy: false, error: null }));
+export const useClassification = create<ClassState>()(() => ({ result: null, counterexamples: [], guestMode: null, text: '', busy: false, error: null }));
 
 /** Keeps the classification in step with the ISA file, off the page's thread, debounced. */
 export function useLiveClassification(): void {
@@ -45,7 +48,7 @@ export function useLiveClassification(): void {
     const t = window.setTimeout(() => {
       void classifyRuns.call((x) => x.classify(text)).then((r) => {
         if (!r) return;
-        if (r.ok) useClassification.setState({ result: r.value.classification, counterexamples: r.value.counterexamples, text, busy: false, error: null });
+        if (r.ok) useClassification.setState({ result: r.value.classification, counterexamples: r.value.counterexamples, guestMode: r.value.guestMode, text, busy: false, error: null });
         else useClassification.setState({ busy: false, error: r.message });
       });
     }, 250);
@@ -281,6 +284,65 @@ function DefineInstruction({ text, onText }: { text: string; onText(t: string): 
   );
 }
 
+/**
+ * Hardware assist (beyond 1974): a guest mode in which every sensitive instruction exits to the monitor, like
+ * VT-x non-root mode. The toggle rewrites the ISA file's `assist` field, so the ISA in force changes like with
+ * any other toggle (the workbench reboots on it, the classifier and links follow).
+ */
+function AssistToggle({ text, onText }: { text: string; onText(t: string): void }) {
+  const doc = readDoc(text);
+  const [msg, setMsg] = useState<string | null>(null);
+  if (typeof doc === 'string') return null;
+  return (
+    <div className="assist-toggle">
+      <label title="Adds a guest mode (VT-x, AMD-V, 2005–06): a monitor runs its guest in it, and every sensitive instruction exits to the monitor (cause 7 EXIT) whatever its user-mode variant. The workbench's assist monitor needs it.">
+        <input
+          type="checkbox"
+          data-testid="assist-toggle"
+          checked={doc.assist === true}
+          onChange={(e) => {
+            const t = setAssist(text, e.target.checked);
+            if (typeof t === 'string') {
+              setMsg(null);
+              onText(t);
+            } else setMsg(t.error);
+          }}
+        />{' '}
+        hardware assist (guest mode)
+      </label>
+      {msg && <div className="err">{msg}</div>}
+    </div>
+  );
+}
+
+/** Theorem 1's condition relative to guest mode, as the classifier found it by running every instruction in guest mode. */
+function GuestMode({ v, stale }: { v: GuestModeVerdict | null; stale: boolean }) {
+  if (!v) {
+    return (
+      <div className="muted small" data-testid="guest-mode" data-holds="none">
+        No guest mode on this ISA: turn on <b>hardware assist</b> to see Theorem 1’s condition relative to it.
+      </div>
+    );
+  }
+  return (
+    <div className={`theorem ${v.holds ? 'holds' : 'fails'}${stale ? ' stale' : ''}`} data-testid="guest-mode" data-holds={String(v.holds)}>
+      <div className="theorem-head">
+        <span className="badge">{v.holds ? 'condition restored (proved by running)' : 'condition fails in guest mode'}</span> <strong>Theorem 1 relative to guest mode</strong>: sensitive ⊆ exits in guest mode ⇒ the
+        assist monitor can be built.
+      </div>
+      <div className="theorem-body">
+        {v.explanation}
+        {v.exits.length > 0 && (
+          <>
+            {' '}
+            Exit in guest mode: <b data-testid="guest-mode-exits">{v.exits.join(', ')}</b>.
+          </>
+        )}
+      </div>
+    </div>
+  );
+}
+
 function VariantToggles({ text, onText }: { text: string; onText(t: string): void }) {
   const doc = readDoc(text);
   const [msg, setMsg] = useState<string | null>(null);
@@ -331,7 +393,7 @@ function VariantToggles({ text, onText }: { text: string; onText(t: string): voi
 
 export function IsaLab() {
   const text = useIsaText();
-  const { result, busy, text: classifiedText, error } = useClassification();
+  const { result, guestMode, busy, text: classifiedText, error } = useClassification();
   const parsed = useMemo(() => parseIsaFile(text), [text]);
   const [selected, setSelected] = useState<string | null>('GETMODE');
   const doc = readDoc(text);
@@ -370,6 +432,7 @@ export function IsaLab() {
         </Card>
         <Card title="User-mode variant of each sensitive instruction">
           <VariantToggles text={text} onText={setText} />
+          <AssistToggle text={text} onText={setText} />
         </Card>
         <Card title="Define an instruction">
           <DefineInstruction text={text} onText={setText} />
@@ -408,6 +471,7 @@ export function IsaLab() {
               }
             >
               <Theorems c={result} stale={stale} />
+              <GuestMode v={guestMode} stale={stale} />
             </Card>
             <Card title="Privileged, sensitive, user sensitive">
               <Venn classes={result.instructions} onPick={setSelected} />

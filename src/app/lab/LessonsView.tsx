@@ -4,7 +4,8 @@ import { Rich } from '../Rich';
 import { assemble } from '../../core/asm/assembler';
 import { presetIsa } from '../../core/isa/isa';
 import { LESSONS, LESSON_LIMIT_NOTE, lessonById, type CheckResult } from '../../lessons/lessons';
-import { ASM_LANG, MonacoBox, type Marker } from './MonacoBox';
+import { ASM_LANG, ISA_LANG, MonacoBox, type Marker } from './MonacoBox';
+import { CostChart } from './CostChart';
 import { lessonRuns } from '../../worker/client';
 import { replaceWorkspace } from '../loader';
 import { useLab } from './store';
@@ -20,8 +21,10 @@ export function LessonsView() {
   const hints = st?.hints ?? -1;
   const [result, setResult] = useState<{ id: string; r: CheckResult; timedOut?: boolean } | null>(null);
   const [running, setRunning] = useState(false);
-  const asm = useMemo(() => assemble(source, presetIsa(lesson.isa)), [source, lesson.isa]);
-  const markers: Marker[] = asm.errors.map((e) => ({ line: e.line, col: e.col, endCol: e.endCol, message: e.message }));
+  const isIsa = lesson.answer === 'isa';
+  // An ISA-file answer (lesson 10) is not assembled: the check reports where it does not parse.
+  const asm = useMemo(() => (isIsa ? null : assemble(source, presetIsa(lesson.isa))), [source, lesson.isa, isIsa]);
+  const markers: Marker[] = (asm?.errors ?? []).map((e) => ({ line: e.line, col: e.col, endCol: e.endCol, message: e.message }));
   // A check runs in a worker (runClient.ts): a long one leaves the page usable. Editing the answer or switching
   // lessons abandons it — its verdict would be about a program that is no longer in the editor.
   useEffect(() => {
@@ -81,15 +84,15 @@ export function LessonsView() {
           </p>
         ))}
         <div className="task">
-          <b>Task.</b> <Rich text={lesson.task} /> <span className="muted">(ISA {lesson.isa}; {LESSON_LIMIT_NOTE})</span>
+          <b>Task.</b> <Rich text={lesson.task} /> <span className="muted">({isIsa ? 'an ISA file, JSON' : `ISA ${lesson.isa}`}; {LESSON_LIMIT_NOTE})</span>
         </div>
         <MonacoBox
           key={lesson.id}
           value={source}
           onChange={(t) => setLesson(lesson.id, { source: t })}
-          language={ASM_LANG}
+          language={isIsa ? ISA_LANG : ASM_LANG}
           markers={markers}
-          height={300}
+          height={isIsa ? 160 : 300}
           testId="lesson-editor"
           ariaLabel="Your answer"
         />
@@ -124,7 +127,7 @@ export function LessonsView() {
         {shown && (
           <div className={`lesson-result ${shown.passed ? 'passed' : 'failed'}`} data-testid="lesson-result" data-passed={String(shown.passed)}>
             <div className="lesson-result-head">
-              {shown.passed ? 'Solved.' : timedOut ? 'Stopped: the check ran too long.' : shown.stopped === 'loop' ? 'Stopped: the program does not halt.' : shown.stopped === 'asm' ? 'The program does not assemble.' : 'Not yet.'}
+              {shown.passed ? 'Solved.' : timedOut ? 'Stopped: the check ran too long.' : shown.stopped === 'loop' ? 'Stopped: the program does not halt.' : shown.stopped === 'asm' ? (isIsa ? 'The ISA file does not parse.' : 'The program does not assemble.') : 'Not yet.'}
             </div>
             <ul>
               {shown.items.map((it, i) => (
@@ -142,6 +145,7 @@ export function LessonsView() {
             )}
           </div>
         )}
+        {lesson.chart === 'costs' && <CostChart />}
       </article>
     </div>
   );

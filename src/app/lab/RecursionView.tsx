@@ -11,6 +11,7 @@ import { seriesRuns, towerRuns } from '../../worker/client';
 import { programProblem, useLabProgram, useLabSession } from './labSession';
 import { MonitorSelect, StepButtons } from './SessionControls';
 import { PgRecursion } from '../tower/PgRecursion';
+import { TimeNesting } from './TimeNesting';
 import { fmtInt } from '../format';
 import { SvgExport } from '../views/Export';
 import { TableHead } from '../views/TableHead';
@@ -273,6 +274,7 @@ export function RecursionView() {
           </table>
         )}
       </section>
+      <TimeNesting source={source} isaText={isaText} kind={kind} w={Math.min(w, 16384)} input={input} />
       <PgRecursion />
     </div>
   );

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseIsaFile } from '../../core/isa/isafile';
 import { PRESET_NAMES, variantOf } from '../../core/isa/isa';
-import { freeOpcode, presetText, readDoc, removeInstruction, setVariant, upsertInstruction, variantIn } from './isadoc';
+import { freeOpcode, presetText, readDoc, removeInstruction, setAssist, setVariant, upsertInstruction, variantIn } from './isadoc';
 
 const parse = (t: string) => {
   const r = parseIsaFile(t);
@@ -59,5 +59,22 @@ describe('ISA file edits', () => {
     const t3 = removeInstruction(t2, 'smsw');
     if (typeof t3 !== 'string') throw new Error(t3.error);
     expect(parse(t3).byMnemonic.has('SMSW')).toBe(false);
+  });
+
+  it('turns hardware assist on and off; other edits keep it (and the file\'s doc)', () => {
+    const on = setAssist(presetText('x86'), true);
+    if (typeof on !== 'string') throw new Error(on.error);
+    expect(parse(on).assist).toBe(true);
+    expect(parse(on).name).toBe('x86-assist');
+    const toggled = setVariant(on, 'GETMODE', 'privileged');
+    if (typeof toggled !== 'string') throw new Error(toggled.error);
+    expect(parse(toggled).assist).toBe(true);
+    expect(setAssist(on, false)).toBe(presetText('x86'));
+    expect(parse(presetText('x86')).assist).toBe(false);
+    const file = '{"name": "x86-assist", "base": "x86", "assist": true, "doc": "VT-x"}';
+    const added = upsertInstruction(file, { mnemonic: 'NOPX', opcode: 0x40, operands: '', privileged: false, effect: '' });
+    if (typeof added !== 'string') throw new Error(added.error);
+    expect(readDoc(added)).toMatchObject({ assist: true, doc: 'VT-x' });
+    expect(setAssist('{', true)).toMatchObject({ error: expect.stringMatching(/not valid JSON/) });
   });
 });

@@ -19,6 +19,10 @@ export interface IsaDoc {
   base: PresetName;
   variants: Record<string, Variant>;
   instructions: UserInstrSpec[];
+  /** Hardware assist: the machine has a guest mode (ISA-file field `assist`). */
+  assist?: boolean;
+  /** The file's own description, kept as written. */
+  doc?: string;
 }
 
 /** The file a preset picker writes: the preset as base, its variants spelled out so the toggles show them. */
@@ -30,6 +34,8 @@ export function docText(d: IsaDoc): string {
   const o: Record<string, unknown> = { name: d.name, base: d.base };
   if (Object.keys(d.variants).length) o.variants = d.variants;
   if (d.instructions.length) o.instructions = d.instructions;
+  if (d.assist) o.assist = true;
+  if (d.doc !== undefined) o.doc = d.doc;
   return JSON.stringify(o, null, 2) + '\n';
 }
 
@@ -52,7 +58,14 @@ export function readDoc(text: string): IsaDoc | string {
     for (const [k, v] of Object.entries(r.variants as Record<string, unknown>)) if (typeof v === 'string') variants[k.toUpperCase()] = v as Variant;
   }
   const instructions = Array.isArray(r.instructions) ? (r.instructions as UserInstrSpec[]) : [];
-  return { name: typeof r.name === 'string' ? r.name : base, base, variants, instructions };
+  return {
+    name: typeof r.name === 'string' ? r.name : base,
+    base,
+    variants,
+    instructions,
+    ...(r.assist === true ? { assist: true } : {}),
+    ...(typeof r.doc === 'string' ? { doc: r.doc } : {}),
+  };
 }
 
 /** The variant in force for a base instruction under this document (the preset's, unless the file overrides). */
@@ -69,6 +82,19 @@ export function setVariant(text: string, mnemonic: string, v: Variant): string |
   // Keep the file short: a variant equal to the base preset's needs no line.
   if ((PRESETS[d.base].variants[mnemonic] ?? 'privileged') === v) delete variants[mnemonic];
   return docText({ ...d, name: d.name === d.base ? `${d.base}-modified` : d.name, variants });
+}
+
+/**
+ * Hardware assist on or off (the lab's "hardware assist (guest mode)" toggle). A preset's name gains "-assist"
+ * while it is on, and loses it again, so toggling a preset on and off gives back the preset's own text.
+ */
+export function setAssist(text: string, on: boolean): string | { error: string } {
+  const d = readDoc(text);
+  if (typeof d === 'string') return { error: d };
+  const suffixed = `${d.base}-assist`;
+  const name = on ? (d.name === d.base ? suffixed : d.name) : d.name === suffixed ? d.base : d.name;
+  const { assist: _a, ...rest } = d;
+  return docText({ ...rest, name, ...(on ? { assist: true } : {}) });
 }
 
 /** Adds an instruction, or replaces the one with the same mnemonic. */

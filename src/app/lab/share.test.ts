@@ -25,7 +25,7 @@ describe('share links', () => {
       v: fc.constant(SHARE_VERSION),
       program: fc.string({ unit: 'grapheme', maxLength: 300 }),
       isaFile: fc.string({ maxLength: 200 }),
-      monitor: fc.constantFrom('none' as const, 'full' as const, 'hybrid' as const),
+      monitor: fc.constantFrom('none' as const, 'full' as const, 'hybrid' as const, 'bt' as const, 'assist' as const),
       depth: fc.integer({ min: 0, max: 8 }),
       w: fc.integer({ min: 64, max: 1_048_576 }),
       input: fc.string({ maxLength: 50 }),
@@ -34,6 +34,20 @@ describe('share links', () => {
     fc.assert(fc.property(arb, (ws) => {
       expect(decodeFragment(encodeWorkspace(ws))).toEqual({ kind: 'ok', workspace: ws });
     }));
+  });
+
+  it('carries the monitors beyond 1974 and the hypercalls flag; a link without the flag (older) still loads', () => {
+    for (const monitor of ['bt', 'assist'] as const) expect(decodeFragment(encodeWorkspace({ ...sample, monitor }))).toEqual({ kind: 'ok', workspace: { ...sample, monitor } });
+    const para = { ...sample, monitor: 'full' as const, hypercalls: true };
+    expect(decodeFragment(encodeWorkspace(para))).toEqual({ kind: 'ok', workspace: para });
+    // A link of format 1 made before the flag: the same payload without the key.
+    const old = `#pglab/1/${compressToEncodedURIComponent(JSON.stringify(sample))}`;
+    const r = decodeFragment(old);
+    expect(r).toEqual({ kind: 'ok', workspace: sample });
+    if (r.kind === 'ok') expect(r.workspace.hypercalls).toBeUndefined();
+    const bad = `#pglab/1/${compressToEncodedURIComponent(JSON.stringify({ ...sample, hypercalls: 'yes' }))}`;
+    expect(decodeFragment(bad)).toMatchObject({ kind: 'refused', reason: 'damaged', message: expect.stringMatching(/hypercalls flag/) });
+    expect(decodeFragment(`#pglab/1/${compressToEncodedURIComponent(JSON.stringify({ ...sample, monitor: 'para' }))}`)).toMatchObject({ kind: 'refused', message: expect.stringMatching(/"para" is not a monitor \(none, full, hybrid, bt, assist\)/) });
   });
 
   it('builds a URL that replaces any old fragment', () => {

@@ -28,6 +28,8 @@ export interface Workspace {
   w: number;
   input: string;
   view: LabView;
+  /** The full monitor serves hypercalls (paravirtualization). Absent in links made before it existed: off. */
+  hypercalls?: boolean;
 }
 
 export type DecodeResult =
@@ -110,6 +112,7 @@ function validate(d: unknown, version: number): Workspace | string {
   if (!Number.isInteger(o.depth) || (o.depth as number) < 0 || (o.depth as number) > MAX_DEPTH) return `the nesting depth must be 0 to ${MAX_DEPTH}`;
   if (!Number.isInteger(o.w) || (o.w as number) < 64 || (o.w as number) > 1_048_576) return 'the memory size must be 64 to 1048576';
   if (!(VIEWS as readonly unknown[]).includes(o.view)) return `"${String(o.view)}" is not a view of this lab`;
+  if (o.hypercalls !== undefined && typeof o.hypercalls !== 'boolean') return 'the hypercalls flag must be true or false';
   return {
     v: version,
     program,
@@ -119,5 +122,6 @@ function validate(d: unknown, version: number): Workspace | string {
     depth: o.depth as number,
     w: o.w as number,
     view: o.view as LabView,
+    ...(o.hypercalls === true ? { hypercalls: true } : {}),
   };
 }

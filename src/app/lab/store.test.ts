@@ -27,6 +27,24 @@ describe('workspace <-> stores', () => {
   });
 });
 
+describe('a link carries the monitor beyond 1974', () => {
+  it('full + hypercalls round-trips through a link; opening an older link turns hypercalls off', () => {
+    useSettings.getState().set({ monitor: 'full', depth: 1, hypercalls: true });
+    const ws = currentWorkspace();
+    expect(ws.hypercalls).toBe(true);
+    useSettings.getState().set({ monitor: 'bt', hypercalls: false });
+    applyWorkspace(ws);
+    expect(useSettings.getState()).toMatchObject({ monitor: 'full', hypercalls: true });
+    const { hypercalls: _h, ...older } = ws;
+    applyWorkspace(older);
+    expect(useSettings.getState()).toMatchObject({ monitor: 'full', hypercalls: false });
+    // The flag belongs to the full monitor: under another it is not put in a link.
+    useSettings.getState().set({ monitor: 'assist', hypercalls: true });
+    expect(currentWorkspace()).toMatchObject({ monitor: 'assist' });
+    expect(currentWorkspace().hypercalls).toBeUndefined();
+  });
+});
+
 describe('a link carries the ISA in force', () => {
   it('while the ISA file has errors, the last good text goes into the link', () => {
     const good = JSON.stringify({ name: 'good', base: 'x86' });

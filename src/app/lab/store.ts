@@ -63,11 +63,12 @@ export function currentWorkspace(): Workspace {
     w: s.q,
     input: s.input,
     view: l.view,
+    ...(s.monitor === 'full' && s.hypercalls === true ? { hypercalls: true } : {}),
   };
 }
 
 /** Puts a workspace into both stores (the caller has already decided it is valid). */
 export function applyWorkspace(ws: Workspace): void {
-  useSettings.getState().set({ source: ws.program, isa: ws.isaFile, monitor: ws.monitor, depth: ws.depth, q: ws.w, input: ws.input });
+  useSettings.getState().set({ source: ws.program, isa: ws.isaFile, monitor: ws.monitor, depth: ws.depth, q: ws.w, input: ws.input, hypercalls: ws.hypercalls === true });
   useLab.getState().set({ view: ws.view });
 }

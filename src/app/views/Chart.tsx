@@ -21,7 +21,7 @@ interface Pt {
 type Margin = { l: number; r: number; t: number; b: number };
 
 /** The plot group of a chart, made once: both axes, a layer for the marks and the two axis titles. */
-function plotFrame(
+export function plotFrame(
   svg: d3.Selection<SVGSVGElement, unknown, null, undefined>,
   W: number,
   H: number,
@@ -65,6 +65,13 @@ function rates(samples: Sample[]): { series: Pt[][]; levels: Pt[][] } {
   }
   return { series, levels };
 }
+
+/** The counters of the monitors beyond 1974, as `pglab run --json` reports them (present only under that monitor). */
+const BEYOND = [
+  { key: 'translated', label: 'translated', title: 'Guest instructions run as translated code (bt monitor)' },
+  { key: 'hypercalls', label: 'hypercalls', title: 'Hypercalls the full monitor served (paravirtualization)' },
+  { key: 'exits', label: 'guest-mode exits', title: 'Sensitive instructions that exited guest mode to the assist monitor' },
+] as const;
 
 /** D3 chart: direct vs trapped vs interpreted over time (per 1000 guest steps, log scale), per level. */
 export function RatioChart() {
@@ -114,6 +121,11 @@ export function RatioChart() {
         {SERIES.map((s) => (
           <span key={s.key} className={`legend-item ${s.cls}`}>
             <i /> {s.label} <b>{fmtInt(counters?.[s.key] ?? 0)}</b>
+          </span>
+        ))}
+        {BEYOND.filter((b) => counters?.[b.key] !== undefined).map((b) => (
+          <span key={b.key} className="legend-item beyond" data-testid={`count-${b.key}`} title={b.title}>
+            {b.label} <b>{fmtInt(counters?.[b.key] ?? 0)}</b>
           </span>
         ))}
         {Array.from({ length: nLevels }, (_, k) => (

@@ -71,8 +71,8 @@ export function StatsExport() {
           const c = r.counters;
           // One table: the machine's counters on the first row, each monitor's on the next (empty where n/a).
           const rows = [
-            { level: 0, label: 'guest', steps: r.steps, direct: c?.direct, trapped: c?.trapped, interpreted: c?.interpreted, amplification: c?.amplification, traps: '', reflected: '', monitorInterpreted: '' },
-            ...r.levels.map((l) => ({ level: l.level, label: l.label, steps: '', direct: '', trapped: '', interpreted: '', amplification: '', traps: l.traps, reflected: l.reflected, monitorInterpreted: l.interpreted })),
+            { level: 0, label: 'guest', steps: r.steps, direct: c?.direct, trapped: c?.trapped, interpreted: c?.interpreted, amplification: c?.amplification, translated: c?.translated, hypercalls: c?.hypercalls, exits: c?.exits, traps: '', reflected: '', monitorInterpreted: '' },
+            ...r.levels.map((l) => ({ level: l.level, label: l.label, steps: '', direct: '', trapped: '', interpreted: '', amplification: '', translated: '', hypercalls: '', exits: '', traps: l.traps, reflected: l.reflected, monitorInterpreted: l.interpreted })),
           ];
           download('run-statistics.csv', toCsv(rows), 'text/csv');
         }}

@@ -138,6 +138,11 @@ export function MemoryTable() {
           <input name="addr" placeholder="go to address" aria-label="Go to address" />
         </form>
         <span className="muted small">words {rows.toLocaleString('en')}</span>
+        {frame?.mem.translated && (
+          <span className="muted small tc-legend" data-testid="tc-legend" title="The bt monitor translated these words into its translation cache (a block of translated code per basic block); a guest store into one drops its block">
+            <i /> translated (in the translation cache): <b data-testid="tc-count">{frame.mem.translated.filter(Boolean).length}</b> shown
+          </span>
+        )}
         {!current && frame && (
           <span className="muted small" data-testid="mem-stale" title="The program was edited after it was loaded: Run or Step reassembles it">
             · edited: source lines shown again after Run or Step
@@ -156,7 +161,11 @@ export function MemoryTable() {
                 const flash = !running && changed.has(a);
                 const line = asm?.lineOfAddr.get(phys);
                 return (
-                  <tr key={flash ? `${a}-${tick}` : a} className={`${a === pcAddr ? 'pc' : ''}${flash ? ' flash' : ''}${bpAddrs.has(phys) ? ' bp' : ''}`} style={{ height: ROW }}>
+                  <tr
+                    key={flash ? `${a}-${tick}` : a}
+                    className={`${a === pcAddr ? 'pc' : ''}${flash ? ' flash' : ''}${bpAddrs.has(phys) ? ' bp' : ''}${frame?.mem.translated?.[i] ? ' translated' : ''}`}
+                    style={{ height: ROW }}
+                  >
                     <td className="addr">{a === pcAddr ? '▶ ' : ''}{a}</td>
                     <td className="num">{w}</td>
                     <td className="hexv">{hex(w)}</td>

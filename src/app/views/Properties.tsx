@@ -72,6 +72,6 @@ export function PropertiesCards({ p, testId = 'props' }: { p: VmmProperties; tes
 /** The workbench panel: live while the run goes on. */
 export function PropertiesPanel() {
   const p = useRuntime((s) => s.frame?.properties ?? null);
-  if (!p) return <div className="muted vmm-props-none" data-testid="props-none">The three properties of a VMM are about a run under a monitor: choose the full or hybrid monitor.</div>;
+  if (!p) return <div className="muted vmm-props-none" data-testid="props-none">The three properties of a VMM are about a run under a monitor: choose a monitor.</div>;
   return <PropertiesCards p={p} />;
 }

@@ -3,9 +3,13 @@ import type { TrapEvent } from '../../worker/protocol';
 import { causeName, fmtInt, hex, modeName } from '../format';
 
 /** The detail as the reader wants it: an instruction word in hex, an address or number in decimal. */
-const SHORT: Record<number, string> = { 1: 'PRIV', 2: 'MEM', 3: 'ILL', 4: 'SVC', 5: 'ARITH' };
+const SHORT: Record<number, string> = { 1: 'PRIV', 2: 'MEM', 3: 'ILL', 4: 'SVC', 5: 'ARITH', 6: 'TIMER', 7: 'EXIT' };
 
-export const detailText = (e: TrapEvent): string => (e.cause === 1 || e.cause === 3 ? hex(e.detail) : String(e.detail));
+/** A hypercall served by the full monitor (vmm.ts labels it "hypercall N NAME"): an SVC that was not reflected. */
+const isHypercall = (e: TrapEvent): boolean => e.cause === 4 && e.what.startsWith('hypercall ');
+
+/** An instruction word (PRIVILEGED, ILLEGAL, a guest-mode EXIT) and a hypercall's SVC number in hex. */
+export const detailText = (e: TrapEvent): string => (e.cause === 1 || e.cause === 3 || e.cause === 7 ? hex(e.detail) : isHypercall(e) ? hex(e.detail, 4) : String(e.detail));
 import { actions, useRuntime } from '../session';
 import { useThrottled } from '../throttle';
 import { RealFlow } from '../tower/RealFlow';
@@ -177,8 +181,8 @@ export function TrapLog() {
               <td className="num">{fmtInt(e.step)}</td>
               <td className="num">{e.level}</td>
               <td>
-                <span className={`cause-chip cause-${e.cause}`} title={causeName(e.cause)}>
-                  {SHORT[e.cause] ?? causeName(e.cause)}
+                <span className={`cause-chip cause-${e.cause}${isHypercall(e) ? ' hypercall' : ''}`} title={isHypercall(e) ? 'SVC served as a hypercall (paravirtualization)' : causeName(e.cause)}>
+                  {isHypercall(e) ? 'HCALL' : (SHORT[e.cause] ?? causeName(e.cause))}
                 </span>
               </td>
               <td className="num">{detailText(e)}</td>

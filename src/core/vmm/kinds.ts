@@ -11,11 +11,14 @@
 export type MonitorKind = 'full' | 'hybrid' | 'bt' | 'assist';
 export const MONITOR_KINDS: readonly MonitorKind[] = ['full', 'hybrid', 'bt', 'assist'];
 
-/** The monitors of the paper, which the workbench's pickers offer (the later techniques are the CLI's for now). */
+/** The monitors of the paper, which the lab's Equivalence and Recursion views offer. */
 export type PaperKind = 'full' | 'hybrid';
-/** A setting that may also say "no monitor": the bare machine. */
-export type MonitorChoice = 'none' | PaperKind;
-export const MONITOR_CHOICES: readonly MonitorChoice[] = ['none', 'full', 'hybrid'];
+/**
+ * A setting that may also say "no monitor": the bare machine. The workbench offers every kind; paravirtualization
+ * is not a kind but the full monitor with hypercalls on (a flag of its own, as the CLI's `--hypercalls`).
+ */
+export type MonitorChoice = 'none' | MonitorKind;
+export const MONITOR_CHOICES: readonly MonitorChoice[] = ['none', ...MONITOR_KINDS];
 
 /** Deepest tower of nested monitors (depth 1 = one monitor on the real machine). */
 export const MAX_DEPTH = 8;

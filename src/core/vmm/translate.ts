@@ -57,6 +57,21 @@ export class Translator {
     this.invalidated = 0;
   }
 
+  /**
+   * Physical addresses whose word is translated now: compiled into a live block of the cache and unchanged since
+   * (a word written over is still cached until its block is next entered, but no longer translated code).
+   */
+  translatedWords(): Set<number> {
+    const out = new Set<number>();
+    const mem = this.cpu.mem;
+    for (const e of this.cache.values()) {
+      const { pa, len, compiled, words } = e.blk;
+      if (e.dead) continue;
+      for (let i = 0; i < len; i++) if (compiled[i] === 1 && mem[pa + i] === words[i]) out.add(pa + i);
+    }
+    return out;
+  }
+
   private translate(pa: number, pc: number, vend: number): Entry | null {
     // Sensitive words are exit points of the region: never translated, each one a call into the monitor.
     const mem = this.cpu.mem;
