@@ -151,6 +151,7 @@ export class Monitor {
   current: VirtualMachine | null = null;
   private free = MONITOR_AREA;
   private readonly lpswWord: number;
+  private readonly lpswInterpreter: Interpreter | undefined;
   /** The real machine at the bottom of the tower, whose clock this monitor's work advances (monitorTime). */
   readonly real: Pick<Machine, 'monitorTime'>;
 
@@ -190,6 +191,7 @@ export class Monitor {
     this.stats = this.statsView();
     const lpsw = isa.byMnemonic.get('LPSW');
     this.lpswWord = lpsw ? encode(lpsw.op, 0, 0, 0) : 0;
+    this.lpswInterpreter = this.interpreters[fieldOp(this.lpswWord)];
     this.install();
   }
 
@@ -267,8 +269,7 @@ export class Monitor {
     // monitor below reflected it up to here: that chain is the cost of nesting (counted in their `stats`).
     this.pswLoads++;
     this.real.monitorTime += 2 + this.below;
-    const it = this.interpreters[fieldOp(this.lpswWord)];
-    if (it) it.count++;
+    if (this.lpswInterpreter) this.lpswInterpreter.count++;
     if (this.onEvent) this.emit(vm, Cause.PRIVILEGED, this.lpswWord, 'interpreted', mode, pc, l, b, 'LPSW');
   }
 
@@ -824,13 +825,7 @@ export class VirtualMachine implements Host {
       // which does exactly what the bare machine does there (its variant's PRIVILEGED trap into the VM included;
       // in a VM that is itself in guest mode, an EXIT into the VM). Its step was counted when it exited.
       mon.exits++;
-      mon.ownInterpreted++;
-      mon.real.monitorTime++;
-      cpu.steps--;
-      const r = cpu.run(1, RunFlag.EXIT_ON_TRAP | vguest);
-      if (cpu.lastSteps === 0) cpu.steps++;
-      const it = mon.interpreterFor(detail);
-      if (it) it.count++;
+      const r = this.reexecute(mon.interpreterFor(detail), vguest);
       if (mon.onEvent) mon.emit(this, cause, detail, r === Stop.HALTED ? 'halt' : r === Stop.TRAP ? 'reflected' : 'interpreted', om, opc, ol, ob, this.isa.byOp[fieldOp(detail)]?.mnemonic ?? '');
       return r === Stop.HALTED ? 'halt' : r === Stop.TRAP ? 'trap-in-vm' : 'interpreted';
     }
@@ -847,15 +842,8 @@ export class VirtualMachine implements Host {
     if (cpu.mode === 0 && cause === Cause.PRIVILEGED) {
       const it = mon.interpreterFor(detail);
       if (it) {
-        it.count++;
-        mon.ownInterpreted++;
-        mon.real.monitorTime++;
-        // Re-execute the instruction on the virtual processor, in virtual supervisor mode (the step is not a
-        // new guest step: the trapped instruction was counted when it trapped, so the virtual processor's count
-        // steps back by one first and a clock read sees this instruction counted once).
-        cpu.steps--;
-        const r = cpu.run(1, RunFlag.EXIT_ON_TRAP | vguest);
-        if (cpu.lastSteps === 0) cpu.steps++;
+        // Re-execute the instruction on the virtual processor, in virtual supervisor mode.
+        const r = this.reexecute(it, vguest);
         const how = r === Stop.HALTED ? 'halt' : 'interpreted';
         if (mon.onEvent) mon.emit(this, cause, detail, how, om, opc, ol, ob, it.mnemonic);
         return r === Stop.HALTED ? 'halt' : r === Stop.TRAP ? 'trap-in-vm' : 'interpreted';
@@ -868,6 +856,23 @@ export class VirtualMachine implements Host {
       mon.emit(this, cause, detail, 'reflected', om, opc, ol, ob, what);
     }
     return 'trap-in-vm';
+  }
+
+  /**
+   * Runs a trapped instruction on the virtual processor, counted as its interpreter's work. The step is not a new
+   * guest step: the instruction was counted when it trapped, so the virtual processor's count steps back by one
+   * first and a clock read sees it counted once.
+   */
+  private reexecute(it: Interpreter | undefined, vguest: number): StopReason {
+    const mon = this.monitor;
+    const cpu = this.cpu;
+    if (it) it.count++;
+    mon.ownInterpreted++;
+    mon.real.monitorTime++;
+    cpu.steps--;
+    const r = cpu.run(1, RunFlag.EXIT_ON_TRAP | vguest);
+    if (cpu.lastSteps === 0) cpu.steps++;
+    return r;
   }
 
   /**
