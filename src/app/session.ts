@@ -7,17 +7,20 @@ import { create } from 'zustand';
 import { assemble, type AsmResult } from '../core/asm/assembler';
 import type { Isa } from '../core/isa/isa';
 import { isaInForce, parseIsaText, pendingMessage, useIsa } from './isa';
-import type { Frame, LevelInfo, MemView, Sample, SessionConfig, TrapEvent, WorkerApi } from '../worker/protocol';
+import type { Frame, LevelInfo, MemView, Sample, SessionConfig, TrapEvent, TrapWindow, WorkerApi } from '../worker/protocol';
 import { useSettings } from './store';
 
-const MAX_UI_EVENTS = 2000;
 /** Stable empty value for selectors (a fresh [] each time would re-render forever). */
 export const NO_LEVELS: LevelInfo[] = [];
 
 export interface Runtime {
   frame: Frame | null;
   console: string;
-  events: TrapEvent[];
+  /** The trap log's rows on screen (the worker makes text for these only), `from` the first's seq. */
+  trapRows: { from: number; rows: TrapEvent[] };
+  /** The newest few traps, when stopped (the trap flow's). */
+  trapTail: TrapEvent[];
+  eventsFirst: number;
   eventsTotal: number;
   samples: Sample[];
   changedRegs: boolean[];
@@ -37,7 +40,9 @@ export interface Runtime {
 export const useRuntime = create<Runtime>()(() => ({
   frame: null,
   console: '',
-  events: [],
+  trapRows: { from: 0, rows: [] },
+  trapTail: [],
+  eventsFirst: 0,
   eventsTotal: 0,
   samples: [],
   changedRegs: new Array<boolean>(16).fill(false),
@@ -52,6 +57,8 @@ export const useRuntime = create<Runtime>()(() => ({
 
 /** The memory table's scroll position; read at each pull. */
 export const memView: MemView = { space: 'virtual', start: 0, count: 48, follow: true };
+/** The trap log's visible rows (set by the log view; count 0 while it is closed); read at each pull. */
+export const trapView: TrapWindow = { from: -1, count: 0 };
 
 let api: Comlink.Remote<WorkerApi> | null = null;
 let pulling = false;
@@ -137,7 +144,7 @@ export async function pull(): Promise<void> {
       view: { ...memView },
       epoch: r.frame?.epoch ?? -1,
       consoleLen: r.console.length,
-      eventsTotal: r.eventsTotal,
+      traps: { ...trapView },
       samplesTotal: r.samples.length,
     });
     applyFrame(f);
@@ -151,8 +158,6 @@ function applyFrame(f: Frame): void {
   const prev = r.frame;
   const same = prev !== null && prev.epoch === f.epoch;
   const console = same ? r.console.slice(0, f.consoleFrom) + f.consoleText : f.consoleText;
-  let events = same ? r.events.concat(f.events) : f.events.slice();
-  if (events.length > MAX_UI_EVENTS) events = events.slice(events.length - MAX_UI_EVENTS);
   const samples = same ? r.samples.slice(0, f.samplesFrom).concat(f.samples) : f.samples.slice();
   const changedRegs = prev ? f.regs.map((v, i) => v !== prev.regs[i]) : new Array(16).fill(false);
   const changedMem = new Set<number>();
@@ -164,11 +169,14 @@ function applyFrame(f: Frame): void {
     }
   }
   const anyRegChanged = changedRegs.some(Boolean);
-  const newTrap = same && f.events.length > 0 && f.state !== 'running';
+  const newTrap = same && f.eventsTotal > r.eventsTotal && f.state !== 'running';
   useRuntime.setState({
     frame: f,
     console,
-    events,
+    trapRows: f.traps,
+    // The same tail again keeps its identity, so the trap flow does not redraw.
+    trapTail: sameRows(f.trapTail, r.trapTail) ? r.trapTail : f.trapTail,
+    eventsFirst: f.eventsFirst,
     eventsTotal: f.eventsTotal,
     samples,
     changedRegs: prev && prev.steps === f.steps && same ? r.changedRegs : changedRegs,
@@ -178,6 +186,17 @@ function applyFrame(f: Frame): void {
     selectedEvent: newTrap || !same ? null : r.selectedEvent,
   });
   if (memView.follow && f.mem.start !== memView.start) memView.start = f.mem.start;
+}
+
+function sameRows(a: TrapEvent[], b: TrapEvent[]): boolean {
+  return a.length === b.length && a.every((e, i) => e.seq === b[i].seq && e.step === b[i].step);
+}
+
+/** Every trap the worker's log still holds (the export), oldest first. */
+export async function allTraps(): Promise<TrapEvent[]> {
+  if (!api) return [];
+  const r = useRuntime.getState();
+  return (await api.trapRows(r.eventsFirst, r.eventsTotal - r.eventsFirst)).rows;
 }
 
 function notify(text: string, kind: 'info' | 'error' = 'info'): void {

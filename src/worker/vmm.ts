@@ -10,6 +10,9 @@ import { VirtualStack, type StackSnapshot } from '../core/vmm/stack';
 import { equivalenceAt, notChecked, stackProperties, type EquivalenceProperty, type VmmProperties } from '../core/vmm/properties';
 import type { LevelInfo, SessionConfig, TrapEvent } from './protocol';
 import type { Counters, RunStop, Target } from './target';
+import { framePsws, type HandledCode, type RawTrap, type TrapLog } from './traplog';
+
+const HANDLED_CODE: Record<VmmEvent['handled'], HandledCode> = { reflected: 1, interpreted: 2, halt: 3 };
 
 /** Above this many guest steps the workbench does not replay the bare machine to compare (each Step would wait for it). */
 const EQUIV_REPLAY_LIMIT = 5_000_000;
@@ -20,9 +23,11 @@ export function makeVirtualTarget(isa: Isa, cfg: SessionConfig): Target {
 
 class VirtualTarget implements Target {
   readonly stack: VirtualStack;
-  onEvent: ((e: TrapEvent) => void) | null = null;
+  log: TrapLog | null = null;
   errorMessage = '';
   private bp: number[] = [];
+  /** Whether the stack has `bp` set now (a run without breakpoints clears them; setting them allocates). */
+  private bpSet = true;
   private seen = 0;
   /** Step at which a stop-at-trap run started, and whether a trap after it was seen. */
   private mark = Infinity;
@@ -63,41 +68,62 @@ class VirtualTarget implements Target {
     // Only a trap after the start counts: a monitor entering its guest at the starting step (after the trap
     // the last run stopped at) is the tail of that trap, not a new one.
     if (e.step > this.mark) this.hit = true;
-    if (!this.onEvent) return;
-    const kind = this.stack.kind === 'hybrid' ? 'hybrid monitor' : 'VMM';
-    const path = [this.stack.depth > 1 ? `guest (VM ${this.stack.depth})` : 'guest (VM 1)', 'real trap'];
-    for (let k = 1; k <= e.level; k++) path.push(`dispatcher ${k}`);
-    if (e.handled === 'reflected') path.push(`reflected into VM ${e.level}'s E[0..11]`);
-    else if (e.handled === 'interpreted') path.push(`interpreter ${e.what || ''} (${kind} ${e.level})`.replace('  ', ' '));
-    else path.push('HALT: VM halts');
-    this.onEvent({
-      step: e.step,
-      level: e.level,
-      cause: e.cause,
-      detail: e.detail,
-      old: e.old,
-      new: e.new,
-      handled: e.handled === 'halt' ? 'interpreted' : e.handled,
-      path,
-      what: e.what || '(fetch)',
-    });
+    const log = this.log;
+    if (!log) return;
+    log.pushPsw(e.step, e.level, HANDLED_CODE[e.handled], log.intern(e.what), e.cause, e.detail, e.old, e.new);
   }
+
+  /** The row's text: the path through the tower's dispatchers, made only for rows on screen. */
+  readonly describe = (r: RawTrap, log: TrapLog): TrapEvent => {
+    const kind = this.stack.kind === 'hybrid' ? 'hybrid monitor' : 'VMM';
+    const what = log.str(r.what);
+    const path = [this.stack.depth > 1 ? `guest (VM ${this.stack.depth})` : 'guest (VM 1)', 'real trap'];
+    for (let k = 1; k <= r.level; k++) path.push(`dispatcher ${k}`);
+    if (r.handled === 1) path.push(`reflected into VM ${r.level}'s E[0..11]`);
+    else if (r.handled === 2) path.push(`interpreter ${what || ''} (${kind} ${r.level})`.replace('  ', ' '));
+    else path.push('HALT: VM halts');
+    const { old, new: nw } = framePsws(r.E);
+    return {
+      step: r.step,
+      level: r.level,
+      cause: r.E[4],
+      detail: r.E[5],
+      old,
+      new: nw,
+      handled: r.handled === 1 ? 'reflected' : 'interpreted',
+      path,
+      what: what || '(fetch)',
+    };
+  };
 
   boot(image: Image): void {
     this.image = image;
     this.checked = null;
     this.stack.boot(image);
     this.stack.setBreakpoints(this.bp);
+    this.bpSet = true;
     this.errorMessage = '';
   }
 
   setBreakpoints(addrs: readonly number[]): void {
     this.bp = addrs.slice();
     this.stack.setBreakpoints(this.bp);
+    this.bpSet = true;
+  }
+
+  /**
+   * The stack's breakpoints for one run call. VirtualStack.setBreakpoints allocates a real-memory-sized array,
+   * so it is called only when the set in force changes (a run that skips them, the first after a Step), never
+   * once per call: Run makes a call every millisecond.
+   */
+  private useBp(on: boolean): void {
+    if (this.bp.length === 0 || on === this.bpSet) return;
+    this.stack.setBreakpoints(on ? this.bp : []);
+    this.bpSet = on;
   }
 
   run(n: number, stopAtTrap: boolean, useBreakpoints: boolean): RunStop {
-    this.stack.setBreakpoints(useBreakpoints ? this.bp : []);
+    this.useBp(useBreakpoints);
     try {
       if (!stopAtTrap) return this.map(this.stack.run(n));
       // A trap at any level after the start stops the run; the engine travels back to its exact step if the
@@ -116,7 +142,6 @@ class VirtualTarget implements Target {
       return 'limit';
     } finally {
       this.mark = Infinity;
-      if (!useBreakpoints) this.stack.setBreakpoints(this.bp);
     }
   }
 
