@@ -63,6 +63,8 @@ export const trapView: TrapWindow = { from: -1, count: 0 };
 let api: Comlink.Remote<WorkerApi> | null = null;
 let pulling = false;
 let wantPull = false;
+/** Main-thread time the last frame took to apply and render (ms), which paces the pulls while running. */
+let applyMs = 0;
 
 /** The ISA an ISA text (or preset name) means; the one in force when the text has errors. */
 export function isaOf(text: string): Isa {
@@ -107,15 +109,16 @@ export function startWorker(): void {
   api = Comlink.wrap<WorkerApi>(w);
   (window as unknown as { __pglab: unknown }).__pglab = { api, pull: () => pull() };
   // While running, a frame every other animation frame (~30 Hz) is all a reader can follow, and it leaves the
-  // page's own frames (scrolling, typing, animations) at full rate on small machines.
+  // page's own frames (scrolling, typing, animations) at full rate on small machines. A frame that took long to
+  // render (a slow or busy machine, every view open) spaces the next ones: about a third of the main thread at most.
   let lastRunPull = 0;
   const loop = (now: number): void => {
     const st = useRuntime.getState().frame?.state;
     if (!pulling) {
       if (wantPull) void pull();
-      else if (st === 'running' && now - lastRunPull >= 30) {
+      else if (st === 'running' && now - lastRunPull >= Math.max(30, 3 * applyMs)) {
         lastRunPull = now;
-        void pull();
+        void pull(true);
       }
     }
     requestAnimationFrame(loop);
@@ -134,7 +137,8 @@ function breakAddrs(): number[] {
   return out;
 }
 
-export async function pull(): Promise<void> {
+/** Asks the worker for a frame and shows it; `paced`: measure what it cost the page, to space the next ones. */
+export async function pull(paced = false): Promise<void> {
   if (!api) return;
   pulling = true;
   wantPull = false;
@@ -147,7 +151,14 @@ export async function pull(): Promise<void> {
       traps: { ...trapView },
       samplesTotal: r.samples.length,
     });
+    const t0 = performance.now();
     applyFrame(f);
+    // The cost of a frame: React's render (a microtask), then the browser's style, layout and paint of the next
+    // animation frame; a task queued from that animation frame runs after them.
+    if (paced) {
+      await new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+      applyMs = performance.now() - t0;
+    }
   } finally {
     pulling = false;
   }

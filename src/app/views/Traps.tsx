@@ -240,7 +240,9 @@ export function TrapLog() {
         }}
       >
         <div className="traplog-space" style={{ height: (view.total - view.first) * rowH }}>
-          <table className="traplog-rows" style={{ transform: `translateY(${top}px)` }}>
+          {/* Only with rows: an empty table would "move" when its first row arrives (a layout shift). */}
+          {shown.length > 0 && (
+          <table className="traplog-rows" style={{ top }}>
             {cols}
             <tbody>
               {shown.map((e) => (
@@ -268,15 +270,17 @@ export function TrapLog() {
               ))}
             </tbody>
           </table>
+          )}
         </div>
       </div>
       {/* One line that is always there (its text changes, nothing moves). */}
       <div className="muted small traplog-foot">
         {total === 0 && <span className="empty">No traps yet.</span>}
+        {/* The label before the number, the number in a box of fixed width: a growing count moves nothing. */}
         {total > 0 && (
-          <span className="fixnum wide">
-            {fmtInt(total)} trap{total === 1 ? '' : 's'}
-            {first > 0 ? ` · the log keeps the newest ${fmtInt(total - first)}` : ''}
+          <span>
+            traps <b className="fixnum">{fmtInt(total)}</b>
+            {first > 0 ? ` the log keeps the newest ${fmtInt(total - first)}` : ''}
           </span>
         )}
         {!follow && (
