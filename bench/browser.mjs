@@ -119,6 +119,17 @@ async function openAll(page) {
   for (const b of await page.locator('.panel.collapsed .panel-toggle').all()) await b.click();
 }
 
+/** A page of the workbench from a clean slate (no saved program or settings), every panel open. */
+async function freshPage() {
+  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  await page.goto(url);
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
+  await page.waitForFunction(() => window.__pglab && window.__pglabEditor);
+  await openAll(page);
+  return page;
+}
+
 /** Frames per second, long tasks and the worst frame over `ms` of the page's own time. */
 function measureFrames(page, ms) {
   return page.evaluate(
@@ -174,12 +185,7 @@ function measurePause(page) {
  * the full monitor at depth 4, every view open. After 1 s of warm-up, 4 s of frames and long tasks, then Pause.
  */
 async function trapHeavy() {
-  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-  await page.goto(url);
-  await page.evaluate(() => localStorage.clear());
-  await page.reload();
-  await page.waitForFunction(() => window.__pglab && window.__pglabEditor);
-  await openAll(page);
+  const page = await freshPage();
   await page.getByLabel('Monitor', { exact: true }).selectOption('full');
   await page.getByLabel('Depth', { exact: true }).selectOption('4');
   await page.getByLabel('Memory size', { exact: true }).selectOption('16384');
@@ -238,13 +244,7 @@ try {
 }
 
 async function loopParts() {
-  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-  await page.goto(url);
-  await page.evaluate(() => localStorage.clear());
-  await page.reload();
-  await page.waitForFunction(() => window.__pglab && window.__pglabEditor);
-  // Every panel open.
-  await openAll(page);
+  const page = await freshPage();
 
   const setProgram = async (src) => {
     await page.evaluate((s) => window.__pglabEditor.setValue(s), src);
