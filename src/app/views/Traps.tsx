@@ -160,6 +160,8 @@ const cols = (
 );
 /** Rows drawn beyond the visible ones at each end. */
 const OVERSCAN = 4;
+/** The newest rows the log view scrolls over. */
+const SPAN = 10_000;
 
 /**
  * The trap log; a click on a row travels back (or forward) to the moment right after that trap.
@@ -184,9 +186,12 @@ export function TrapLog() {
   /** Distance of the view from the bottom, px (0: the newest rows are in sight). */
   const [offset, setOffset] = useState(0);
   const [frozen, setFrozen] = useState<{ first: number; total: number; epoch: number } | null>(null);
-  // A rewritten history (boot, travel) ends a frozen view: its rows may no longer exist.
-  const view = frozen && frozen.epoch === epoch ? frozen : { first, total, epoch };
-  const follow = view !== frozen;
+  // A rewritten history (boot, travel) ends a frozen view: its rows may no longer exist. The view scrolls over
+  // the newest SPAN rows (the export has all the log holds): a scroll box millions of pixels tall costs the page
+  // a full layout and paint on every update.
+  const live = { first: Math.max(first, total - SPAN), total, epoch };
+  const view = frozen && frozen.epoch === epoch ? frozen : live;
+  const follow = view === live;
   const visible = Math.ceil(height / rowH) + 1;
   const end = Math.max(view.first, view.total - Math.floor(offset / rowH));
   const from = Math.max(view.first, end - visible - OVERSCAN);
@@ -199,11 +204,15 @@ export function TrapLog() {
     return () => ro.disconnect();
   }, [box, rowH]);
   // The window the next frames carry: the newest rows while following, else the rows in sight.
+  // Asked again only when the request changes: while following it stays the same as rows come (a pull on every
+  // change would bypass the pacing of pulls while running).
+  const reqFrom = follow ? -1 : from;
+  const reqCount = follow ? visible + OVERSCAN : to - from;
   useEffect(() => {
-    trapView.from = follow ? -1 : from;
-    trapView.count = follow ? visible + OVERSCAN : to - from;
+    trapView.from = reqFrom;
+    trapView.count = reqCount;
     actions.requestPull();
-  }, [follow, from, to, visible]);
+  }, [reqFrom, reqCount]);
   useEffect(
     () => () => {
       trapView.count = 0;
@@ -235,7 +244,7 @@ export function TrapLog() {
           // Read only when the user scrolls (column-reverse: scrollTop is 0 at the bottom, negative above).
           const d = Math.max(0, -ev.currentTarget.scrollTop);
           setOffset(d);
-          if (d > rowH / 2 && frozen === null) setFrozen({ first, total, epoch });
+          if (d > rowH / 2 && frozen === null) setFrozen(live);
           else if (d <= rowH / 2 && frozen !== null) setFrozen(null);
         }}
       >
