@@ -95,6 +95,16 @@ if (!args.includes('--no-browser')) {
     console.log(`   worker, one call         ${f(straight, 0).padStart(6)} M instr/s (wall time)`);
     console.log(`   worker, as Run does it   ${f(asRun, 0).padStart(6)} M instr/s  (${f(asRun / straight, 2)} of one call: slices, checkpoints, frames)`);
     console.log(`   UI while running         ${f(b.ui.fps, 0).padStart(6)} frames/s with every view open (worst frame ${b.ui.worstFrameMs} ms), an innocuous loop without traps; Pause answered in ${b.ui.pauseMs} ms`);
+    const s = b.startup;
+    const g = s ? `${s.interactiveMs} ms (goal ≤ ${s.goalMs} ms: ${s.met ? 'met' : 'not met'}), Monaco up at ${s.editorMs} ms; runs ${s.runs.map((r) => r.interactiveMs).join(' / ')} ms` : 'not measured';
+    console.log(`   interactive (first visit) ${g}`);
+    const h = b.trapHeavy;
+    if (h) {
+      const met = Object.entries(h.met).map(([k, v]) => `${k} ${v ? 'met' : 'not met'}`).join(', ');
+      console.log(`   trap-heavy UI            ${h.program} under the ${h.monitor} monitor at depth ${h.depth}, every view open: ${f(h.fps, 0)} frames/s, Pause ${h.pauseMs} ms, longest task ${h.longestTaskMs} ms (${met})`);
+      for (const r of h.runs) console.log(`     run: ${r.fps} frames/s, Pause ${r.pauseMs} ms, ${r.longTasks} long tasks (longest ${r.longestTaskMs} ms), ${r.traps.toLocaleString('en')} traps, load average ${r.load1}`);
+    }
+    console.log(`   load average before/after: ${b.loadBefore.join(' ')} / ${b.loadAfter.join(' ')} on ${b.cpus} CPUs (timings under load are slower)`);
   }
 }
 

@@ -12,6 +12,8 @@ test.beforeEach(async ({ page }) => {
   await page.evaluate(() => localStorage.clear());
   await page.reload();
   await expect(page.getByTestId('state')).toHaveText(/idle/);
+  // Monaco is a chunk of its own: the workbench runs before it is up, the editor is driven once it is.
+  await page.waitForFunction(() => (window as unknown as { __pglabEditor?: unknown }).__pglabEditor);
 });
 
 const PROGRAM = 'start: GETMODE r1\n  SMSW r2\n  OUT r1, 1\n  OUT r2, 1\n  HALT\n';

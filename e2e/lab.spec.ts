@@ -13,8 +13,11 @@ async function setEditor(page: Page, testId: string, text: string): Promise<void
   await expect(page.getByTestId(testId)).toBeVisible();
   await page.evaluate(([k, v]) => (window as unknown as Record<string, { setValue(s: string): void }>)[`__pglab_${k}`].setValue(v), [testId, text]);
 }
-const getEditor = (page: Page, testId: string) =>
-  page.evaluate((k) => (window as unknown as Record<string, { getValue(): string }>)[`__pglab_${k}`].getValue(), testId);
+/** A lab editor's text, once its Monaco is up (the lab views and Monaco are chunks that load when first shown). */
+async function getEditor(page: Page, testId: string): Promise<string> {
+  await page.waitForFunction((k) => (window as unknown as Record<string, unknown>)[`__pglab_${k}`], testId);
+  return page.evaluate((k) => (window as unknown as Record<string, { getValue(): string }>)[`__pglab_${k}`].getValue(), testId);
+}
 
 test('ISA lab: pg1 meets all three conditions; one toggle breaks Theorem 1, the Venn marks the violator, the witness shows the difference', async ({ page }) => {
   await page.getByTestId('tab-isa').click();
@@ -157,6 +160,8 @@ test('Sharing: a link restores program, ISA file, monitor settings and view exac
   await page.evaluate(() => localStorage.clear());
   await page.reload();
   await expect(page.getByTestId('tab-workbench')).toHaveAttribute('aria-selected', 'true');
+  // Monaco is a chunk of its own, up a little after the workbench.
+  await page.waitForFunction(() => (window as unknown as { __pglabEditor?: unknown }).__pglabEditor);
   const mine = await page.evaluate(() => (window as unknown as { __pglabEditor: { getValue(): string } }).__pglabEditor.getValue());
   await page.goto(url);
   await expect(page.getByTestId('link-notice')).toContainText('Opened the shared workspace');

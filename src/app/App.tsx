@@ -1,6 +1,4 @@
-import { useEffect, useRef, type ReactNode } from 'react';
-import { Editor } from './Editor';
-import { LevelTabs } from './tower/LevelTabs';
+import { lazy, Suspense, useEffect, useRef, type ReactNode } from 'react';
 import { ExampleList } from './ExampleList';
 import { Tour, TourButton } from './Tour';
 import { UndoToast } from './UndoToast';
@@ -15,7 +13,13 @@ import { MemoryTable } from './views/MemoryTable';
 import { TrapFlow, TrapLog } from './views/Traps';
 import { StatsExport, TrapLogExport } from './views/Export';
 import { PropertiesPanel } from './views/Properties';
-import { LabMain, LabTabs, useLabView } from './lab/LabShell';
+import { LabTabs, useLabView } from './lab/LabShell';
+
+// Chunks of their own, so the workbench is interactive before they arrive: Monaco (the editors) and the lab views.
+// Monaco's is fetched at once (the Program panel is always there); a lab view's when its tab is first opened.
+const editorChunk = import('./EditorPane');
+const EditorPane = lazy(() => editorChunk);
+const LabMain = lazy(() => import('./lab/LabMain'));
 
 function Panel({ id, title, extra, children, className }: { id: string; title: string; extra?: ReactNode; children: ReactNode; className?: string }) {
   const collapsed = useSettings((s) => !!s.collapsed[id]);
@@ -143,7 +147,11 @@ export function App() {
           </select>
         </div>
       </header>
-      {labView !== 'workbench' ? <LabMain /> : <>
+      {labView !== 'workbench' ? (
+        <Suspense fallback={<main className="lab-main" aria-busy="true" />}>
+          <LabMain />
+        </Suspense>
+      ) : <>
       <Settings />
       <Controls />
       <main className="work">
@@ -153,9 +161,9 @@ export function App() {
             <ExampleList />
           </Panel>
           <Panel id="editor" title="Program" className="panel-grow">
-            <LevelTabs>
-              <Editor />
-            </LevelTabs>
+            <Suspense fallback={<div className="editor-host" data-testid="editor-loading" aria-busy="true" />}>
+              <EditorPane />
+            </Suspense>
           </Panel>
           <Panel id="console" title="Console">
             <ConsoleView />

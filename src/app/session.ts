@@ -7,17 +7,20 @@ import { create } from 'zustand';
 import { assemble, type AsmResult } from '../core/asm/assembler';
 import type { Isa } from '../core/isa/isa';
 import { isaInForce, parseIsaText, pendingMessage, useIsa } from './isa';
-import type { Frame, LevelInfo, MemView, Sample, SessionConfig, TrapEvent, WorkerApi } from '../worker/protocol';
+import type { Frame, LevelInfo, MemView, Sample, SessionConfig, TrapEvent, TrapWindow, WorkerApi } from '../worker/protocol';
 import { useSettings } from './store';
 
-const MAX_UI_EVENTS = 2000;
 /** Stable empty value for selectors (a fresh [] each time would re-render forever). */
 export const NO_LEVELS: LevelInfo[] = [];
 
 export interface Runtime {
   frame: Frame | null;
   console: string;
-  events: TrapEvent[];
+  /** The trap log's rows on screen (the worker makes text for these only), `from` the first's seq. */
+  trapRows: { from: number; rows: TrapEvent[] };
+  /** The newest few traps, when stopped (the trap flow's). */
+  trapTail: TrapEvent[];
+  eventsFirst: number;
   eventsTotal: number;
   samples: Sample[];
   changedRegs: boolean[];
@@ -37,7 +40,9 @@ export interface Runtime {
 export const useRuntime = create<Runtime>()(() => ({
   frame: null,
   console: '',
-  events: [],
+  trapRows: { from: 0, rows: [] },
+  trapTail: [],
+  eventsFirst: 0,
   eventsTotal: 0,
   samples: [],
   changedRegs: new Array<boolean>(16).fill(false),
@@ -52,10 +57,14 @@ export const useRuntime = create<Runtime>()(() => ({
 
 /** The memory table's scroll position; read at each pull. */
 export const memView: MemView = { space: 'virtual', start: 0, count: 48, follow: true };
+/** The trap log's visible rows (set by the log view; count 0 while it is closed); read at each pull. */
+export const trapView: TrapWindow = { from: -1, count: 0 };
 
 let api: Comlink.Remote<WorkerApi> | null = null;
 let pulling = false;
 let wantPull = false;
+/** Main-thread time the last frame took to apply and render (ms), which paces the pulls while running. */
+let applyMs = 0;
 
 /** The ISA an ISA text (or preset name) means; the one in force when the text has errors. */
 export function isaOf(text: string): Isa {
@@ -102,15 +111,16 @@ export function startWorker(): void {
   api = Comlink.wrap<WorkerApi>(w);
   (window as unknown as { __pglab: unknown }).__pglab = { api, pull: () => pull() };
   // While running, a frame every other animation frame (~30 Hz) is all a reader can follow, and it leaves the
-  // page's own frames (scrolling, typing, animations) at full rate on small machines.
+  // page's own frames (scrolling, typing, animations) at full rate on small machines. A frame that took long to
+  // render (a slow or busy machine, every view open) spaces the next ones: about a third of the main thread at most.
   let lastRunPull = 0;
   const loop = (now: number): void => {
     const st = useRuntime.getState().frame?.state;
     if (!pulling) {
       if (wantPull) void pull();
-      else if (st === 'running' && now - lastRunPull >= 30) {
+      else if (st === 'running' && now - lastRunPull >= Math.max(30, 3 * applyMs)) {
         lastRunPull = now;
-        void pull();
+        void pull(true);
       }
     }
     requestAnimationFrame(loop);
@@ -129,7 +139,8 @@ function breakAddrs(): number[] {
   return out;
 }
 
-export async function pull(): Promise<void> {
+/** Asks the worker for a frame and shows it; `paced`: measure what it cost the page, to space the next ones. */
+export async function pull(paced = false): Promise<void> {
   if (!api) return;
   pulling = true;
   wantPull = false;
@@ -139,10 +150,17 @@ export async function pull(): Promise<void> {
       view: { ...memView },
       epoch: r.frame?.epoch ?? -1,
       consoleLen: r.console.length,
-      eventsTotal: r.eventsTotal,
+      traps: { ...trapView },
       samplesTotal: r.samples.length,
     });
+    const t0 = performance.now();
     applyFrame(f);
+    // The cost of a frame: React's render (a microtask), then the browser's style, layout and paint of the next
+    // animation frame; a task queued from that animation frame runs after them.
+    if (paced) {
+      await new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+      applyMs = performance.now() - t0;
+    }
   } finally {
     pulling = false;
   }
@@ -153,8 +171,6 @@ function applyFrame(f: Frame): void {
   const prev = r.frame;
   const same = prev !== null && prev.epoch === f.epoch;
   const console = same ? r.console.slice(0, f.consoleFrom) + f.consoleText : f.consoleText;
-  let events = same ? r.events.concat(f.events) : f.events.slice();
-  if (events.length > MAX_UI_EVENTS) events = events.slice(events.length - MAX_UI_EVENTS);
   const samples = same ? r.samples.slice(0, f.samplesFrom).concat(f.samples) : f.samples.slice();
   const changedRegs = prev ? f.regs.map((v, i) => v !== prev.regs[i]) : new Array(16).fill(false);
   const changedMem = new Set<number>();
@@ -166,11 +182,14 @@ function applyFrame(f: Frame): void {
     }
   }
   const anyRegChanged = changedRegs.some(Boolean);
-  const newTrap = same && f.events.length > 0 && f.state !== 'running';
+  const newTrap = same && f.eventsTotal > r.eventsTotal && f.state !== 'running';
   useRuntime.setState({
     frame: f,
     console,
-    events,
+    trapRows: f.traps,
+    // The same tail again keeps its identity, so the trap flow does not redraw.
+    trapTail: sameRows(f.trapTail, r.trapTail) ? r.trapTail : f.trapTail,
+    eventsFirst: f.eventsFirst,
     eventsTotal: f.eventsTotal,
     samples,
     changedRegs: prev && prev.steps === f.steps && same ? r.changedRegs : changedRegs,
@@ -180,6 +199,17 @@ function applyFrame(f: Frame): void {
     selectedEvent: newTrap || !same ? null : r.selectedEvent,
   });
   if (memView.follow && f.mem.start !== memView.start) memView.start = f.mem.start;
+}
+
+function sameRows(a: TrapEvent[], b: TrapEvent[]): boolean {
+  return a.length === b.length && a.every((e, i) => e.seq === b[i].seq && e.step === b[i].step);
+}
+
+/** Every trap the worker's log still holds (the export), oldest first. */
+export async function allTraps(): Promise<TrapEvent[]> {
+  if (!api) return [];
+  const r = useRuntime.getState();
+  return (await api.trapRows(r.eventsFirst, r.eventsTotal - r.eventsFirst)).rows;
 }
 
 function notify(text: string, kind: 'info' | 'error' = 'info'): void {

@@ -1,5 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
 
+/**
+ * How often the machine's views (registers, PSWs, memory, the memory map, the properties) redraw while it runs:
+ * what a reader can follow, and it leaves the page's frames to scrolling and the counters on a busy machine.
+ */
+export const SLOW_MS = 250;
+
 /** `value`, but while `active` at most one new value every `ms`: keeps heavy views cheap at full speed. */
 export function useThrottled<T>(value: T, ms: number, active: boolean): T {
   const [shown, setShown] = useState(value);

@@ -4,11 +4,16 @@ import { disassembleWord } from '../core/asm/disassembler';
 import { bareStats, trapTotal } from '../core/run';
 import type { LevelInfo, TrapEvent } from './protocol';
 import type { Counters, RunStop, Target } from './target';
+import { framePsws, type RawTrap, type TrapLog } from './traplog';
+
+/** A row's `what` under the bare machine and a PG/1 tower: disassemble the word kept in aux[0], or a fetch trap. */
+export const WHAT_WORD = -1;
+export const WHAT_FETCH = -2;
 
 /** The bare machine (monitor = none, depth 0): the program's own kernel handles its traps. */
 export class BareTarget implements Target {
   readonly m: Machine;
-  onEvent: ((e: TrapEvent) => void) | null = null;
+  log: TrapLog | null = null;
   errorMessage = '';
   private bp: Uint8Array;
   private hasBp = false;
@@ -44,14 +49,12 @@ export class BareTarget implements Target {
     let left = n;
     // EXIT_ON_TRAP gives each trap its exact step, for the log and for travelling back to it.
     while (left > 0) {
-      const pcBefore = m.pc;
-      const lBefore = m.l;
       const r = m.run(left, RunFlag.EXIT_ON_TRAP);
       left -= m.lastSteps;
       if (r === Stop.HALTED) return 'halted';
       if (r === Stop.BREAK) return 'break';
       if (r === Stop.TRAP) {
-        this.record(pcBefore, lBefore);
+        this.record();
         if (this.storm()) return 'error';
         if (stopAtTrap) return 'trap';
         continue;
@@ -72,25 +75,30 @@ export class BareTarget implements Target {
     return true;
   }
 
-  private record(_pcBefore: number, _lBefore: number): void {
-    if (!this.onEvent) return;
+  /** Numbers only: the frame the hardware just wrote, and the trapping word (disassembled if the row is shown). */
+  private record(): void {
+    const log = this.log;
+    if (!log) return;
     const E = this.m.mem;
-    const old: PSW = { mode: E[0], pc: E[1], l: E[2], b: E[3] };
-    const pa = old.pc + old.l;
-    const w = pa >= 0 && pa < this.m.q ? E[pa] : 0;
-    const cause = E[4];
-    this.onEvent({
-      step: this.m.steps,
+    const pa = E[1] + E[2];
+    const fetch = E[4] === 2 && E[5] === E[1];
+    log.pushFrame(this.m.steps, 0, 0, fetch ? WHAT_FETCH : WHAT_WORD, E, pa >= 0 && pa < this.m.q ? E[pa] : 0);
+  }
+
+  readonly describe = (r: RawTrap): TrapEvent => {
+    const { old, new: nw } = framePsws(r.E);
+    return {
+      step: r.step,
       level: 0,
-      cause,
-      detail: E[5],
+      cause: r.E[4],
+      detail: r.E[5],
       old,
-      new: { mode: E[8] === 0 ? 0 : 1, pc: E[9], l: E[10], b: E[11] },
+      new: nw,
       handled: 'kernel',
       path: [old.mode === 0 ? 'supervisor code' : 'user program', 'hardware trap', 'kernel at E[9]'],
-      what: cause === 2 && E[5] === old.pc ? '(fetch)' : disassembleWord(w, this.m.isa),
-    });
-  }
+      what: r.what === WHAT_FETCH ? '(fetch)' : disassembleWord(r.aux[0], this.m.isa),
+    };
+  };
 
   guestPsw(): PSW {
     return this.m.psw;

@@ -18,7 +18,6 @@ const req = (space: 'virtual' | 'physical' = 'physical', start = 0, count = 128)
   view: { space, start, count, follow: false },
   epoch: -1,
   consoleLen: 0,
-  eventsTotal: 0,
   samplesTotal: 0,
 });
 
@@ -36,7 +35,7 @@ describe('assist monitor in the workbench', () => {
     const f = e.frame(req());
     expect(f.state).toBe('halted');
     expect(f.consoleText).toBe(example('x86-getr.expected'));
-    const exits = e.events.filter((x) => x.cause === Cause.EXIT);
+    const exits = e.allTraps().filter((x) => x.cause === Cause.EXIT);
     expect(exits.length).toBeGreaterThan(0);
     expect(exits.map((x) => x.what)).toContain('GETR');
     const getr = exits.find((x) => x.what === 'GETR')!;
@@ -60,7 +59,7 @@ describe('full monitor with hypercalls', () => {
     const on = await runToEnd(cfg({ source: example('x86-para.s'), monitor: 'full', hypercalls: true }));
     const f = on.frame(req());
     expect(f.consoleText).toBe(example('x86-para.expected'));
-    const calls = on.events.filter((x) => x.what.startsWith('hypercall '));
+    const calls = on.allTraps().filter((x) => x.what.startsWith('hypercall '));
     expect(calls.length).toBeGreaterThan(0);
     for (const c of calls) {
       expect(c.cause).toBe(Cause.SVC);
@@ -73,7 +72,7 @@ describe('full monitor with hypercalls', () => {
     on.travelTo(calls[0].step);
     expect(on.frame(req()).properties?.equivalence).toMatchObject({ checked: false, how: expect.stringMatching(/not checked before the halt/) });
     const off = await runToEnd(cfg({ source: example('x86-para.s'), monitor: 'full' }));
-    expect(off.events.some((x) => x.what.startsWith('hypercall'))).toBe(false);
+    expect(off.allTraps().some((x) => x.what.startsWith('hypercall'))).toBe(false);
     expect(off.frame(req()).counters.hypercalls).toBeUndefined();
   });
 

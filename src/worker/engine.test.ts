@@ -9,7 +9,7 @@ const kernel = readFileSync(new URL('../../examples/kernel.s', import.meta.url),
 const expected = readFileSync(new URL('../../examples/kernel.expected', import.meta.url), 'utf8');
 const noYield = () => Promise.resolve();
 const cfg = (p: Partial<SessionConfig> = {}): SessionConfig => ({ source: kernel, isa: PG1, monitor: 'none', depth: 0, q: 65536, input: '', maxSteps: 0, ...p });
-const req = (_e: Engine): FrameRequest => ({ view: { space: 'virtual', start: 0, count: 16, follow: true }, epoch: -1, consoleLen: 0, eventsTotal: 0, samplesTotal: 0 });
+const req = (_e: Engine): FrameRequest => ({ view: { space: 'virtual', start: 0, count: 16, follow: true }, epoch: -1, consoleLen: 0, samplesTotal: 0 });
 
 describe('workbench engine', () => {
   it('runs the kernel example bare to its expected console, logging every trap with its step', async () => {
@@ -20,7 +20,7 @@ describe('workbench engine', () => {
     expect(f.state).toBe('halted');
     expect(f.consoleText).toBe(expected);
     expect(f.eventsTotal).toBeGreaterThan(2);
-    for (const ev of e.events) expect(ev.step).toBeGreaterThan(0);
+    for (const ev of e.allTraps()) expect(ev.step).toBeGreaterThan(0);
   });
 
   it('refuses a program with assembly errors and reports line and column', () => {
@@ -43,20 +43,20 @@ describe('workbench engine', () => {
     expect(back.regs).toEqual(at37.regs);
     expect(back.psw).toEqual(at37.psw);
     await e.run(false);
-    const total = e.events.length;
-    const last = e.events[total - 1];
+    const total = e.allTraps().length;
+    const last = e.allTraps()[total - 1];
     e.backToTrap();
     expect(e.target!.steps).toBe(last.step);
-    expect(e.events.length).toBe(total);
+    expect(e.allTraps().length).toBe(total);
     e.backToTrap();
-    expect(e.target!.steps).toBe(e.events[total - 2].step);
+    expect(e.target!.steps).toBe(e.allTraps()[total - 2].step);
   });
 
   it('stops exactly after the next trap, with the old and new PSW', async () => {
     const e = new Engine(noYield);
     e.load(cfg());
     await e.run(true);
-    const ev = e.events[e.events.length - 1];
+    const ev = e.allTraps()[e.allTraps().length - 1];
     expect(e.target!.steps).toBe(ev.step);
     expect(e.frame(req(e)).psw).toEqual(ev.new);
   });
@@ -82,8 +82,8 @@ describe('workbench engine', () => {
     expect(f.consoleText).toBe(expected);
     expect(f.levels.map((l) => l.level)).toEqual([0, 1, 2]);
     expect(f.levels[2].base).toBeGreaterThan(0);
-    expect(e.events.some((x) => x.handled === 'reflected')).toBe(true);
-    expect(e.events.some((x) => x.handled === 'interpreted')).toBe(true);
+    expect(e.allTraps().some((x) => x.handled === 'reflected')).toBe(true);
+    expect(e.allTraps().some((x) => x.handled === 'interpreted')).toBe(true);
   });
 });
 
@@ -99,25 +99,28 @@ describe('step to next trap under monitors', () => {
       seen.push(now);
       expect(now).toBeGreaterThan(before);
       // No trap happened strictly between the start and where it stopped.
-      expect(e.events.filter((x) => x.step > before && x.step < now)).toEqual([]);
-      expect(e.events.some((x) => x.step === now)).toBe(true);
+      expect(e.allTraps().filter((x) => x.step > before && x.step < now)).toEqual([]);
+      expect(e.allTraps().some((x) => x.step === now)).toBe(true);
     }
     expect(new Set(seen).size).toBe(4);
   });
 });
 
 describe('frames', () => {
-  it('carry only the console, events and samples the page has not seen, until history is rewritten', async () => {
+  it('carry only the console and samples the page has not seen, and only the trap rows asked for, until history is rewritten', async () => {
     const e = new Engine(noYield);
     e.load(cfg());
     e.step(400);
     const f1 = e.frame(req(e));
     expect(f1.consoleText.length).toBeGreaterThan(0);
-    const seen = { view: { space: 'virtual' as const, start: 0, count: 16, follow: true }, epoch: f1.epoch, consoleLen: f1.consoleLen, eventsTotal: f1.eventsTotal, samplesTotal: f1.samplesFrom + f1.samples.length };
+    const seen = { view: { space: 'virtual' as const, start: 0, count: 16, follow: true }, epoch: f1.epoch, consoleLen: f1.consoleLen, samplesTotal: f1.samplesFrom + f1.samples.length };
     const f2 = e.frame(seen);
     expect(f2.consoleText).toBe('');
-    expect(f2.events).toEqual([]);
+    expect(f2.traps.rows).toEqual([]);
     expect(f2.samples).toEqual([]);
+    const f2b = e.frame({ ...seen, traps: { from: -1, count: 2 } });
+    expect(f2b.traps.rows.map((r) => r.seq)).toEqual([f2b.eventsTotal - 2, f2b.eventsTotal - 1]);
+    expect(f2b.traps.from).toBe(f2b.eventsTotal - 2);
     e.stepBack(100);
     const f3 = e.frame(seen);
     expect(f3.epoch).not.toBe(f1.epoch);
@@ -129,10 +132,10 @@ describe('frames', () => {
     const e = new Engine(noYield);
     e.load(cfg());
     e.step(1);
-    const f = e.frame({ view: { space: 'physical', start: 5000, count: 16, follow: true }, epoch: -1, consoleLen: 0, eventsTotal: 0, samplesTotal: 0 });
+    const f = e.frame({ view: { space: 'physical', start: 5000, count: 16, follow: true }, epoch: -1, consoleLen: 0, samplesTotal: 0 });
     expect(f.pcPhysical).toBeGreaterThanOrEqual(f.mem.start);
     expect(f.pcPhysical).toBeLessThan(f.mem.start + f.mem.words.length);
-    const g = e.frame({ view: { space: 'physical', start: 5000, count: 16, follow: false }, epoch: -1, consoleLen: 0, eventsTotal: 0, samplesTotal: 0 });
+    const g = e.frame({ view: { space: 'physical', start: 5000, count: 16, follow: false }, epoch: -1, consoleLen: 0, samplesTotal: 0 });
     expect(g.mem.start).toBe(5000);
   });
 });
@@ -143,11 +146,11 @@ describe('bad input', () => {
     const src = ['start: LD r2, [new]', ' ST r2, [patch]', 'patch: LI r1, 1', ' OUT r1, 1', ' HALT', 'new: LI r1, 2'].join('\n');
     const e = new Engine(noYield);
     expect(e.load(cfg({ source: src })).ok).toBe(true);
-    const before = e.frame({ view: { space: 'physical', start: 16, count: 8, follow: false }, epoch: -1, consoleLen: 0, eventsTotal: 0, samplesTotal: 0 });
+    const before = e.frame({ view: { space: 'physical', start: 16, count: 8, follow: false }, epoch: -1, consoleLen: 0, samplesTotal: 0 });
     await e.run(false);
     expect(e.frame(req(e)).consoleText).toBe('2');
     e.travelTo(1);
-    const back = e.frame({ view: { space: 'physical', start: 16, count: 8, follow: false }, epoch: -1, consoleLen: 0, eventsTotal: 0, samplesTotal: 0 });
+    const back = e.frame({ view: { space: 'physical', start: 16, count: 8, follow: false }, epoch: -1, consoleLen: 0, samplesTotal: 0 });
     expect(back.mem.words).toEqual(before.mem.words);
     expect(back.consoleText).toBe('');
   });
@@ -177,7 +180,7 @@ describe('step to next trap in a trap-free stretch under two monitors', () => {
     e.load(cfg({ source: src, monitor: 'full', depth: 2, q: 16384 }));
     e.step(3);
     await e.run(true);
-    const ev = e.events[e.events.length - 1];
+    const ev = e.allTraps()[e.allTraps().length - 1];
     expect(e.target!.steps).toBeGreaterThan(100_000);
     expect(ev.what).toBe('SVC');
   });
@@ -201,7 +204,7 @@ describe('the session carries the ISA text', () => {
       expect(f.state).toBe('halted');
       expect(f.regs[1]).toBe(0);
       expect(f.regs[2]).toBe(0);
-      expect(e.events.filter((x) => x.handled === 'interpreted').map((x) => x.what.split(' ')[0])).toEqual(['GETMODE', 'SMSW', 'HALT']);
+      expect(e.allTraps().filter((x) => x.handled === 'interpreted').map((x) => x.what.split(' ')[0])).toEqual(['GETMODE', 'SMSW', 'HALT']);
     });
 
     it('open GETMODE and SMSW run directly: no trap, and the guest reads the real mode (user)', async () => {
@@ -209,7 +212,7 @@ describe('the session carries the ISA text', () => {
       expect(f.state).toBe('halted');
       expect(f.regs[1]).toBe(1);
       expect(f.regs[2]).toBe(1);
-      expect(e.events.filter((x) => x.handled === 'interpreted' && x.what !== 'HALT')).toEqual([]);
+      expect(e.allTraps().filter((x) => x.handled === 'interpreted' && x.what !== 'HALT')).toEqual([]);
     });
 
     it('an instruction the ISA does not define is an assembly error, not a silent preset', () => {

@@ -11,6 +11,7 @@ import { BareTarget } from './bare';
 import { makePgTarget } from './pgtower';
 import { isPgMonitor, type Frame, type FrameRequest, type LoadResult, type RunState, type Sample, type SessionConfig, type TrapEvent } from './protocol';
 import type { RunStop, Target } from './target';
+import { TrapLog } from './traplog';
 import { makeVirtualTarget } from './vmm';
 
 /** "1 trap", "2 traps". */
@@ -24,10 +25,16 @@ interface Checkpoint {
 }
 
 const SLICE_MS = 8;
-const CHECKPOINT_BUDGET = 96 * 1024 * 1024;
+/** Everything the engine keeps of the past: the trap log's ring, and checkpoints in what is left. */
+const MEMORY_BUDGET = 96 * 1024 * 1024;
 const CHECKPOINT_MS = 25;
-const MAX_EVENTS = 200_000;
+/** Rows of the trap log's ring (~88 bytes each: 11.5 MB of the budget). */
+export const TRAP_LOG_ROWS = 1 << 17;
 const MAX_SAMPLES = 1500;
+/** While running, a chart sample at most this often (wall time, doubled each time the samples are thinned). */
+const SAMPLE_MS = 10;
+/** Each run call aims at about this long: Pause is seen between calls' slices, and the clock is read per call. */
+const CALL_MS = 1;
 
 export type Yield = () => Promise<void>;
 
@@ -43,21 +50,43 @@ export class Engine {
   private cpInterval = 20_000;
   private lastCheckpointAt = -Infinity;
   private maxCheckpoints = 64;
-  events: TrapEvent[] = [];
-  /** Events dropped from the front of `events` (the log keeps the newest MAX_EVENTS). */
-  private eventsDropped = 0;
+  /** The trap log: a ring of numbers (traplog.ts); text is made for the rows asked for. */
+  readonly log: TrapLog;
   samples: Sample[] = [];
-  /** Guest steps between chart samples; doubles each time the samples are thinned. */
-  private sampleEvery = 16;
+  /** Wall time between chart samples while running; doubles each time the samples are thinned. */
+  private sampleMs = SAMPLE_MS;
+  private lastSampleAt = 0;
   private breakpoints: number[] = [];
   private runToken = 0;
-  private chunk = 200_000;
+  /** Guest steps per run call, tuned to CALL_MS from the measured speed (starts small: a deep tower is slow). */
+  private chunk = 2000;
   private maxReached = 0;
   private ipsSteps = 0;
   private ipsTime = 0;
   ips = 0;
 
-  constructor(private readonly yieldNow: Yield) {}
+  constructor(
+    private readonly yieldNow: Yield,
+    logRows = TRAP_LOG_ROWS,
+  ) {
+    this.log = new TrapLog(logRows);
+  }
+
+  /** Every row the trap log holds, with its text (tests and exports; the views ask for windows). */
+  allTraps(): TrapEvent[] {
+    return this.target ? this.log.rows(this.log.first, this.log.size, this.target.describe) : [];
+  }
+
+  /** Trap-log rows [from, from + count) that are still held. */
+  trapRows(from: number, count: number): { first: number; total: number; rows: TrapEvent[] } {
+    const rows = this.target ? this.log.rows(from, count, this.target.describe) : [];
+    return { first: this.log.first, total: this.log.total, rows };
+  }
+
+  private lastTrap(): TrapEvent | undefined {
+    const l = this.log;
+    return this.target && l.size > 0 ? l.row(l.total - 1, this.target.describe) : undefined;
+  }
 
   load(cfg: SessionConfig): LoadResult {
     this.runToken++;
@@ -96,7 +125,7 @@ export class Engine {
     this.state = 'error';
     this.message = message;
     this.epoch++;
-    this.events = [];
+    this.log.clear();
     this.samples = [];
     this.checkpoints = [];
     return { ok: false, errors, message };
@@ -112,14 +141,14 @@ export class Engine {
     } catch (e) {
       return this.fail(e instanceof Error ? e.message : String(e), []);
     }
-    t.onEvent = (e) => this.pushEvent(e);
-    this.events = [];
-    this.eventsDropped = 0;
+    t.log = this.log;
+    this.log.clear();
     this.samples = [];
-    this.sampleEvery = 16;
+    this.sampleMs = SAMPLE_MS;
+    this.chunk = 2000;
     this.maxReached = 0;
     this.checkpoints = [];
-    this.maxCheckpoints = Math.max(8, Math.min(256, Math.floor(CHECKPOINT_BUDGET / t.snapshotBytes())));
+    this.maxCheckpoints = Math.max(8, Math.min(256, Math.floor((MEMORY_BUDGET - this.log.bytes) / t.snapshotBytes())));
     this.cpInterval = 20_000;
     this.checkpoint();
     this.sample();
@@ -130,21 +159,11 @@ export class Engine {
     return { ok: true, entry: this.image.entry, size };
   }
 
-  private pushEvent(e: TrapEvent): void {
-    this.events.push(e);
-    if (this.events.length > MAX_EVENTS) {
-      const drop = MAX_EVENTS / 2;
-      this.events.splice(0, drop);
-      this.eventsDropped += drop;
-      this.epoch++;
-    }
-  }
-
   private checkpoint(): void {
     const t = this.target!;
     const last = this.checkpoints[this.checkpoints.length - 1];
     if (last && last.steps === t.steps) return;
-    this.checkpoints.push({ steps: t.steps, events: this.eventsDropped + this.events.length, samples: this.samples.length, state: t.snapshot() });
+    this.checkpoints.push({ steps: t.steps, events: this.log.total, samples: this.samples.length, state: t.snapshot() });
     if (this.checkpoints.length > this.maxCheckpoints) {
       // Thin out every other one (the boot checkpoint stays) and space the next ones wider.
       this.checkpoints = this.checkpoints.filter((_, i) => i === 0 || i % 2 === 0 || i === this.checkpoints.length - 1);
@@ -168,6 +187,7 @@ export class Engine {
 
   private sample(): void {
     const t = this.target!;
+    this.lastSampleAt = performance.now();
     const c = t.counters();
     const s: Sample = { step: t.steps, direct: c.direct, trapped: c.trapped, interpreted: c.interpreted, levels: c.levels };
     const last = this.samples[this.samples.length - 1];
@@ -179,7 +199,7 @@ export class Engine {
     if (this.samples.length > MAX_SAMPLES) {
       this.samples = this.samples.filter((_, i) => i % 2 === 0 || i === this.samples.length - 1);
       for (const cp of this.checkpoints) cp.samples = Math.min(cp.samples, this.samples.length);
-      this.sampleEvery *= 2;
+      this.sampleMs *= 2;
       this.epoch++;
     }
   }
@@ -202,7 +222,7 @@ export class Engine {
         break;
       case 'trap': {
         this.state = 'idle';
-        const e = this.events[this.events.length - 1];
+        const e = this.lastTrap();
         this.message = e ? `Trap at step ${e.step}: ${e.what}` : 'Trap.';
         break;
       }
@@ -243,7 +263,7 @@ export class Engine {
     const limit = maxSteps;
     const stopAt = limit > 0 ? t.steps + limit : Infinity;
     const startStep = t.steps;
-    const startEvents = this.eventsDropped + this.events.length;
+    const startEvents = this.log.total;
     this.state = 'running';
     this.message = untilTrap ? 'Running to the next trap...' : 'Running...';
     this.ipsSteps = 0;
@@ -253,21 +273,20 @@ export class Engine {
       const t0 = performance.now();
       const s0 = t.steps;
       let stop: RunStop = 'limit';
+      let now = t0;
       do {
-        const lastSample = this.samples[this.samples.length - 1]?.step ?? 0;
-        const toSample = Math.max(1, lastSample + this.sampleEvery - t.steps);
-        const n = Math.min(this.chunk, stopAt - t.steps, toSample);
+        const n = Math.min(this.chunk, stopAt - t.steps);
         if (n <= 0) break;
-        const c0 = performance.now();
+        const c0 = now;
+        const before = t.steps;
         // Breakpoints are skipped for the first instruction so that Run from a breakpoint moves on.
         stop = t.run(n, untilTrap, true);
-        const dt = performance.now() - c0;
-        // Aim for ~1 ms per call so the slice deadline is met closely.
-        const [lo, hi] = [0.5, 2];
-        if (stop === 'limit' && t.steps - s0 > 0) this.chunk = Math.max(1000, Math.min(20_000_000, Math.round(this.chunk * (dt < lo ? 2 : dt > hi ? 0.5 : 1))));
+        now = performance.now();
+        this.tune(t.steps - before, now - c0, stop);
         this.maybeCheckpoint();
-        if (t.steps - lastSample >= this.sampleEvery) this.sample();
-      } while (stop === 'limit' && performance.now() - t0 < SLICE_MS && t.steps < stopAt);
+        // Chart samples by the clock, not by steps: a slow tower is not cut into tiny calls to sample it.
+        if (now - this.lastSampleAt >= this.sampleMs) this.sample();
+      } while (stop === 'limit' && now - t0 < SLICE_MS && t.steps < stopAt);
       const dt = performance.now() - t0;
       this.ipsSteps += t.steps - s0;
       this.ipsTime += dt;
@@ -282,8 +301,8 @@ export class Engine {
       if (stop !== 'limit') {
         // A monitor tower may stop some steps after the first trap: land exactly on it.
         if (stop === 'trap') {
-          const first = this.events.find((e, i) => i + this.eventsDropped >= startEvents && e.step > startStep);
-          if (first && first.step < t.steps) this.travelTo(first.step);
+          const first = this.log.firstAfter(startEvents, startStep);
+          if (first >= 0 && this.log.stepAt(first) < t.steps) this.travelTo(this.log.stepAt(first));
         }
         this.note(stop);
         return;
@@ -333,12 +352,11 @@ export class Engine {
     let i = this.checkpoints.length - 1;
     while (i > 0 && this.checkpoints[i].steps > goal) i--;
     const cp = this.checkpoints[i];
-    const eventsBefore = this.eventsDropped + this.events.length;
+    const eventsBefore = this.log.total;
     t.restore(cp.state);
     this.checkpoints.length = i + 1;
     // Keep the log up to the checkpoint; replay rebuilds the rest exactly.
-    const keep = Math.max(0, cp.events - this.eventsDropped);
-    if (keep < this.events.length) this.events.length = keep;
+    this.log.truncate(cp.events);
     // Chart samples up to the goal stay true (replay is deterministic); only later ones go.
     this.samples = this.samples.filter((s) => s.step <= goal);
     let left = goal - t.steps;
@@ -355,7 +373,7 @@ export class Engine {
     if (stop === 'halted' || stop === 'error') this.note(stop);
     else {
       this.state = 'idle';
-      this.message = `At step ${t.steps.toLocaleString('en')} of ${this.maxReached.toLocaleString('en')} (travelled back ${plural(Math.max(0, eventsBefore - this.eventsDropped - this.events.length), 'trap')}).`;
+      this.message = `At step ${t.steps.toLocaleString('en')} of ${this.maxReached.toLocaleString('en')} (travelled back ${plural(Math.max(0, eventsBefore - this.log.total), 'trap')}).`;
     }
     this.epoch++;
   }
@@ -369,14 +387,12 @@ export class Engine {
   /** Back to the moment right after the most recent trap before now. */
   backToTrap(): void {
     if (!this.target) return;
-    const now = this.target.steps;
-    for (let i = this.events.length - 1; i >= 0; i--) {
-      if (this.events[i].step < now) {
-        const e = this.events[i];
-        this.travelTo(e.step);
-        this.message = `Back at the trap of step ${e.step}: ${e.what}`;
-        return;
-      }
+    const i = this.log.lastBefore(this.target.steps);
+    if (i >= 0) {
+      const e = this.log.row(i, this.target.describe);
+      this.travelTo(e.step);
+      this.message = `Back at the trap of step ${e.step}: ${e.what}`;
+      return;
     }
     this.travelTo(0);
     this.message = 'No earlier trap: back at step 0.';
@@ -395,7 +411,7 @@ export class Engine {
         epoch: this.epoch, state: this.state, message: this.message, steps: 0, maxSteps: 0, ips: 0,
         psw: { mode: 0, pc: 0, l: 0, b: 0 }, regs: new Array<number>(16).fill(0), q: this.cfg?.q ?? 0, levels: [], pcPhysical: -1,
         mem: { space: req.view.space, start: 0, words: [], valid: [] }, consoleFrom: 0, consoleText: '', consoleLen: 0,
-        events: [], eventsFrom: 0, eventsTotal: 0, samples: [], samplesFrom: 0,
+        traps: { from: 0, rows: [] }, trapTail: [], recentHandled: {}, eventsFirst: 0, eventsTotal: 0, samples: [], samplesFrom: 0,
         counters: { direct: 0, trapped: 0, interpreted: 0, levels: [] }, trapCounts: [0, 0, 0, 0, 0, 0], trapFrame: new Array<number>(12).fill(0),
       };
     }
@@ -426,9 +442,14 @@ export class Engine {
     }
     const con = t.console();
     const consoleFrom = sameEpoch && req.consoleLen <= con.length ? req.consoleLen : Math.max(0, con.length - 65536);
-    const total = this.eventsDropped + this.events.length;
-    let eventsFrom = sameEpoch ? Math.max(req.eventsTotal, total - 500) : Math.max(this.eventsDropped, total - 500);
-    eventsFrom = Math.min(eventsFrom, total);
+    const log = this.log;
+    const running = this.state === 'running';
+    // Text only for the rows on screen (the log's window) and, when stopped, the newest few (the trap flow's).
+    const win = req.traps ?? { from: -1, count: 0 };
+    const rowCount = Math.max(0, Math.min(500, Math.floor(win.count)));
+    const from = win.from < 0 ? Math.max(log.first, log.total - rowCount) : Math.floor(win.from);
+    const traps = { from, rows: log.rows(from, rowCount, t.describe) };
+    const trapTail = running ? [] : log.rows(log.total - 8, 8, t.describe);
     const samplesFrom = sameEpoch ? Math.min(req.samplesTotal, this.samples.length) : 0;
     return {
       epoch: this.epoch,
@@ -446,9 +467,11 @@ export class Engine {
       consoleFrom,
       consoleText: con.slice(consoleFrom),
       consoleLen: con.length,
-      events: this.events.slice(eventsFrom - this.eventsDropped),
-      eventsFrom,
-      eventsTotal: total,
+      traps,
+      trapTail,
+      recentHandled: running ? log.recentHandled(500) : {},
+      eventsFirst: log.first,
+      eventsTotal: log.total,
       samples: this.samples.slice(samplesFrom),
       samplesFrom,
       counters: t.counters(),
@@ -458,6 +481,16 @@ export class Engine {
       // Equivalence is compared only while nothing runs (it replays the bare machine to this step).
       ...(t.properties ? { properties: t.properties(this.state !== 'running') } : {}),
     };
+  }
+
+  /**
+   * Sizes the next run call from the speed of the last one: about CALL_MS of work, so that the slice deadline (and
+   * with it Pause) is met closely on a tight loop and on a depth-4 tower alike. Grows at most 4× per call.
+   */
+  private tune(steps: number, ms: number, stop: RunStop): void {
+    if (stop !== 'limit' || steps <= 0) return;
+    const want = ms > 0.02 ? (steps / ms) * CALL_MS : this.chunk * 4;
+    this.chunk = Math.max(100, Math.min(20_000_000, this.chunk * 4, Math.round(want)));
   }
 
   /** Straight-line speed of the current target, with no slicing: the benchmark's reference. */

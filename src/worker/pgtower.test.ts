@@ -18,7 +18,7 @@ const req = (space: 'virtual' | 'physical' | 'real' = 'virtual', start = 0, coun
   view: { space, start, count, follow: false },
   epoch: -1,
   consoleLen: 0,
-  eventsTotal: 0,
+
   samplesTotal: 0,
 });
 
@@ -32,7 +32,8 @@ async function toGuestSvc(): Promise<{ e: Engine; ev: TrapEvent }> {
   let ev: TrapEvent | undefined;
   for (let i = 0; i < 20; i++) {
     await e.run(true);
-    ev = e.events[e.events.length - 1];
+    const all = e.allTraps();
+    ev = all[all.length - 1];
     if (ev.cause === 4) break;
   }
   if (!ev) throw new Error('no trap');
@@ -135,7 +136,7 @@ describe('PG/1 monitor tower in the workbench', () => {
     expect({ mode: w[0] === 0 ? 0 : 1, pc: w[1], l: w[2], b: w[3] }).toEqual(res.psw);
     // Full-speed Run does not trace (it would pay a replay per trap).
     await e.run(false);
-    expect(e.events[e.events.length - 1].real!.dispatch).toBeUndefined();
+    expect(e.allTraps()[e.allTraps().length - 1].real!.dispatch).toBeUndefined();
   });
 
   it("the memory view's level k is monitor k's physical memory: real (k−1)×guest + a, its own trap frame at 0..11", () => {

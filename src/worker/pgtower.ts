@@ -16,6 +16,15 @@ import { trapTotal } from '../core/run';
 import { buildTower, formatTowerErrors, type Tower } from '../core/vmm/tower';
 import type { DispatchStep, LevelInfo, PgMonitorChoice, ResumeStep, SessionConfig, TowerFrame, TowerRegion, TrapEvent } from './protocol';
 import type { Counters, RunStop, Target } from './target';
+import { WHAT_FETCH, WHAT_WORD } from './bare';
+import { framePsws, type RawTrap, type TrapLog } from './traplog';
+
+/** A traced trap's dispatcher path, kept beside its row of the log (stepping only). */
+interface Traced {
+  dispatch: DispatchStep[];
+  more: boolean;
+  resume: ResumeStep | undefined;
+}
 
 /** The monitors the project ships (monitors/*.s), by their workbench name. */
 export const PG_MONITOR_SOURCES: Record<Exclude<PgMonitorChoice, 'file'>, string> = { 'full.s': fullSource, 'hybrid.s': hybridSource };
@@ -52,7 +61,7 @@ export function makePgTarget(isa: Isa, cfg: SessionConfig, image: Image): PgTarg
 }
 
 export class PgTarget implements Target {
-  onEvent: ((e: TrapEvent) => void) | null = null;
+  log: TrapLog | null = null;
   errorMessage = '';
   private bp: Uint8Array;
   private bpAddrs: number[] = [];
@@ -241,33 +250,44 @@ export class PgTarget implements Target {
     return true;
   }
 
+  /** Numbers only (the real frame, the trapping word, the levels); the text is made if the row is shown. */
   private record(): void {
     const m = this.tower.real;
     const E = m.mem;
-    const old: PSW = { mode: E[0] === 0 ? 0 : 1, pc: E[1], l: E[2], b: E[3] };
-    const nw: PSW = { mode: E[8] === 0 ? 0 : 1, pc: E[9], l: E[10], b: E[11] };
-    const pa = old.pc + old.l;
-    const from = pa >= 0 && pa < m.q ? this.levelOf(pa) : this.levelOf(old.l);
-    if (pa >= 0 && pa < m.q) this.lastFetch[from - 1] = pa;
-    const npa = nw.pc + nw.l;
+    const pa = E[1] + E[2];
+    const inMem = pa >= 0 && pa < m.q;
+    const from = inMem ? this.levelOf(pa) : this.levelOf(E[2]);
+    if (inMem) this.lastFetch[from - 1] = pa;
+    const npa = E[9] + E[10];
     const to = npa >= 0 && npa < m.q ? this.levelOf(npa) : 1;
-    const cause = E[4];
-    if (!this.onEvent) return;
+    const log = this.log;
+    if (!log) return;
+    const fetch = (E[4] === 2 && E[5] === E[1]) || !inMem;
+    const seq = log.pushFrame(m.steps, from, 0, fetch ? WHAT_FETCH : WHAT_WORD, E, inMem ? E[pa] : 0, from, to);
+    if (this.tracing) log.attach(seq, this.tracePath(from) satisfies Traced);
+  }
+
+  readonly describe = (r: RawTrap, log: TrapLog): TrapEvent => {
+    const { old, new: nw } = framePsws(r.E);
+    old.mode = old.mode === 0 ? 0 : 1;
+    const from = r.aux[1];
+    const to = r.aux[2];
+    const pa = old.pc + old.l;
     const name = (k: number): string => (k > this.depth ? 'guest' : `monitor ${k}`);
-    const tr = this.tracing ? this.tracePath(from) : null;
-    this.onEvent({
-      step: m.steps,
+    const tr = log.extra(r.seq) as Traced | undefined;
+    return {
+      step: r.step,
       level: from,
-      cause,
-      detail: E[5],
+      cause: r.E[4],
+      detail: r.E[5],
       old,
       new: nw,
       handled: 'kernel',
       path: [`${name(from)} (real ${old.mode === 0 ? 's' : 'u'}, P+l=${pa})`, 'real hardware trap: old PSW → real E[0..3]', `new PSW ← real E[8..11]: ${name(to)}'s dispatcher`],
-      what: cause === 2 && E[5] === old.pc ? '(fetch)' : pa >= 0 && pa < m.q ? disassembleWord(E[pa], m.isa) : '(fetch)',
-      real: { from, to, frame: Array.from(E.subarray(0, 12)), ...(tr ? { dispatch: tr.dispatch, dispatchMore: tr.more, resume: tr.resume } : {}) },
-    });
-  }
+      what: r.what === WHAT_FETCH ? '(fetch)' : disassembleWord(r.aux[0], this.tower.real.isa),
+      real: { from, to, frame: Array.from(r.E), ...(tr ? { dispatch: tr.dispatch, dispatchMore: tr.more, resume: tr.resume } : {}) },
+    };
+  };
 
   guestPsw(): PSW {
     return this.tower.guestPsw();

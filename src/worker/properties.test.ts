@@ -15,7 +15,7 @@ const kernel = readFileSync(new URL('../../examples/kernel.s', import.meta.url),
 const ESCAPE = `start: LI r1, 0\n LI r2, 1000\n LI r3, 77\n JMP go\n.org 100\n ST r3, [r0+12]\n HALT\n.org 115\ngo: SETR r1, r2\n ST r3, [r0+12]\n HALT\n`;
 const noYield = () => Promise.resolve();
 const cfg = (p: Partial<SessionConfig>): SessionConfig => ({ source: kernel, isa: PG1, monitor: 'full', depth: 1, q: 1024, input: '', maxSteps: 0, ...p });
-const req: FrameRequest = { view: { space: 'virtual', start: 0, count: 16, follow: true }, epoch: -1, consoleLen: 0, eventsTotal: 0, samplesTotal: 0 };
+const req: FrameRequest = { view: { space: 'virtual', start: 0, count: 16, follow: true }, epoch: -1, consoleLen: 0, samplesTotal: 0 };
 
 describe('VMM properties in the worker', () => {
   it('the workbench frame: resource control broken at step 6, real address 12, with SETR open', async () => {

@@ -73,6 +73,16 @@ export interface TrapEvent extends Omit<MonitorTrapEvent, 'handled'> {
   path: string[];
   /** Under a PG/1 tower: the trap the real hardware took (every trap is one; `level` is then the level it came from). */
   real?: RealTrap;
+  /** Its place in the worker's trap log (rows are numbered from 0 since boot): a stable key for the views. */
+  seq?: number;
+  /** What kind of row this is when not a plain trap (e.g. 'hypercall'); absent for a trap. */
+  kind?: string;
+}
+
+/** Rows of the trap log the page asks for: [from, from + count), or the newest `count` when from < 0. */
+export interface TrapWindow {
+  from: number;
+  count: number;
 }
 
 export interface Sample {
@@ -129,8 +139,14 @@ export interface Frame {
   consoleFrom: number;
   consoleText: string;
   consoleLen: number;
-  events: TrapEvent[];
-  eventsFrom: number;
+  /** The rows of the trap log asked for (FrameRequest.traps), text made for these only; `from` is the first's seq. */
+  traps: { from: number; rows: TrapEvent[] };
+  /** The newest few traps (the trap flow's, and traps at the same step), when not running. */
+  trapTail: TrapEvent[];
+  /** While running: how the newest traps were handled (the trap flow's summary). */
+  recentHandled: Partial<Record<HandledHow, number>>;
+  /** The log holds rows eventsFirst ≤ seq < eventsTotal (the newest, in a ring of fixed size). */
+  eventsFirst: number;
   eventsTotal: number;
   samples: Sample[];
   samplesFrom: number;
@@ -221,7 +237,8 @@ export interface FrameRequest {
   view: MemView;
   epoch: number;
   consoleLen: number;
-  eventsTotal: number;
+  /** The trap log's rows on screen (count 0: none, the log is closed). */
+  traps?: TrapWindow;
   samplesTotal: number;
 }
 
@@ -343,6 +360,8 @@ export interface WorkerApi extends LabApi {
   travelTo(step: number): Promise<void>;
   setBreakpoints(addrs: number[]): Promise<void>;
   frame(req: FrameRequest): Promise<Frame>;
+  /** Trap-log rows [from, from + count) that the log still holds (an export asks for all of them). */
+  trapRows(from: number, count: number): Promise<{ first: number; total: number; rows: TrapEvent[] }>;
   /** Runs `steps` instructions as fast as possible and says how long it took (the benchmark). */
   bench(steps: number): Promise<{ steps: number; ms: number }>;
 }

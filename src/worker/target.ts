@@ -4,7 +4,8 @@
  * is one file.
  */
 import type { Image, PSW } from '../core/machine/machine';
-import type { LevelInfo, TowerFrame, TrapEvent } from './protocol';
+import type { LevelInfo, TowerFrame } from './protocol';
+import type { Describe, TrapLog } from './traplog';
 import type { VmmProperties } from '../core/vmm/properties';
 
 /** Why a run returned. `trap` only when asked to stop at traps. */
@@ -30,11 +31,14 @@ export interface Target {
   /** Set when a run stops with 'error'. */
   readonly errorMessage: string;
   boot(image: Image): void;
-  /** Runs at most n guest steps; records trap events through `onEvent`. */
+  /** Runs at most n guest steps; records each trap as a row of `log` (numbers only). */
   run(n: number, stopAtTrap: boolean, useBreakpoints: boolean): RunStop;
   /** Breakpoints at guest-physical addresses (the assembler's addresses). */
   setBreakpoints(addrs: readonly number[]): void;
-  onEvent: ((e: TrapEvent) => void) | null;
+  /** Where traps are recorded (set by the engine; null records nothing). */
+  log: TrapLog | null;
+  /** Makes a row of the log into a TrapEvent with its text (only for rows someone asks for). */
+  readonly describe: Describe;
   guestPsw(): PSW;
   guestRegs(): Int32Array;
   /** Guest-physical memory (the program's own addresses). */

@@ -13,6 +13,13 @@ import { compareStates } from '../core/vmm/equiv';
 import { equivalenceAt, notChecked, stackProperties, type EquivalenceProperty, type VmmProperties } from '../core/vmm/properties';
 import type { LevelInfo, SessionConfig, TrapEvent } from './protocol';
 import type { Counters, RunStop, Target } from './target';
+import { framePsws, type HandledCode, type RawTrap, type TrapLog } from './traplog';
+
+const HANDLED_CODE: Record<VmmEvent['handled'], HandledCode> = { reflected: 1, interpreted: 2, halt: 3 };
+const HANDLED_NAME: Record<HandledCode, VmmEvent['handled']> = { 0: 'interpreted', 1: 'reflected', 2: 'interpreted', 3: 'halt' };
+
+/** What a trap row keeps of a monitor's event: enough to name it and trace its path. */
+type PathEvent = Pick<VmmEvent, 'level' | 'cause' | 'detail' | 'handled' | 'what'>;
 
 /** How the trap flow names each kind of monitor. */
 const KIND_LABEL: Record<MonitorKind, string> = { full: 'VMM', hybrid: 'hybrid monitor', bt: 'bt monitor', assist: 'assist monitor' };
@@ -27,7 +34,7 @@ export function eventLabel(e: Pick<VmmEvent, 'cause' | 'detail' | 'what'>): stri
 }
 
 /** The path a monitor's event took, for the trap-flow view (guest → hardware → dispatchers → what was done). */
-export function eventPath(e: VmmEvent, kind: MonitorKind, depth: number): string[] {
+export function eventPath(e: PathEvent, kind: MonitorKind, depth: number): string[] {
   const vm = `VM ${e.level}`;
   const guest = depth > 1 ? `guest (VM ${depth})` : 'guest (VM 1)';
   const dispatchers = Array.from({ length: e.level }, (_, k) => `dispatcher ${k + 1}`);
@@ -75,9 +82,11 @@ export function makeVirtualTarget(isa: Isa, cfg: SessionConfig): Target {
 
 class VirtualTarget implements Target {
   readonly stack: VirtualStack;
-  onEvent: ((e: TrapEvent) => void) | null = null;
+  log: TrapLog | null = null;
   errorMessage = '';
   private bp: number[] = [];
+  /** Whether the stack has `bp` set now (a run without breakpoints clears them; setting them allocates). */
+  private bpSet = true;
   private seen = 0;
   /** Step at which a stop-at-trap run started, and whether a trap after it was seen. */
   private mark = Infinity;
@@ -128,36 +137,56 @@ class VirtualTarget implements Target {
     // Only a trap after the start counts: a monitor entering its guest at the starting step (after the trap
     // the last run stopped at) is the tail of that trap, not a new one.
     if (e.step > this.mark) this.hit = true;
-    if (!this.onEvent) return;
-    const path = eventPath(e, this.stack.kind, this.stack.depth);
-    this.onEvent({
-      step: e.step,
-      level: e.level,
+    const log = this.log;
+    if (!log) return;
+    log.pushPsw(e.step, e.level, HANDLED_CODE[e.handled], log.intern(e.what), e.cause, e.detail, e.old, e.new);
+  }
+
+  /** The row's text: the path through the tower's dispatchers, made only for rows on screen. */
+  readonly describe = (r: RawTrap, log: TrapLog): TrapEvent => {
+    const e: PathEvent = { level: r.level, cause: r.E[4], detail: r.E[5], handled: HANDLED_NAME[r.handled], what: log.str(r.what) };
+    const { old, new: nw } = framePsws(r.E);
+    return {
+      step: r.step,
+      level: r.level,
       cause: e.cause,
       detail: e.detail,
-      old: e.old,
-      new: e.new,
-      handled: e.handled === 'halt' ? 'interpreted' : e.handled,
-      path,
+      old,
+      new: nw,
+      handled: r.handled === 1 ? 'reflected' : 'interpreted',
+      path: eventPath(e, this.stack.kind, this.stack.depth),
       what: eventLabel(e),
-    });
-  }
+    };
+  };
 
   boot(image: Image): void {
     this.image = image;
     this.checked = null;
     this.stack.boot(image);
     this.stack.setBreakpoints(this.bp);
+    this.bpSet = true;
     this.errorMessage = '';
   }
 
   setBreakpoints(addrs: readonly number[]): void {
     this.bp = addrs.slice();
     this.stack.setBreakpoints(this.bp);
+    this.bpSet = true;
+  }
+
+  /**
+   * The stack's breakpoints for one run call. VirtualStack.setBreakpoints allocates a real-memory-sized array,
+   * so it is called only when the set in force changes (a run that skips them, the first after a Step), never
+   * once per call: Run makes a call every millisecond.
+   */
+  private useBp(on: boolean): void {
+    if (this.bp.length === 0 || on === this.bpSet) return;
+    this.stack.setBreakpoints(on ? this.bp : []);
+    this.bpSet = on;
   }
 
   run(n: number, stopAtTrap: boolean, useBreakpoints: boolean): RunStop {
-    this.stack.setBreakpoints(useBreakpoints ? this.bp : []);
+    this.useBp(useBreakpoints);
     try {
       if (!stopAtTrap) return this.map(this.stack.run(n));
       // A trap at any level after the start stops the run; the engine travels back to its exact step if the
@@ -176,7 +205,6 @@ class VirtualTarget implements Target {
       return 'limit';
     } finally {
       this.mark = Infinity;
-      if (!useBreakpoints) this.stack.setBreakpoints(this.bp);
     }
   }
 

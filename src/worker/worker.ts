@@ -72,6 +72,9 @@ const api: WorkerApi = {
   async frame(req: FrameRequest) {
     return engine.frame(req);
   },
+  async trapRows(from: number, count: number) {
+    return engine.trapRows(from, count);
+  },
   async bench(steps: number) {
     return engine.bench(steps);
   },

@@ -4,10 +4,6 @@
  * when damaged, foreign or newer, and reversible ("back to my workspace") when applied.
  */
 import { useEffect, useState } from 'react';
-import { EquivView } from './EquivView';
-import { IsaLab, useLiveClassification } from './IsaLab';
-import { LessonsView } from './LessonsView';
-import { RecursionView } from './RecursionView';
 import { decodeFragment, shareUrl, type LabView } from './share';
 import { applyWorkspace, currentWorkspace, useLab } from './store';
 import { replaceWorkspace, undoReplace, useUndo } from '../loader';
@@ -120,19 +116,5 @@ export function LabTabs() {
         </div>
       )}
     </>
-  );
-}
-
-/** The open lab view (the workbench itself is the shell's own layout). */
-export function LabMain() {
-  useLiveClassification();
-  const view = useLabView();
-  return (
-    <main className="lab-main">
-      {view === 'isa' && <IsaLab />}
-      {view === 'equiv' && <EquivView />}
-      {view === 'recursion' && <RecursionView />}
-      {view === 'lessons' && <LessonsView />}
-    </main>
   );
 }

@@ -1,6 +1,7 @@
 import type { RefObject } from 'react';
 import { download, svgPng, svgText, toCsv } from '../export';
-import { useRuntime } from '../session';
+import { allTraps, useRuntime } from '../session';
+import { exportRecord } from '../../worker/traplog';
 import { useSettings } from '../store';
 
 /** "SVG" and "PNG" buttons for a drawing (a D3 chart, the Venn diagram). */
@@ -25,16 +26,15 @@ export function SvgExport({ svg, name }: { svg: RefObject<SVGSVGElement | null>;
   );
 }
 
-/** The trap log (every trap the page holds, oldest first) as CSV or JSON. */
+/** The trap log (every trap the worker's log holds, oldest first; text made now) as CSV or JSON. */
 export function TrapLogExport() {
-  const events = () =>
-    useRuntime.getState().events.map((e) => ({ step: e.step, level: e.level, cause: e.cause, detail: e.detail, what: e.what, handled: e.handled, path: e.path.join(' > ') }));
+  const events = async () => (await allTraps()).map(exportRecord);
   return (
     <span className="export" role="group" aria-label="Download the trap log">
-      <button type="button" className="ghost mini" data-testid="export-traps-csv" title="Download the trap log as CSV" onClick={() => download('traps.csv', toCsv(events()), 'text/csv')}>
+      <button type="button" className="ghost mini" data-testid="export-traps-csv" title="Download the trap log as CSV" onClick={() => void events().then((r) => download('traps.csv', toCsv(r), 'text/csv'))}>
         CSV
       </button>
-      <button type="button" className="ghost mini" data-testid="export-traps-json" title="Download the trap log as JSON" onClick={() => download('traps.json', JSON.stringify(events(), null, 2), 'application/json')}>
+      <button type="button" className="ghost mini" data-testid="export-traps-json" title="Download the trap log as JSON" onClick={() => void events().then((r) => download('traps.json', JSON.stringify(r, null, 2), 'application/json'))}>
         JSON
       </button>
     </span>

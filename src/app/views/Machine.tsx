@@ -1,13 +1,14 @@
 import { useLayoutEffect, useMemo, useRef } from 'react';
-import { useWidth } from '../throttle';
+import { SLOW_MS, useThrottled, useWidth } from '../throttle';
 import * as d3 from 'd3';
 import { fmtInt, hex, modeName } from '../format';
 import { NO_LEVELS, useRuntime } from '../session';
 
 /** The PSW (M, P, l, b) of every level: the real machine and each VM. */
 export function PswView() {
-  const levels = useRuntime((s) => s.frame?.levels ?? NO_LEVELS);
-  const tick = useRuntime((s) => s.frame?.steps ?? 0);
+  const running = useRuntime((s) => s.frame?.state === 'running');
+  const levels = useThrottled(useRuntime((s) => s.frame?.levels ?? NO_LEVELS), SLOW_MS, running);
+  const tick = useThrottled(useRuntime((s) => s.frame?.steps ?? 0), SLOW_MS, running);
   return (
     <table className="psw-table" data-testid="psw">
       <thead>
@@ -43,10 +44,10 @@ export function PswView() {
 
 /** r0..r15 of the guest; those changed by the last step or frame are marked. */
 export function Registers() {
-  const regs = useRuntime((s) => s.frame?.regs);
+  const running = useRuntime((s) => s.frame?.state === 'running');
+  const regs = useThrottled(useRuntime((s) => s.frame?.regs), SLOW_MS, running);
   const changed = useRuntime((s) => s.changedRegs);
   const tick = useRuntime((s) => s.flashTick);
-  const running = useRuntime((s) => s.frame?.state === 'running');
   if (!regs) return <div className="empty">No program loaded.</div>;
   return (
     <div className="regs" data-testid="registers">
@@ -67,7 +68,8 @@ export function Registers() {
  * parent's band and blown up into the next band; the current window R = (l, b) shaded, P marked.
  */
 export function MemoryMap() {
-  const levels = useRuntime((s) => s.frame?.levels ?? NO_LEVELS);
+  const running = useRuntime((s) => s.frame?.state === 'running');
+  const levels = useThrottled(useRuntime((s) => s.frame?.levels ?? NO_LEVELS), SLOW_MS, running);
   const box = useRef<HTMLDivElement>(null);
   const W = useWidth(box);
   const bandH = 28;

@@ -4,6 +4,7 @@ import { hex } from '../format';
 import { actions, configKey, currentConfig, isaOf, memView, useRuntime } from '../session';
 import { useSettings } from '../store';
 import { RealMemory } from '../tower/RealMemory';
+import { SLOW_MS, useThrottled } from '../throttle';
 
 const ROW = 24;
 
@@ -12,7 +13,10 @@ const ROW = 24;
  * Virtual addresses go through the guest's R = (l, b); physical ones are guest-physical. Follows P.
  */
 export function MemoryTable() {
-  const frame = useRuntime((s) => s.frame);
+  // While running, a few updates a second: a loop that hops between two places would otherwise move the window
+  // (and set scrollTop, a layout at once) on every frame.
+  const runningNow = useRuntime((s) => s.frame?.state === 'running');
+  const frame = useThrottled(useRuntime((s) => s.frame), SLOW_MS, runningNow);
   const changed = useRuntime((s) => s.changedMem);
   const tick = useRuntime((s) => s.flashTick);
   const latestAsm = useRuntime((s) => s.asm);
@@ -50,7 +54,7 @@ export function MemoryTable() {
   }, []);
 
   // Follow P: the worker recentres the window; scroll to where it put it (touching the DOM only on a move,
-  // since reading scrollTop forces a layout).
+  // since setting scrollTop lays the page out at once).
   const memStart = frame?.mem.start ?? 0;
   const scrolledTo = useRef(-1);
   useEffect(() => {

@@ -6,6 +6,7 @@
 import type { VmmProperties } from '../../core/vmm/properties';
 import { fmtInt } from '../format';
 import { useRuntime } from '../session';
+import { SLOW_MS, useThrottled } from '../throttle';
 import './properties.css';
 
 const pct = (x: number | null) => (x === null ? '–' : `${(x * 100).toFixed(x === 1 || x === 0 ? 0 : 1)}%`);
@@ -71,7 +72,8 @@ export function PropertiesCards({ p, testId = 'props' }: { p: VmmProperties; tes
 
 /** The workbench panel: live while the run goes on. */
 export function PropertiesPanel() {
-  const p = useRuntime((s) => s.frame?.properties ?? null);
+  const running = useRuntime((s) => s.frame?.state === 'running');
+  const p = useThrottled(useRuntime((s) => s.frame?.properties ?? null), SLOW_MS, running);
   if (!p) return <div className="muted vmm-props-none" data-testid="props-none">The three properties of a VMM are about a run under a monitor: choose a monitor.</div>;
   return <PropertiesCards p={p} />;
 }

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useState } from 'react';
 import type { TrapEvent } from '../../worker/protocol';
 import { causeName, fmtInt, hex, modeName } from '../format';
 
@@ -10,8 +10,8 @@ const isHypercall = (e: TrapEvent): boolean => e.cause === 4 && e.what.startsWit
 
 /** An instruction word (PRIVILEGED, ILLEGAL, a guest-mode EXIT) and a hypercall's SVC number in hex. */
 export const detailText = (e: TrapEvent): string => (e.cause === 1 || e.cause === 3 || e.cause === 7 ? hex(e.detail) : isHypercall(e) ? hex(e.detail, 4) : String(e.detail));
-import { actions, useRuntime } from '../session';
-import { useThrottled } from '../throttle';
+import { actions, trapView, useRuntime } from '../session';
+import { useSettings } from '../store';
 import { RealFlow } from '../tower/RealFlow';
 import { TableHead } from './TableHead';
 
@@ -45,7 +45,8 @@ function Psw({ label, psw, where }: { label: string; psw: TrapEvent['old']; wher
  * from E[8..11], and the path it took. Animated per step; while running, a summary by cause and handling.
  */
 export function TrapFlow() {
-  const events = useRuntime((s) => s.events);
+  const events = useRuntime((s) => s.trapTail);
+  const recent = useRuntime((s) => s.frame?.recentHandled);
   const selected = useRuntime((s) => s.selectedEvent);
   const tick = useRuntime((s) => s.animTick);
   const state = useRuntime((s) => s.frame?.state);
@@ -54,8 +55,7 @@ export function TrapFlow() {
   const steps = useRuntime((s) => s.frame?.steps ?? 0);
   const e = selected ?? events[events.length - 1];
   if (state === 'running') {
-    const byHow = new Map<string, number>();
-    for (const ev of events.slice(-500)) byHow.set(ev.handled, (byHow.get(ev.handled) ?? 0) + 1);
+    const byHow = new Map<string, number>(Object.entries(recent ?? {}));
     return (
       <div className="tf-summary" data-testid="trapflow">
         {/* Labels before numbers, numbers in boxes of fixed width: a growing count moves no other text. */}
@@ -111,7 +111,7 @@ export function TrapFlow() {
         <div className="tf-same">
           <span className="muted small">{sameStep.length} dispatcher entries at this step:</span>
           {sameStep.map((x, i) => (
-            <button type="button" key={i} className={`tf-same-btn${x === e ? ' on' : ''}`} onClick={() => useRuntime.setState({ selectedEvent: x, animTick: tick + 1 })}>
+            <button type="button" key={i} className={`tf-same-btn${x.seq === e.seq ? ' on' : ''}`} onClick={() => useRuntime.setState({ selectedEvent: x, animTick: tick + 1 })}>
               {x.level > 0 ? `M${x.level} ` : ''}
               {x.what} · {x.handled}
             </button>
@@ -154,48 +154,155 @@ export function TrapFlow() {
   );
 }
 
-/** The trap log; a click on a row travels back (or forward) to the moment right after that trap. */
+/** Column widths of the trap log's two tables (the fixed header and the rows), in em. */
+const COLS = [7, 3, 6.5, 6, undefined, 7];
+const cols = (
+  <colgroup>
+    {COLS.map((w, i) => (
+      <col key={i} style={w ? { width: `${w}em` } : undefined} />
+    ))}
+  </colgroup>
+);
+/** Rows drawn beyond the visible ones at each end. */
+const OVERSCAN = 4;
+/** The newest rows the log view scrolls over. */
+const SPAN = 10_000;
+
+/**
+ * The trap log; a click on a row travels back (or forward) to the moment right after that trap.
+ *
+ * Windowed: only the rows in sight are in the page, fetched from the worker's log by sequence number (their key,
+ * so a row keeps its element as the log grows). The scroll box is a column-reverse flexbox, so its scroll origin
+ * is the bottom: while the newest rows are in sight it stays there as rows arrive without a script setting
+ * scrollTop (a forced layout per update). Scrolled up, the span shown is frozen (what you read does not move)
+ * until you come back to the bottom or press "newest".
+ */
 export function TrapLog() {
   const running = useRuntime((s) => s.frame?.state === 'running');
-  const events = useThrottled(useRuntime((s) => s.events), 250, running);
-  const total = useThrottled(useRuntime((s) => s.eventsTotal), 250, running);
-  const steps = useThrottled(useRuntime((s) => s.frame?.steps ?? 0), 250, running);
-  const box = useRef<HTMLDivElement>(null);
-  const shown = events.slice(-300);
+  const first = useRuntime((s) => s.eventsFirst);
+  const total = useRuntime((s) => s.eventsTotal);
+  const epoch = useRuntime((s) => s.frame?.epoch ?? 0);
+  const rows = useRuntime((s) => s.trapRows);
+  const steps = useRuntime((s) => s.frame?.steps ?? 0);
+  const fontSize = useSettings((s) => s.fontSize);
+  const rowH = Math.round((22 * fontSize) / 14);
+  const [box, setBox] = useState<HTMLDivElement | null>(null);
+  const [height, setHeight] = useState(180);
+  /** Distance of the view from the bottom, px (0: the newest rows are in sight). */
+  const [offset, setOffset] = useState(0);
+  const [frozen, setFrozen] = useState<{ first: number; total: number; epoch: number } | null>(null);
+  // A rewritten history (boot, travel) ends a frozen view: its rows may no longer exist. The view scrolls over
+  // the newest SPAN rows (the export has all the log holds): a scroll box millions of pixels tall costs the page
+  // a full layout and paint on every update.
+  const live = { first: Math.max(first, total - SPAN), total, epoch };
+  const view = frozen && frozen.epoch === epoch ? frozen : live;
+  const follow = view === live;
+  const visible = Math.ceil(height / rowH) + 1;
+  const end = Math.max(view.first, view.total - Math.floor(offset / rowH));
+  const from = Math.max(view.first, end - visible - OVERSCAN);
+  const to = Math.min(view.total, end + OVERSCAN);
+
   useEffect(() => {
-    const el = box.current;
-    if (el) el.scrollTop = el.scrollHeight;
-  }, [events.length, total]);
+    if (!box) return;
+    const ro = new ResizeObserver((es) => setHeight(Math.max(rowH, es[0].contentRect.height)));
+    ro.observe(box);
+    return () => ro.disconnect();
+  }, [box, rowH]);
+  // The window the next frames carry: the newest rows while following, else the rows in sight.
+  // Asked again only when the request changes: while following it stays the same as rows come (a pull on every
+  // change would bypass the pacing of pulls while running).
+  const reqFrom = follow ? -1 : from;
+  const reqCount = follow ? visible + OVERSCAN : to - from;
+  useEffect(() => {
+    trapView.from = reqFrom;
+    trapView.count = reqCount;
+    actions.requestPull();
+  }, [reqFrom, reqCount]);
+  useEffect(
+    () => () => {
+      trapView.count = 0;
+    },
+    [],
+  );
+
+  const shown = rows.rows.filter((e) => e.seq !== undefined && e.seq >= view.first && e.seq < view.total);
+  const top = shown.length > 0 ? (shown[0].seq! - view.first) * rowH : 0;
   return (
-    <div className="traplog" ref={box} data-testid="traplog">
-      <table>
+    <div className="traplog" data-testid="traplog" style={{ ['--row-h' as string]: `${rowH}px` }}>
+      <table className="traplog-head">
+        {cols}
         <TableHead cols={['step', 'lvl', 'cause', 'detail', 'instruction', 'handled']} />
-        <tbody>
-          {shown.map((e, i) => (
-            <tr
-              key={`${e.step}-${e.level}-${i}`}
-              className={e.step === steps ? 'here' : e.step > steps ? 'future' : ''}
-              onClick={() => !running && void actions.travelTo(e.step, e)}
-              title="Travel to the moment right after this trap"
-            >
-              <td className="num">{fmtInt(e.step)}</td>
-              <td className="num">{e.level}</td>
-              <td>
-                <span className={`cause-chip cause-${e.cause}${isHypercall(e) ? ' hypercall' : ''}`} title={isHypercall(e) ? 'SVC served as a hypercall (paravirtualization)' : causeName(e.cause)}>
-                  {isHypercall(e) ? 'HCALL' : (SHORT[e.cause] ?? causeName(e.cause))}
-                </span>
-              </td>
-              <td className="num">{detailText(e)}</td>
-              <td>
-                <code>{e.what}</code>
-              </td>
-              <td>{e.handled}</td>
-            </tr>
-          ))}
-        </tbody>
       </table>
-      {total === 0 && <div className="empty">No traps yet.</div>}
-      {total > shown.length && <div className="muted small">showing the last {shown.length} of {fmtInt(total)}</div>}
+      <div
+        className="traplog-scroll"
+        ref={setBox}
+        onScroll={(ev) => {
+          // Read only when the user scrolls (column-reverse: scrollTop is 0 at the bottom, negative above).
+          const d = Math.max(0, -ev.currentTarget.scrollTop);
+          setOffset(d);
+          if (d > rowH / 2 && frozen === null) setFrozen(live);
+          else if (d <= rowH / 2 && frozen !== null) setFrozen(null);
+        }}
+      >
+        <div className="traplog-space" style={{ height: (view.total - view.first) * rowH }}>
+          {/* Only with rows: an empty table would "move" when its first row arrives (a layout shift). */}
+          {shown.length > 0 && (
+          <table className="traplog-rows" style={{ top }}>
+            {cols}
+            <tbody>
+              {shown.map((e) => (
+                <tr
+                  key={`${epoch}:${e.seq}`}
+                  data-seq={e.seq}
+                  className={e.step === steps ? 'here' : e.step > steps ? 'future' : ''}
+                  onClick={() => !running && void actions.travelTo(e.step, e)}
+                  title="Travel to the moment right after this trap"
+                >
+                  <td className="num">{fmtInt(e.step)}</td>
+                  <td className="num">{e.level}</td>
+                  <td>
+                    <span className={`cause-chip cause-${e.cause}${isHypercall(e) ? ' hypercall' : ''}`} title={isHypercall(e) ? 'SVC served as a hypercall (paravirtualization)' : causeName(e.cause)}>
+                      {isHypercall(e) ? 'HCALL' : (SHORT[e.cause] ?? causeName(e.cause))}
+                    </span>
+                  </td>
+                  <td className="num">{detailText(e)}</td>
+                  <td>
+                    <code>{e.what}</code>
+                    {e.kind && <span className="muted small"> {e.kind}</span>}
+                  </td>
+                  <td>{e.handled}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          )}
+        </div>
+      </div>
+      {/* One line that is always there (its text changes, nothing moves). */}
+      <div className="muted small traplog-foot">
+        {total === 0 && <span className="empty">No traps yet.</span>}
+        {/* The label before the number, the number in a box of fixed width: a growing count moves nothing. */}
+        {total > 0 && (
+          <span>
+            traps <b className="fixnum">{fmtInt(total)}</b>
+            {first > 0 ? ` the log keeps the newest ${fmtInt(total - first)}` : ''}
+          </span>
+        )}
+        {!follow && (
+          <button
+            type="button"
+            className="ghost mini"
+            data-testid="traplog-newest"
+            onClick={() => {
+              if (box) box.scrollTop = 0;
+              setOffset(0);
+              setFrozen(null);
+            }}
+          >
+            {fmtInt(Math.max(0, total - view.total))} newer · newest ↓
+          </button>
+        )}
+      </div>
     </div>
   );
 }
