@@ -183,6 +183,23 @@ describe('traps taken through every level without runs (Monitor.fastTraps)', () 
     );
   });
 
+  it('stops at breakpoints (on privileged instructions too) in the same state', () => {
+    const a = assemble(KERNEL, PG1);
+    if (!a.ok) throw new Error('KERNEL');
+    const sym = a.symbols;
+    for (let depth = 1; depth <= 3; depth++) {
+      const r = fastAndSlow(image(KERNEL), { depth, w: 1024 }, (s, events) => {
+        s.setBreakpoints(['loop', 'back', 'handler'].map((k) => sym.get(k)!).flatMap((a) => [a, a + 1]));
+        s.onEvent = (e) => events.push(e);
+        for (let k = 0; k < 40 && s.status !== 'halted'; k++) events.push({ ...events[0], step: s.clock.steps, what: `stop ${s.run(1000)} at ${s.guest.pc}` });
+      });
+      // Each breakpoint stops the run (BREAK is 3) before its instruction, privileged ones (GETMODE, GETR, LPSW) too.
+      const stops = r.events.map((e) => e.what).filter((w) => w.startsWith('stop 3'));
+      const at = (k: string, d = 0) => `stop 3 at ${sym.get(k)! + d}`;
+      expect(new Set(stops)).toEqual(new Set([at('loop'), at('loop', 1), at('back'), at('handler')]));
+    }
+  });
+
   it('agrees on random kernels (timers, memory traps, I/O, LPSW), full and hybrid, pg1 and SETR open (resource control)', () => {
     const setrOpen = makeIsa({ name: 'setr-open', variants: { SETR: 'open' } });
     fc.assert(
