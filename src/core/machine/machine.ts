@@ -277,10 +277,7 @@ export class Machine implements SlowState {
       if (r === Stop.HALTED) this.status = 'halted';
       return r;
     }
-    if ((flags & (RunFlag.EXIT_ON_TRAP | RunFlag.GUEST)) === RunFlag.EXIT_ON_TRAP && this.mode !== 0 && maxSteps > 0 && this.privilegedTrapAtP()) {
-      this.lastSteps = 1;
-      return Stop.TRAP;
-    }
+    if (maxSteps > 0 && this.trapAtP(flags)) return Stop.TRAP;
     // A long run goes in slices: the generated loop is then entered again and again, so V8 optimizes it as a
     // function with complete type feedback instead of leaving a deoptimized loop to run for the whole call.
     // Slices change nothing else: the whole state, timer included, is in the machine between them.
@@ -295,6 +292,18 @@ export class Machine implements SlowState {
         return r;
       }
     }
+  }
+
+  /**
+   * What `run(n, flags)` (n > 0) does when it starts at a privileged instruction in user mode and must return
+   * after the trap: takes that trap (one step, lastSteps 1) and returns true. Returns false, having done
+   * nothing, in every other case. A monitor's dispatcher calls it to take such a trap without a run.
+   */
+  trapAtP(flags: number): boolean {
+    if (this.status === 'halted' || this.onAccess !== null || this.breakpoints !== null) return false;
+    if ((flags & (RunFlag.EXIT_ON_TRAP | RunFlag.GUEST)) !== RunFlag.EXIT_ON_TRAP || this.mode === 0 || !this.privilegedTrapAtP()) return false;
+    this.lastSteps = 1;
+    return true;
   }
 
   /**

@@ -40,6 +40,11 @@ export interface Host {
   setPSW(p: PSW): void;
   /** setPSW from the four fields: what a dispatcher does on every trap, with no object. */
   loadPSW(mode: number, pc: number, l: number, b: number): void;
+  /**
+   * What `run(n, flags)` (n > 0) does when it would take a PRIVILEGED trap at P at once and return: does it and
+   * returns true without a run; returns false (nothing observable done) otherwise.
+   */
+  trapAtP(flags: number): boolean;
   run(maxSteps: number, flags?: number): StopReason;
 }
 
@@ -132,6 +137,11 @@ export class Monitor {
   /** Guest instructions the host executed with no monitor involved, and those that trapped on the host. */
   direct = 0;
   hostTraps = 0;
+  /**
+   * Trap path shortcuts (same state, statistics and events as without them): off only for tests that compare the
+   * two.
+   */
+  fastTraps = true;
   /** Guest-mode exits (cause EXIT) this monitor handled: `assist` only. */
   exits = 0;
   /** Hypercalls served (`full` only). */
@@ -569,6 +579,7 @@ export class VirtualMachine implements Host {
     // assist monitor runs its own guest in the real machine's guest mode.
     const vguest = flags & RunFlag.GUEST;
     const hostFlags = this.hostFlags;
+    const fast = mon.fastTraps;
     let steps = 0;
     let reason: StopReason = Stop.LIMIT;
     this.lastSteps = 0;
@@ -648,21 +659,17 @@ export class VirtualMachine implements Host {
       }
 
       // Direct execution: real user mode, R composed onto the allocation (the allocator sets the host's R).
-      const vl = cpu.l;
-      const room = this.q - vl;
-      let rb = cpu.b < room ? cpu.b : room;
-      let rl = this.base + vl;
-      if (rb <= 0) {
-        // No address is valid, virtually or really: any base will do, so keep one that cannot overflow.
-        rb = 0;
-        rl = this.base;
-      }
-      host.loadPSW(1, cpu.pc, rl, rb);
+      const rl = this.enterHost();
+      const rb = this.composedB;
       // Direct execution never runs past the guest's timer: it stops where the timer expires (like the budget).
       const hb = ta > cpu.steps && ta - cpu.steps < budget ? ta - cpu.steps : budget;
       let r: StopReason;
       let n: number;
-      if (outermost && host instanceof Machine) {
+      if (fast && this.privilegedAtP() && host.trapAtP(hostFlags)) {
+        // A privileged instruction at P: every level below took its trap without a run (what the runs would do).
+        r = Stop.TRAP;
+        n = 1;
+      } else if (outermost && host instanceof Machine) {
         r = this.runWatched(host, hb, rl, rb, hostFlags);
         n = this.watchedSteps;
       } else {
@@ -713,6 +720,77 @@ export class VirtualMachine implements Host {
     this.lastSteps = steps;
     this.steps += steps;
     return reason;
+  }
+
+  /**
+   * Whether the word at the VM's P is a privileged instruction (one that traps in user mode): the same word at
+   * every level below, so only then is a trap without runs (trapAtP) worth trying.
+   */
+  private privilegedAtP(): boolean {
+    const cpu = this.cpu;
+    const pc = cpu.pc;
+    const l = cpu.l;
+    if (pc < 0 || pc >= cpu.b || pc + l < 0 || pc + l >= this.q) return false;
+    return this.monitor.interpreters[fieldOp(this.mem[pc + l])] !== undefined;
+  }
+
+  /** The host's R of a direct run (set by enterHost): b; the return value is l. */
+  private composedB = 0;
+
+  /** Loads the host's PSW for a direct run: user mode at the VM's P, the VM's R composed onto its allocation. */
+  private enterHost(): number {
+    const cpu = this.cpu;
+    const vl = cpu.l;
+    const room = this.q - vl;
+    let rb = cpu.b < room ? cpu.b : room;
+    let rl = this.base + vl;
+    if (rb <= 0) {
+      // No address is valid, virtually or really: any base will do, so keep one that cannot overflow.
+      rb = 0;
+      rl = this.base;
+    }
+    this.composedB = rb;
+    this.monitor.host.loadPSW(1, cpu.pc, rl, rb);
+    return rl;
+  }
+
+  /**
+   * The trap path without re-entering every level (issue 12): what `run(n, DIRECT_FLAGS)` (n > 0) does when the
+   * monitor above has just put this VM in user mode at a privileged instruction that runs directly on every
+   * level below. Each level below loads its host's PSW (counted as it would be), the real machine takes the
+   * PRIVILEGED trap (Machine.trapAtP), and each level's dispatcher, from the outermost up, reflects it into its
+   * VM, with the same steps, counts and events as the runs; no level's `run` is entered. Returns true when it
+   * took the trap, false when some level would do anything else (the PSWs it loaded are then the ones the runs
+   * load again, which costs and counts nothing, so the caller's run goes on exactly as without this).
+   */
+  trapAtP(flags: number): boolean {
+    const cpu = this.cpu;
+    const mon = this.monitor;
+    if (flags !== DIRECT_FLAGS || !mon.fastTraps || cpu.status === 'halted' || this.timerPending || cpu.mode === 0 || !this.composable()) return false;
+    const ta = this.dev.timerAt;
+    if (ta >= 0 && ta <= cpu.steps) return false;
+    if (mon.current !== this) this.activate();
+    this.enterHost();
+    const host = mon.host;
+    if (!host.trapAtP(this.hostFlags)) return false;
+    this.lastSteps = 1;
+    this.steps++;
+    cpu.steps++;
+    if (mon.level === 1) mon.clock.steps++;
+    mon.hostTraps++;
+    // The host's trap frame holds the PSW just loaded (so the hardware R is the composed one, P is the VM's) and
+    // the PRIVILEGED trap of the word at P; in virtual user mode the dispatcher reflects it into the VM.
+    const w = host.mem[5];
+    this.trappedOps[fieldOp(w)]++;
+    if (mon.onEvent !== null) {
+      this.dispatch(Cause.PRIVILEGED, w, 0);
+      return true;
+    }
+    mon.ownTraps++;
+    mon.ownReflected++;
+    mon.real.monitorTime++;
+    cpu.trap(Cause.PRIVILEGED, w);
+    return true;
   }
 
   /**

@@ -6,10 +6,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { assemble } from '../asm/assembler';
-import { presetIsa } from '../isa/isa';
+import { makeIsa, presetIsa, type Isa } from '../isa/isa';
 import { Machine, RunFlag, type Image } from '../machine/machine';
 import { encode } from '../isa/table';
-import { VirtualStack } from './stack';
+import { runBare, VirtualStack } from './stack';
+import type { MonitorKind, TrapEvent } from './monitor';
+import { arbProgSpec, progImage, propertyRuns } from '../../testing/testgen';
 
 const PG1 = presetIsa('pg1');
 
@@ -123,5 +125,135 @@ describe("the real machine's shortcut for a privileged instruction at P", () => 
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+/** Runs `plan` on two stacks, one with the monitors' trap path shortcuts and one without: all must agree. */
+function fastAndSlow(img: Image, o: { isa?: Isa; kind?: MonitorKind; depth: number; w: number; input?: string }, plan: (s: VirtualStack, events: TrapEvent[]) => void) {
+  const [fast, slow] = [true, false].map((on) => {
+    const s = new VirtualStack({ isa: o.isa ?? PG1, kind: o.kind ?? 'full', depth: o.depth, w: o.w, input: o.input });
+    for (const m of s.monitors) m.fastTraps = on;
+    s.boot(img);
+    const events: TrapEvent[] = [];
+    plan(s, events);
+    return { snapshot: s.snapshot(), result: s.result(), levels: s.levels(), events, status: s.status };
+  });
+  expect(fast).toEqual(slow);
+  return fast;
+}
+
+describe('traps taken through every level without runs (Monitor.fastTraps)', () => {
+  it('is taken: fewer runs of the levels, the same answer as with it off', () => {
+    const runs = (on: boolean) => {
+      const s = new VirtualStack({ isa: PG1, kind: 'full', depth: 3, w: 1024 });
+      for (const m of s.monitors) m.fastTraps = on;
+      s.boot(image(KERNEL));
+      const vmRun = vi.spyOn(Object.getPrototypeOf(s.guest) as { run: () => unknown }, 'run');
+      const realRun = vi.spyOn(Machine.prototype, 'run');
+      s.run(100_000);
+      const n = { vm: vmRun.mock.calls.length, real: realRun.mock.calls.length, traps: s.monitors[0].stats.traps };
+      vi.restoreAllMocks();
+      return n;
+    };
+    const on = runs(true);
+    const off = runs(false);
+    expect(on.traps).toBe(off.traps);
+    // 50 turns of four privileged instructions that trap at P (GETR, LRA, SETR and the handler's LPSW).
+    expect(off.vm - on.vm).toBeGreaterThanOrEqual(2 * 4 * 50);
+    expect(off.real - on.real).toBeGreaterThanOrEqual(4 * 50);
+  });
+
+  it('stops at every step limit in the same state, with the same statistics (depths 1-3)', () => {
+    for (let depth = 1; depth <= 3; depth++) {
+      for (let n = 1; n <= 120; n++) fastAndSlow(image(KERNEL), { depth, w: 1024 }, (s) => s.run(n));
+    }
+  });
+
+  it('agrees in slices of any size, with an observer attached mid-run (same events)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 4 }), fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 12 }), fc.integer({ min: 0, max: 11 }), (depth, slices, at) => {
+        fastAndSlow(image(KERNEL), { depth, w: 1024 }, (s, events) => {
+          slices.forEach((k, i) => {
+            if (i === at) s.onEvent = (e) => events.push(e);
+            s.run(k);
+          });
+        });
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('stops at breakpoints (on privileged instructions too) in the same state', () => {
+    const a = assemble(KERNEL, PG1);
+    if (!a.ok) throw new Error('KERNEL');
+    const sym = a.symbols;
+    for (let depth = 1; depth <= 3; depth++) {
+      const r = fastAndSlow(image(KERNEL), { depth, w: 1024 }, (s, events) => {
+        s.setBreakpoints(['loop', 'back', 'handler'].map((k) => sym.get(k)!).flatMap((a) => [a, a + 1]));
+        s.onEvent = (e) => events.push(e);
+        for (let k = 0; k < 40 && s.status !== 'halted'; k++) events.push({ ...events[0], step: s.clock.steps, what: `stop ${s.run(1000)} at ${s.guest.pc}` });
+      });
+      // Each breakpoint stops the run (BREAK is 3) before its instruction, privileged ones (GETMODE, GETR, LPSW) too.
+      const stops = r.events.map((e) => e.what).filter((w) => w.startsWith('stop 3'));
+      const at = (k: string, d = 0) => `stop 3 at ${sym.get(k)! + d}`;
+      expect(new Set(stops)).toEqual(new Set([at('loop'), at('loop', 1), at('back'), at('handler')]));
+    }
+  });
+
+  it('agrees on random kernels (timers, memory traps, I/O, LPSW), full and hybrid, pg1 and SETR open (resource control)', () => {
+    const setrOpen = makeIsa({ name: 'setr-open', variants: { SETR: 'open' } });
+    fc.assert(
+      fc.property(
+        arbProgSpec({ privWeight: 4 }),
+        fc.constantFrom<MonitorKind>('full', 'hybrid'),
+        fc.integer({ min: 1, max: 3 }),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 500 }),
+        (spec, kind, depth, open, slice) => {
+          const isa = open ? setrOpen : PG1;
+          fastAndSlow(progImage(spec, isa), { isa, kind, depth, w: spec.w, input: spec.input }, (s) => {
+            for (let k = 0; k < 3000 && s.status !== 'halted'; k += slice) s.run(slice);
+          });
+        },
+      ),
+      { numRuns: propertyRuns(80) },
+    );
+  });
+
+  it('a privileged instruction that faults while it is interpreted, and a timer that expires among privileged ones', () => {
+    // Supervisor code: the timer is armed to expire inside a run of privileged instructions (it waits until the
+    // LPSW to user mode), and an LRA out of the VM's memory takes a memory trap into the VM's own handler.
+    const src = `start: LI r1, handler
+ ST r1, [9]
+ LI r1, 1024
+ ST r1, [11]
+ LI r3, 3
+ OUT r3, 2
+ GETMODE r4
+ GETR r5, r6
+ GETMODE r4
+ GETR r5, r6
+ LPSW [upsw]
+handler: LD r9, [4]
+ ADDI r10, 1
+ OUT r9, 1
+ JLT r10, r11, more
+ HALT
+more: GETMODE r4
+ LRA r7, [r0+5000]
+ HALT
+upsw: .word 1, 0, 512, 16
+.org 512
+ ADDI r12, 1
+ JMP 0
+`;
+    const img = image(src.replace('LI r3, 3', 'LI r3, 3\n LI r11, 2'));
+    for (let depth = 1; depth <= 3; depth++) {
+      const r = fastAndSlow(img, { depth, w: 1024 }, (s) => s.run(10_000));
+      expect(r.status).toBe('halted');
+      // TIMER (6), then MEMORY (2) from the LRA, then the HALT.
+      expect(r.result.console).toBe('62');
+      expect(r.result.console).toBe(runBare(img, { q: 1024 }).console);
+    }
   });
 });
