@@ -245,9 +245,9 @@ export function TrapLog() {
         }}
       >
         <div className="traplog-space" style={{ height: (view.total - view.first) * rowH }}>
-          {/* Only with rows: an empty table would "move" when its first row arrives (a layout shift). */}
-          {shown.length > 0 && (
-          <table className="traplog-rows" style={{ top }}>
+          {/* Laid out from the start, one row tall at the least (a table's height is its minimum) and placed by a
+              transform: neither the first rows nor the rows that follow move it (no layout shift). */}
+          <table className="traplog-rows" style={{ height: rowH, transform: `translateY(${top}px)` }}>
             {cols}
             <tbody>
               {shown.map((e) => (
@@ -275,7 +275,6 @@ export function TrapLog() {
               ))}
             </tbody>
           </table>
-          )}
         </div>
       </div>
       {/* One line that is always there (its text changes, nothing moves). */}
