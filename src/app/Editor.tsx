@@ -1,27 +1,21 @@
 import { useEffect, useRef } from 'react';
-import { LANG, asmMarkers, monaco, setupMonaco } from './monaco';
+import { LANG, asmMarkers, monaco } from './monaco';
 import { actions, reassemble, useRuntime } from './session';
 import { useSettings } from './store';
-import { useDark } from './theme';
 import { useThrottled } from './throttle';
+import { useMonacoEditor } from './useMonacoEditor';
 
 /** The program editor: PG/1 highlighting, live assembler markers, gutter breakpoints and the current line. */
 export function Editor() {
-  const host = useRef<HTMLDivElement>(null);
-  const ed = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
   const bpDeco = useRef<monaco.editor.IEditorDecorationsCollection | null>(null);
   const pcDeco = useRef<monaco.editor.IEditorDecorationsCollection | null>(null);
-  const dark = useDark();
-  const fontSize = useSettings((s) => s.fontSize);
 
-  useEffect(() => {
-    setupMonaco();
+  const { host, ed } = useMonacoEditor((div, look) => {
     const model = monaco.editor.createModel(useSettings.getState().source, LANG, monaco.Uri.parse('inmemory://pglab/program.s'));
-    const e = monaco.editor.create(host.current!, {
+    const e = monaco.editor.create(div, {
       model,
-      theme: dark ? 'pg-dark' : 'pg-light',
+      ...look,
       glyphMargin: true,
-      fontSize: useSettings.getState().fontSize,
       fontFamily: "'JetBrains Mono', 'Cascadia Code', 'Fira Code', Menlo, Consolas, monospace",
       minimap: { enabled: false },
       automaticLayout: true,
@@ -34,7 +28,6 @@ export function Editor() {
       acceptSuggestionOnEnter: 'off',
       'semanticHighlighting.enabled': false,
     });
-    ed.current = e;
     (window as unknown as { __pglabEditor: unknown }).__pglabEditor = e;
     bpDeco.current = e.createDecorationsCollection();
     pcDeco.current = e.createDecorationsCollection();
@@ -90,21 +83,15 @@ export function Editor() {
         mark();
       }
     });
-    return () => {
-      sub.dispose();
-      unsub();
-      e.dispose();
-      model.dispose();
+    return {
+      editor: e,
+      model,
+      dispose: () => {
+        sub.dispose();
+        unsub();
+      },
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
-
-  useEffect(() => {
-    monaco.editor.setTheme(dark ? 'pg-dark' : 'pg-light');
-  }, [dark]);
-  useEffect(() => {
-    ed.current?.updateOptions({ fontSize });
-  }, [fontSize]);
 
   // Breakpoint glyphs.
   const breakLines = useSettings((s) => s.breakLines);
@@ -144,7 +131,7 @@ export function Editor() {
       },
     ]);
     if (!running) e.revealLineInCenterIfOutsideViewport(line, monaco.editor.ScrollType.Smooth);
-  }, [pcPhysical, asm, running, stale]);
+  }, [ed, pcPhysical, asm, running, stale]);
 
   return <div className="editor-host" ref={host} data-testid="editor" />;
 }

@@ -233,6 +233,15 @@ async function backward(): Promise<Comlink.Remote<WorkerApi> | null> {
   return api;
 }
 
+/** One move of the machine: `prepare` (forward or backward) gives the worker, `act` moves it, then the view pulls. */
+async function move(prepare: () => Promise<Comlink.Remote<WorkerApi> | null>, act: (w: Comlink.Remote<WorkerApi>) => Promise<unknown>): Promise<boolean> {
+  const w = await prepare();
+  if (!w) return false;
+  await act(w);
+  await pull();
+  return true;
+}
+
 export const actions = {
   async run() {
     if (!api || busy()) return;
@@ -262,36 +271,20 @@ export const actions = {
     await pull();
   },
   async stepToTrap() {
-    const w = await forward();
-    if (!w) return;
-    await w.stepToTrap();
-    await pull();
+    await move(forward, (w) => w.stepToTrap());
   },
   /** PG/1 towers: run until the real P is back in the guest's window. */
   async stepOverMonitor() {
-    const w = await forward();
-    if (!w) return;
-    await w.stepOverMonitor();
-    await pull();
+    await move(forward, (w) => w.stepOverMonitor());
   },
   async stepBack(n = 1) {
-    const w = await backward();
-    if (!w) return;
-    await w.stepBack(n);
-    await pull();
+    await move(backward, (w) => w.stepBack(n));
   },
   async backToTrap() {
-    const w = await backward();
-    if (!w) return;
-    await w.backToTrap();
-    await pull();
+    await move(backward, (w) => w.backToTrap());
   },
   async travelTo(step: number, ev?: TrapEvent) {
-    const w = await backward();
-    if (!w) return;
-    await w.travelTo(step);
-    await pull();
-    if (ev) useRuntime.setState({ selectedEvent: ev, animTick: useRuntime.getState().animTick + 1 });
+    if ((await move(backward, (w) => w.travelTo(step))) && ev) useRuntime.setState({ selectedEvent: ev, animTick: useRuntime.getState().animTick + 1 });
   },
   async reset() {
     if (!api) return;

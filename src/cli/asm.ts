@@ -1,5 +1,5 @@
 import { hexWord } from '../core/asm/disassembler';
-import { assembleArgs, EXIT, type Command } from './options';
+import { assembleCommand } from './options';
 
 /** Words of one source line shown in full in the listing; longer runs (.zero, long .string) are shortened. */
 const SHOWN = 8;
@@ -8,13 +8,11 @@ const SHOWN = 8;
  * `pglab asm FILE.s`: the listing. Each source line is shown with the address and word it emitted; a line that
  * emits several words shows the rest on the lines below it; a line that emits none shows blank columns.
  */
-export const command: Command = {
-  usage: 'pglab asm FILE.s [--isa P|F.json]',
-  summary: 'assemble and print a listing: address, word in hex, source line',
-  run(args, io) {
-    const a = assembleArgs('asm', command.usage, args, io);
-    if (!a) return EXIT.OK;
-    const { source, asm } = a;
+export const command = assembleCommand(
+  'asm',
+  'pglab asm FILE.s [--isa P|F.json]',
+  'assemble and print a listing: address, word in hex, source line',
+  ({ source, asm }, io) => {
     const byLine = new Map<number, Array<readonly [number, number]>>();
     for (const aw of asm.image.words) {
       const line = asm.lineOfAddr.get(aw[0])!;
@@ -39,6 +37,5 @@ export const command: Command = {
     while (out.length && out[out.length - 1].trim() === '') out.pop();
     io.stdout(out.join('\n') + '\n');
     io.stderr(`${asm.image.words.length} words, entry ${asm.image.entry}, size ${asm.size}\n`);
-    return EXIT.OK;
   },
-};
+);

@@ -2,16 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { main } from './main';
-import { captureIo } from './testio';
+import { cli } from './testio';
 
 const ex = (name: string) => path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../examples', name);
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io = captureIo();
-  const code = await main(argv, io);
-  return { code, out: io.out, err: io.err };
-}
 
 describe('pglab beyond 1974', () => {
   it('equiv --vmm bt: x86-kernel.s is equivalent under binary translation, not under the full monitor', async () => {

@@ -1,34 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { main } from './main';
-import { captureIo } from './testio';
+import { cli, tempDir } from './testio';
 
-let dir = '';
-const f = (name: string): string => path.join(dir, name);
-
-beforeAll(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'pglab-check-'));
-  writeFileSync(
-    f('mine.json'),
-    JSON.stringify({
-      name: 'mine',
-      base: 'pg1',
-      instructions: [{ mnemonic: 'SMSW', opcode: 48, operands: 'ra', privileged: false, effect: 'ra = M;' }],
-    }),
-  );
-  writeFileSync(f('broken.json'), '{"name": "x",\n "base": "nope"}');
-  writeFileSync(f('typo.json'), '{"instructions": [{"mnemonic": "X", "opcode": 64, "operands": "ra", "effect": "ra = (1 +;"}]}');
-  writeFileSync(f('smsw.s'), '; isa: mine.json\n        GETMODE r2\n        SMSW r1\n        HALT\n');
+const f = tempDir('pglab-check-', {
+  'mine.json': JSON.stringify({
+    name: 'mine',
+    base: 'pg1',
+    instructions: [{ mnemonic: 'SMSW', opcode: 48, operands: 'ra', privileged: false, effect: 'ra = M;' }],
+  }),
+  'broken.json': '{"name": "x",\n "base": "nope"}',
+  'typo.json': '{"instructions": [{"mnemonic": "X", "opcode": 64, "operands": "ra", "effect": "ra = (1 +;"}]}',
+  'smsw.s': '; isa: mine.json\n        GETMODE r2\n        SMSW r1\n        HALT\n',
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io = captureIo();
-  const code = await main(argv, io);
-  return { code, out: io.out, err: io.err };
-}
 
 describe('pglab check', () => {
   it('prints the §10 object with --json, exit 0', async () => {

@@ -1,33 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
 import { assemble } from '../core/asm/assembler';
-import { main } from './main';
-import { captureIo } from './testio';
+import { cli, LOOP_S, SUM_S, tempDir } from './testio';
 
-let dir = '';
-const f = (name: string): string => path.join(dir, name);
-
-beforeAll(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'pglab-cli-'));
-  writeFileSync(f('sum.s'), 'start: LI r1, 0\nLI r2, 1\nLI r3, 11\nloop: ADD r1, r2\nADDI r2, 1\nJLT r2, r3, loop\nOUT r1, 1\nHALT\n');
-  writeFileSync(f('loop.s'), 'x: JMP x\n');
-  writeFileSync(f('echo.s'), 'again: IN r1, 0\nLI r2, -1\nJEQ r1, r2, done\nOUT r1, 0\nJMP again\ndone: HALT\n');
-  writeFileSync(f('bad.s'), 'NOP\nADDD r1, r2\nJMP nowhere\n');
-  writeFileSync(f('big.s'), '.org 100\nHALT\n');
-  writeFileSync(f('getmode.s'), 'LPSW [p]\np: .word 1, 30, 0, 100\n.org 30\nGETMODE r1\nSVC 0\n');
-  writeFileSync(f('trapper.s'), 'ST r0, [8]\nLI r1, h\nST r1, [9]\nST r0, [10]\nLI r1, 1000\nST r1, [11]\nSVC 1\nh: HALT\n');
-  writeFileSync(f('mine.json'), JSON.stringify({ name: 'mine', base: 'pg1', variants: { GETMODE: 'open' } }));
-  writeFileSync(f('broken.json'), '{"name": "x", "base": "nope"}');
+const f = tempDir('pglab-cli-', {
+  'sum.s': SUM_S,
+  'loop.s': LOOP_S,
+  'echo.s': 'again: IN r1, 0\nLI r2, -1\nJEQ r1, r2, done\nOUT r1, 0\nJMP again\ndone: HALT\n',
+  'bad.s': 'NOP\nADDD r1, r2\nJMP nowhere\n',
+  'big.s': '.org 100\nHALT\n',
+  'getmode.s': 'LPSW [p]\np: .word 1, 30, 0, 100\n.org 30\nGETMODE r1\nSVC 0\n',
+  'trapper.s': 'ST r0, [8]\nLI r1, h\nST r1, [9]\nST r0, [10]\nLI r1, 1000\nST r1, [11]\nSVC 1\nh: HALT\n',
+  'mine.json': JSON.stringify({ name: 'mine', base: 'pg1', variants: { GETMODE: 'open' } }),
+  'broken.json': '{"name": "x", "base": "nope"}',
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io = captureIo();
-  const code = await main(argv, io);
-  return { code, out: io.out, err: io.err };
-}
 
 describe('pglab run', () => {
   it('prints the console on stdout and a summary on stderr, exit 0 when halted', async () => {

@@ -2,35 +2,22 @@
  * Conformance suite: written from /work/shared/PG1.md alone, as a grader who only has the contract would test
  * `npx pglab`. Every program is a small .s file in a temp dir, driven through `main(argv, io)`.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { main } from './main';
-import { captureIo } from './testio';
+import { describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { cli, tempDir, type CliResult } from './testio';
 
-let dir = '';
+const at = tempDir('pglab-conf-');
 let n = 0;
-beforeAll(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'pglab-conf-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function file(src: string, ext = '.s'): string {
-  const p = path.join(dir, `p${n++}${ext}`);
+  const p = at(`p${n++}${ext}`);
   writeFileSync(p, src);
   return p;
 }
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io = captureIo();
-  const code = await main(argv, io);
-  return { code, out: io.out, err: io.err };
-}
-
-const checks = new Map<string, Promise<{ code: number; out: string; err: string }>>();
+const checks = new Map<string, Promise<CliResult>>();
 /** `pglab check --isa P --json`, once per preset (the classifier takes a while). */
-function checkPreset(isa: string): Promise<{ code: number; out: string; err: string }> {
+function checkPreset(isa: string): Promise<CliResult> {
   if (!checks.has(isa)) checks.set(isa, isa === 'pg1' ? cli('check', '--json') : cli('check', '--isa', isa, '--json'));
   return checks.get(isa)!;
 }
@@ -915,20 +902,20 @@ describe('hostile command lines: one clear message, the right exit code, never a
       ['run', p, '--isa', 'vax'],
       ['run'],
       ['run', p, p],
-      ['run', path.join(dir, 'nonexistent.s')],
-      ['run', dir],
+      ['run', at('nonexistent.s')],
+      ['run', at('')],
       ['equiv', p, '--mem', '63'],
-      ['equiv', path.join(dir, 'nonexistent.s')],
-      ['equiv', dir],
+      ['equiv', at('nonexistent.s')],
+      ['equiv', at('')],
       ['equiv', p, '--vmm', 'full', '--depth', '3', '--mem', '1048576'],
-      ['asm', path.join(dir, 'nonexistent.s')],
-      ['asm', dir],
+      ['asm', at('nonexistent.s')],
+      ['asm', at('')],
       ['asm'],
-      ['disasm', dir],
+      ['disasm', at('')],
       ['check', '--isa', 'nope'],
-      ['check', '--isa', path.join(dir, 'none.json')],
+      ['check', '--isa', at('none.json')],
       ['check', '--bogus'],
-      ['check', '--isa', dir],
+      ['check', '--isa', at('')],
       ['frobnicate'],
     ];
     for (const argv of argvs) {
@@ -1253,7 +1240,7 @@ describe('more: hostile ISA files', () => {
 
 describe('more: a binary file as FILE.s', () => {
   it('gives plain FILE:LINE:COL messages with control characters named, exit 2', async () => {
-    const p = path.join(dir, 'binary.s');
+    const p = at('binary.s');
     writeFileSync(p, Buffer.from(Array.from({ length: 512 }, (_, i) => i % 256)));
     const r = await cli('run', p);
     expect(r.code).toBe(2);

@@ -1,28 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { main } from './main';
-import { captureIo } from './testio';
+import { ESCAPE } from '../testing/kernels';
+import { cli, LOOP_S, SUM_S, tempDir } from './testio';
 
 const examples = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../examples');
-let dir = '';
-const f = (name: string): string => path.join(dir, name);
-
-beforeAll(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'pglab-equiv-'));
-  writeFileSync(f('sum.s'), 'start: LI r1, 0\nLI r2, 1\nLI r3, 11\nloop: ADD r1, r2\nADDI r2, 1\nJLT r2, r3, loop\nOUT r1, 1\nHALT\n');
-  writeFileSync(f('loop.s'), 'x: JMP x\n');
-  writeFileSync(f('far.s'), '.org 20000\nHALT\n');
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io = captureIo();
-  const code = await main(argv, io);
-  return { code, out: io.out, err: io.err };
-}
+const f = tempDir('pglab-equiv-', { 'sum.s': SUM_S, 'loop.s': LOOP_S, 'far.s': '.org 20000\nHALT\n' });
 
 describe('pglab equiv', () => {
   it('exit 0 and the §10 object when equivalent', async () => {
@@ -137,22 +121,8 @@ describe('--time real|virtual (§11)', () => {
 });
 
 describe('resource control in the CLI (§8)', () => {
-  const escape = `
-        .org 16
-start:  LI   r1, 0
-        LI   r2, 1000
-        LI   r3, 77
-        JMP  go
-        .org 100
-        ST   r3, [r0+12]
-        HALT
-        .org 115
-go:     SETR r1, r2
-        ST   r3, [r0+12]
-        HALT
-`;
   beforeAll(() => {
-    writeFileSync(f('escape.s'), escape);
+    writeFileSync(f('escape.s'), ESCAPE);
     writeFileSync(f('setr-open.json'), '{"name": "setr-open", "base": "pg1", "variants": {"SETR": "open"}}');
   });
   const breach = { kind: 'access', step: 6, access: 'store', address: 12, level: 1 };

@@ -2,27 +2,12 @@
  * Hostile input through the CLI (issue 11): every case ends with the right result for valid input, or exit 2 and
  * a plain message — never "internal error", never a stack trace, never a hang or unbounded memory.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { main } from './main';
-import { captureIo } from './testio';
+import { describe, expect, it } from 'vitest';
+import { existsSync, writeFileSync } from 'node:fs';
+import { cli, tempDir } from './testio';
 import { MAX_INPUT_BYTES } from './options';
 
-let dir = '';
-const f = (name: string): string => path.join(dir, name);
-
-beforeAll(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'pglab-hostile-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io = captureIo();
-  const code = await main(argv, io);
-  return { code, out: io.out, err: io.err };
-}
+const f = tempDir('pglab-hostile-');
 
 const plain = (err: string): void => {
   expect(err).not.toMatch(/internal error|RangeError|Maximum call stack|\n\s+at /);

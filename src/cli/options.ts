@@ -247,15 +247,32 @@ export function assembleFile(file: string, isa: Isa, io: Io): { source: string; 
  * The arguments of a command that reads one FILE.s under `--isa` (asm, disasm): null after printing the usage
  * for --help, else the ISA and the assembled file.
  */
-export function assembleArgs(cmd: string, usage: string, args: readonly string[], io: Io): { isa: Isa; source: string; asm: AsmResult } | null {
-  const p = parseArgs(cmd, args, { isa: 'value' });
-  if (p.flags.has('help')) {
-    io.stdout(`usage: ${usage}\n`);
-    return null;
-  }
-  const file = oneFile(cmd, p);
-  const isa = loadIsa(p.values.get('isa'), io);
-  return { isa, ...assembleFile(file, isa, io) };
+/** What `asm` and `disasm` get once FILE is assembled under --isa. */
+export interface Assembled {
+  isa: Isa;
+  source: string;
+  asm: AsmResult;
+}
+
+/**
+ * A command that takes one FILE.s and --isa (`asm`, `disasm`): parses the options, answers --help with the
+ * usage, assembles FILE and hands the result to `print`, then exits OK (bad input throws a CliError on the way).
+ */
+export function assembleCommand(name: string, usage: string, summary: string, print: (a: Assembled, io: Io) => void): Command {
+  return {
+    usage,
+    summary,
+    run(args, io) {
+      const p = parseArgs(name, args, { isa: 'value' });
+      if (p.flags.has('help')) io.stdout(`usage: ${usage}\n`);
+      else {
+        const file = oneFile(name, p);
+        const isa = loadIsa(p.values.get('isa'), io);
+        print({ isa, ...assembleFile(file, isa, io) }, io);
+      }
+      return EXIT.OK;
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------

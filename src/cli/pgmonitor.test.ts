@@ -1,33 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { main } from './main';
-import { captureIo } from './testio';
+import { cli, LOOP_S, SUM_S, tempDir } from './testio';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const FULL = path.join(root, 'monitors/full.s');
-let dir = '';
-const f = (name: string): string => path.join(dir, name);
-
-beforeAll(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'pglab-pgmon-'));
-  writeFileSync(f('sum.s'), 'start: LI r1, 0\nLI r2, 1\nLI r3, 11\nloop: ADD r1, r2\nADDI r2, 1\nJLT r2, r3, loop\nOUT r1, 1\nHALT\n');
-  writeFileSync(f('loop.s'), 'x: JMP x\n');
-  writeFileSync(f('nolabel.s'), '.org 16\nstart: HALT\nguest_entry: .word 0\nguest:\n');
-  writeFileSync(f('broken.s'), '.org 16\nstart: HALT\n  LD r1, [r99]\nguest:\n');
+const f = tempDir('pglab-pgmon-', {
+  'sum.s': SUM_S,
+  'loop.s': LOOP_S,
+  'nolabel.s': '.org 16\nstart: HALT\nguest_entry: .word 0\nguest:\n',
+  'broken.s': '.org 16\nstart: HALT\n  LD r1, [r99]\nguest:\n',
   // The image reaches past `guest`: line 4 emits the word at guest.
-  writeFileSync(f('long.s'), '.org 16\nstart: HALT\nvpsw: .word 0, 0, 0, 0\nguest: guest_entry: .word 0\n');
-  writeFileSync(f('mon.S'), readFileSync(FULL, 'utf8'));
+  'long.s': '.org 16\nstart: HALT\nvpsw: .word 0, 0, 0, 0\nguest: guest_entry: .word 0\n',
+  'mon.S': readFileSync(FULL, 'utf8'),
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io = captureIo();
-  const code = await main(argv, io);
-  return { code, out: io.out, err: io.err };
-}
 
 describe('--vmm PATH.s: a monitor written in PG/1 (§8.1)', () => {
   it('run --json: the guest state and the §8.1 stats', async () => {

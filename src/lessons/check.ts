@@ -3,7 +3,8 @@
  * a program that does not assemble or loops on the bare machine into an explained failure. DOM-free.
  */
 import type { PresetName } from '../core/isa/isa';
-import { AsmFailure, LESSON_Q, traceBare, type BareTrace } from './run';
+import type { EquivResult } from '../core/vmm/equiv';
+import { AsmFailure, LESSON_Q, describeDivergence, traceBare, type BareTrace } from './run';
 
 export interface CheckItem {
   ok: boolean;
@@ -90,6 +91,15 @@ export function loadedFrom(t: BareTrace, r: number, addr: number, what: string):
 
 export function result(items: CheckItem[], notes: string[] = []): CheckResult {
   return { passed: items.every((i) => i.ok), items, notes };
+}
+
+/**
+ * A condition on one equivalence check: `want` is whether the program should run equivalently. The text says what
+ * was found: `ifEquivalent`, or where it diverged, after `label: diverges — ` or in a sentence of its own.
+ */
+export function equivItem(e: EquivResult, want: boolean, ifEquivalent: string, ifDiverges: string | ((why: string) => string)): CheckItem {
+  const diverged = (why: string) => (typeof ifDiverges === 'string' ? `${ifDiverges}: diverges — ${why}.` : ifDiverges(why));
+  return { ok: e.equivalent === want, text: e.equivalent ? ifEquivalent : diverged(describeDivergence(e)) };
 }
 
 const TRAP_FRAME = `        .org 8

@@ -4,7 +4,7 @@
  */
 import { Cause } from '../core/isa/table';
 import { BEYOND_LESSONS } from './beyond';
-import { guarded, instrs, loadedFrom, n, result, starter, type CheckItem, type Lesson } from './check';
+import { equivItem, guarded, instrs, loadedFrom, n, result, starter, type CheckItem, type Lesson } from './check';
 import { LESSON_MAX_STEPS, causeName, describeDivergence, equivalence, ran, towerRun } from './run';
 import { walkSvc } from './walk';
 
@@ -118,7 +118,7 @@ export const LESSONS: Lesson[] = [
             { ok: alloc > 0, text: alloc > 0 ? `R was changed in supervisor mode ${alloc} time(s): work for the allocator.` : 'R is never changed in supervisor mode (use LPSW or SETR): the allocator has nothing to do.' },
             { ok: outs > 0 && t.console.length > 0, text: outs > 0 ? `OUT ran ${outs} time(s) in supervisor mode; console "${t.console}".` : 'No OUT ran in supervisor mode: no interpreter for a device.' },
             { ok: !!svc, text: svc ? `An SVC ${svc.detail} was taken from user mode: the monitor must reflect it.` : 'No SVC was taken from user mode, so no trap is reflected.' },
-            { ok: eq.equivalent, text: eq.equivalent ? 'Under the full monitor on pg1 it ends exactly as on the bare machine.' : `Under the full monitor it diverges: ${describeDivergence(eq)}.` },
+            equivItem(eq, true, 'Under the full monitor on pg1 it ends exactly as on the bare machine.', (why) => `Under the full monitor it diverges: ${why}.`),
           ],
           [`Dispatcher at level 1: ${lv.stats.traps} traps, ${lv.stats.reflected} reflected, ${lv.stats.interpreted} interpreted (${interp}).`],
         );
@@ -142,16 +142,13 @@ export const LESSONS: Lesson[] = [
     ],
     starter: starter('Lesson 4: make the full monitor diverge on pdp10 and x86'),
     check(source) {
-      return guarded(source, 'pg1', () => {
-        const pg1 = equivalence(source, 'pg1', 'full');
-        const pdp10 = equivalence(source, 'pdp10', 'full');
-        const x86 = equivalence(source, 'x86', 'full');
-        return result([
-          { ok: pg1.equivalent, text: pg1.equivalent ? 'pg1: equivalent under the full monitor (as Theorem 1 promises).' : `pg1: diverges (${describeDivergence(pg1)}) — on pg1 that means the program itself misbehaves; make it halt the same way.` },
-          { ok: !pdp10.equivalent, text: pdp10.equivalent ? 'pdp10: still equivalent. Use RETU in supervisor mode.' : `pdp10: diverges — ${describeDivergence(pdp10)}.` },
-          { ok: !x86.equivalent, text: x86.equivalent ? 'x86: still equivalent. Read the mode (GETMODE) or R (GETR) in supervisor mode.' : `x86: diverges — ${describeDivergence(x86)}.` },
-        ]);
-      });
+      return guarded(source, 'pg1', () =>
+        result([
+          equivItem(equivalence(source, 'pg1', 'full'), true, 'pg1: equivalent under the full monitor (as Theorem 1 promises).', (why) => `pg1: diverges (${why}) — on pg1 that means the program itself misbehaves; make it halt the same way.`),
+          equivItem(equivalence(source, 'pdp10', 'full'), false, 'pdp10: still equivalent. Use RETU in supervisor mode.', 'pdp10'),
+          equivItem(equivalence(source, 'x86', 'full'), false, 'x86: still equivalent. Read the mode (GETMODE) or R (GETR) in supervisor mode.', 'x86'),
+        ]),
+      );
     },
   },
   {
@@ -172,15 +169,14 @@ export const LESSONS: Lesson[] = [
     starter: starter('Lesson 5: the hybrid monitor (isa: pdp10)'),
     check(source) {
       return guarded(source, 'pdp10', () => {
-        const full = equivalence(source, 'pdp10', 'full');
-        const hybrid = equivalence(source, 'pdp10', 'hybrid');
+        const items = [
+          equivItem(equivalence(source, 'pdp10', 'full'), false, 'pdp10, full monitor: equivalent — nothing for the hybrid monitor to fix yet. Use RETU in supervisor mode.', 'pdp10, full monitor'),
+          equivItem(equivalence(source, 'pdp10', 'hybrid'), true, "pdp10, hybrid monitor: equivalent (Theorem 3's condition holds on pdp10).", 'pdp10, hybrid monitor'),
+        ];
         const tower = towerRun(source, 'pdp10', 'hybrid', 1);
         const x86 = equivalence(source, 'x86', 'hybrid');
         return result(
-          [
-            { ok: !full.equivalent, text: full.equivalent ? 'pdp10, full monitor: equivalent — nothing for the hybrid monitor to fix yet. Use RETU in supervisor mode.' : `pdp10, full monitor: diverges — ${describeDivergence(full)}.` },
-            { ok: hybrid.equivalent, text: hybrid.equivalent ? "pdp10, hybrid monitor: equivalent (Theorem 3's condition holds on pdp10)." : `pdp10, hybrid monitor: diverges — ${describeDivergence(hybrid)}.` },
-          ],
+          items,
           [
             `Hybrid monitor: ${tower.levels[0].stats.interpreted} of ${tower.steps} guest instructions interpreted.`,
             `The same program on x86 under the hybrid monitor: ${x86.equivalent ? 'equivalent' : `diverges (${describeDivergence(x86)})`}.`,
@@ -217,7 +213,7 @@ export const LESSONS: Lesson[] = [
         // in this branch. When PG1.md §11's clock lands, add an item with a program that reads it (--time real).
         for (const depth of [1, 2, 3]) {
           const eq = equivalence(source, 'pg1', 'full', depth);
-          items.push({ ok: eq.equivalent, text: eq.equivalent ? `Depth ${depth}: equivalent.` : `Depth ${depth}: diverges — ${describeDivergence(eq)}.` });
+          items.push(equivItem(eq, true, `Depth ${depth}: equivalent.`, `Depth ${depth}`));
           const tw = towerRun(source, 'pg1', 'full', depth);
           const quiet = tw.levels.filter((l) => l.stats.reflected === 0).map((l) => l.level);
           items.push({

@@ -26,6 +26,18 @@ start:  LI r1, 'K'
         OUT r1, 0
 ${startAndServe('r2', 4, 7)}`;
 
+/** A kernel alone, with no user program: `start`'s code, then a handler that only halts. */
+const kernelOnly = (start: string) => `${FRAME}
+start:  ${start}
+handler:
+        HALT
+`;
+
+/** Prints, but never runs user code. */
+const PRINTS_ONLY = kernelOnly(`LI r1, 'K'
+        OUT r1, 0
+        HALT`);
+
 /** GETMODE betrays the monitor on x86; RETU (open on pdp10) leaves the monitor thinking the VM is in supervisor mode. */
 const BETRAY = `${FRAME}
 start:  GETMODE r1
@@ -194,23 +206,13 @@ handler:
       KERNEL.replace("LI r1, 'K'\n        OUT r1, 0\n", '').replace('        OUT r2, 1\n', ''),
     ],
     // No user program: nothing is reflected and R never changes.
-    wrong: `${FRAME}
-start:  LI r1, 'K'
-        OUT r1, 0
-        HALT
-handler:
-        HALT
-`,
+    wrong: PRINTS_ONLY,
   },
   theorem1: {
     right: BETRAY,
     // Only the x86 half: pdp10's full monitor stays equivalent.
-    wrong: `${FRAME}
-start:  GETMODE r1
-        HALT
-handler:
-        HALT
-`,
+    wrong: kernelOnly(`GETMODE r1
+        HALT`),
   },
   hybrid: {
     right: `${FRAME}
@@ -227,25 +229,14 @@ handler:
     right: KERNEL,
     alsoWrong: [
       // Changes R and prints, but takes no trap at all: equivalent at every depth, yet nothing crosses the tower.
-      `${FRAME}
-start:  LI r1, 'K'
+      kernelOnly(`LI r1, 'K'
         OUT r1, 0
         LI r3, 0
         LI r4, 16384
         SETR r3, r4
-        HALT
-handler:
-        HALT
-`,
+        HALT`),
     ],
-    // Prints, but never runs user code.
-    wrong: `${FRAME}
-start:  LI r1, 'K'
-        OUT r1, 0
-        HALT
-handler:
-        HALT
-`,
+    wrong: PRINTS_ONLY,
   },
   translate: {
     right: X86_KERNEL,
@@ -287,8 +278,4 @@ handler:
 };
 
 /** Loops forever: the checks must stop it and say so. */
-export const LOOPING = `${FRAME}
-start:  JMP start
-handler:
-        HALT
-`;
+export const LOOPING = kernelOnly('JMP start');

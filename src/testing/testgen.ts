@@ -54,6 +54,11 @@ export interface ProgSpec {
   input: string;
   /** The interval timer the kernel arms before entering the user (null: none); 'timer' re-arms it with this. */
   tick: number | null;
+  /**
+   * Times the user's code runs (r15 counts them down; nothing else uses r15), so that all of it, its traps and
+   * its stores into its own code, gets hot: the block compiler's case. Absent: once.
+   */
+  rounds?: number;
 }
 
 const ALU = ['ADD', 'SUB', 'MUL', 'AND', 'OR', 'XOR', 'SHL', 'SHR', 'MOV', 'DIV', 'MOD'];
@@ -88,6 +93,8 @@ export interface GenOptions {
   maxUser?: number;
   /** Relative weight of privileged user instructions (default 2). */
   privWeight?: number;
+  /** ProgSpec.rounds; the kernel then halts after up to that many times more traps. */
+  rounds?: number;
   /**
    * Kernels that read the clock or arm the timer (§11; default true). Off for a monitor that passes the real
    * clock through (`--time real`, or a PG/1 monitor written so): it is timing dependent, and §11 lets such a
@@ -124,7 +131,7 @@ export function arbProgSpec(o: GenOptions = {}): fc.Arbitrary<ProgSpec> {
             minLength: o.minUser ?? 3,
             maxLength: Math.max(o.minUser ?? 3, Math.min(o.maxUser ?? 24, ub - 1, w - ul - 2)),
           })
-          .map((ops) => fitWords(ops, Math.max(o.minUser ?? 3, Math.min(ub - 1, w - ul - 2)))),
+          .map((ops) => fitWords(ops, Math.max(o.minUser ?? 3, Math.min(ub - 1, w - ul - 2)) - (o.rounds ? 2 : 0))),
         extras: fc.array(fc.constantFrom<KernelExtra>(...KERNEL_EXTRAS.filter((x) => o.time !== false || (x !== 'timer' && x !== 'clock'))), {
           minLength: 1,
           maxLength: 4,
@@ -134,7 +141,8 @@ export function arbProgSpec(o: GenOptions = {}): fc.Arbitrary<ProgSpec> {
         input: fc.string({ maxLength: 6 }).map((s) => s.replace(/[^ -~]/g, 'x')),
         tick: o.time === false ? fc.constant(null) : fc.option(fc.integer({ min: 1, max: 40 }), { freq: 2 }),
       });
-    });
+    })
+    .map((s) => (o.rounds === undefined ? s : { ...s, rounds: o.rounds, maxTraps: s.maxTraps * o.rounds }));
 }
 
 /** The longest prefix of ops whose code fits `words` words (a loop takes 4), so the program fits memory. */
@@ -164,6 +172,7 @@ export function progSource(s: ProgSpec): string {
     e('  OUT r1, 2');
   }
   s.regs.forEach((v, i) => e(`  LI r${i + 1}, ${v}`));
+  if (s.rounds) e(`  LI r15, ${s.rounds}`);
   e('  LPSW [upsw]');
   e('handler:');
   e('  LD r13, [4]');
@@ -316,6 +325,10 @@ export function progSource(s: ProgSpec): string {
     }
   });
   e(`u${s.user.length}:`);
+  if (s.rounds) {
+    e('  ADDI r15, -1');
+    e('  JNZ r15, 0');
+  }
   e('  SVC 7');
   return L.join('\n') + '\n';
 }

@@ -2,6 +2,7 @@
  * Helpers shared by the machine's tests (machine*.test.ts); not used by the app. Programs are built from
  * mnemonics through the table, so no test writes an opcode number.
  */
+import { expect } from 'vitest';
 import { encode } from '../core/isa/table';
 import { presetIsa, type Isa, type PresetName } from '../core/isa/isa';
 import { ConsoleDevices } from '../core/machine/devices';
@@ -99,4 +100,19 @@ export function stateOf(m: Machine) {
 /** Wraps a number to a 32-bit two's-complement integer via BigInt (independent of the `| 0` idiom). */
 export function wrap32(v: number | bigint): number {
   return Number(BigInt.asIntN(32, BigInt(v)));
+}
+
+/**
+ * Runs two machines (block compilation on and off) through the same run calls, n steps at a time for each n of
+ * `splits`, four times each: they must stop alike after the same number of steps, and end each split in the
+ * same `state`.
+ */
+export function expectSameRuns(a: Machine, b: Machine, splits: readonly number[], state: (m: Machine) => unknown): void {
+  for (const n of splits) {
+    for (let k = 0; k < 4; k++) {
+      expect(a.run(n)).toBe(b.run(n));
+      expect(a.lastSteps).toBe(b.lastSteps);
+    }
+    expect(state(a)).toEqual(state(b));
+  }
 }

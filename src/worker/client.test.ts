@@ -44,29 +44,22 @@ describe('RunChannel', () => {
     expect(await p).toEqual({ ok: false, message: 'The program does not assemble' });
   });
 
-  it('a newer call makes the running one stale: it resolves null and its worker is terminated', async () => {
-    const ch = new RunChannel('t', 1000, { spawn });
-    const first = ch.call(lesson('a'));
-    const second = ch.call(lesson('b'));
-    expect(await first).toBeNull();
-    expect(FakeWorker.all[0].terminated).toBe(true);
-    // A late answer from the terminated worker is dropped; only the new worker's counts.
-    FakeWorker.all[0].calls[0].resolve('stale');
-    FakeWorker.all[1].calls[0].resolve('fresh');
-    expect(await second).toEqual({ ok: true, value: 'fresh' });
-  });
-
-  it('a channel that keeps its worker drops a stale answer but does not terminate', async () => {
-    const ch = new RunChannel('t', 1000, { spawn, keepWorker: true });
-    const first = ch.call(lesson('a'));
-    const second = ch.call(lesson('b'));
-    expect(await first).toBeNull();
-    expect(FakeWorker.all).toHaveLength(1);
-    expect(FakeWorker.all[0].terminated).toBe(false);
-    FakeWorker.all[0].calls[0].resolve('stale');
-    FakeWorker.all[0].calls[1].resolve('fresh');
-    expect(await second).toEqual({ ok: true, value: 'fresh' });
-  });
+  for (const keepWorker of [false, true]) {
+    const what = keepWorker ? 'on a channel that keeps its worker, it is not terminated' : 'its worker is terminated';
+    it(`a newer call makes the running one stale: it resolves null and ${what}; a late stale answer is dropped`, async () => {
+      const ch = new RunChannel('t', 1000, { spawn, keepWorker });
+      const first = ch.call(lesson('a'));
+      const second = ch.call(lesson('b'));
+      expect(await first).toBeNull();
+      expect(FakeWorker.all).toHaveLength(keepWorker ? 1 : 2);
+      expect(FakeWorker.all[0].terminated).toBe(!keepWorker);
+      // The newer call runs on the kept worker as its second call, or on a new worker.
+      const newer = keepWorker ? FakeWorker.all[0].calls[1] : FakeWorker.all[1].calls[0];
+      FakeWorker.all[0].calls[0].resolve('stale');
+      newer.resolve('fresh');
+      expect(await second).toEqual({ ok: true, value: 'fresh' });
+    });
+  }
 
   it('a call past the limit is stopped, its worker terminated, and the next call gets a new worker', async () => {
     const ch = new RunChannel('t', 1000, { spawn, keepWorker: true });

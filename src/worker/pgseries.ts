@@ -8,6 +8,7 @@ import { assemble } from '../core/asm/assembler';
 import type { Isa } from '../core/isa/isa';
 import { Machine } from '../core/machine/machine';
 import { trapTotal } from '../core/run';
+import { countingKernel } from '../core/vmm/guests';
 import { VirtualStack } from '../core/vmm/stack';
 import { buildTower } from '../core/vmm/tower';
 import { PG_MONITOR_SOURCES } from './pgtower';
@@ -15,27 +16,7 @@ import { PG_MONITOR_SOURCES } from './pgtower';
 /** A user process that makes `n` SVCs; its kernel counts them in `count` and halts after the last. */
 export function trapHeavySource(n: number): string {
   return `; trap-heavy: a user process makes ${n} SVCs; the kernel counts them
-start:  LI r1, handler
-        ST r1, [9]
-        LI r1, 4096
-        ST r1, [11]
-        LPSW [upsw]
-handler: LD r1, [count]
-        ADDI r1, 1
-        ST r1, [count]
-        LI r2, ${n}
-        JLT r1, r2, resume
-        HALT
-resume: LD r2, [1]
-        ADDI r2, 1
-        ST r2, [1]
-        LPSW [r0+0]
-count:  .word 0
-upsw:   .word 1, 0, 256, 16
-        .org 256
-        SVC 1               ; user address 0
-        JMP 0
-`;
+${countingKernel({ traps: n, user: '        SVC 1               ; user address 0\n        JMP 0' })}`;
 }
 
 /** A user process that loops `n` times without a sensitive instruction, then ends with one SVC. */

@@ -22,6 +22,23 @@ const req = (space: 'virtual' | 'physical' | 'real' = 'virtual', start = 0, coun
   samplesTotal: 0,
 });
 
+/**
+ * first-trap.s under full.s at depth 1, run to next trap until the guest's SVC: the first trap with cause 4 (SVC)
+ * (up to 20 traps).
+ */
+async function toGuestSvc(): Promise<{ e: Engine; ev: TrapEvent }> {
+  const e = new Engine(noYield);
+  e.load(cfg());
+  let ev: TrapEvent | undefined;
+  for (let i = 0; i < 20; i++) {
+    await e.run(true);
+    ev = e.events[e.events.length - 1];
+    if (ev.cause === 4) break;
+  }
+  if (!ev) throw new Error('no trap');
+  return { e, ev };
+}
+
 describe('PG/1 monitor tower in the workbench', () => {
   it('the shipped monitors are the files in monitors/ (imported as text)', () => {
     expect(PG_MONITOR_SOURCES['full.s']).toBe(read('monitors/full.s'));
@@ -66,16 +83,7 @@ describe('PG/1 monitor tower in the workbench', () => {
   });
 
   it('Step to next trap stops inside full.s right after the real trap; the event is the real E[0..11]; Step over monitor returns to the guest', async () => {
-    const e = new Engine(noYield);
-    e.load(cfg());
-    // The guest's SVC (cause 4) is the first trap whose old PSW is real user mode in the guest's window with cause 4.
-    let ev: TrapEvent | undefined;
-    for (let i = 0; i < 20; i++) {
-      await e.run(true);
-      ev = e.events[e.events.length - 1];
-      if (ev.cause === 4) break;
-    }
-    if (!ev) throw new Error('no trap');
+    const { e, ev } = await toGuestSvc();
     expect(ev.cause).toBe(4);
     const f = e.frame(req('real', 0, 12));
     const t = f.tower!;
@@ -102,15 +110,7 @@ describe('PG/1 monitor tower in the workbench', () => {
   });
 
   it("traces the dispatcher's path through full.s after a guest SVC and the LPSW that resumes the guest, leaving the state untouched", async () => {
-    const e = new Engine(noYield);
-    e.load(cfg());
-    let ev: TrapEvent | undefined;
-    for (let i = 0; i < 20; i++) {
-      await e.run(true);
-      ev = e.events[e.events.length - 1];
-      if (ev.cause === 4) break;
-    }
-    if (!ev) throw new Error('no trap');
+    const { e, ev } = await toGuestSvc();
     const asm = assemble(PG_MONITOR_SOURCES['full.s'], presetIsa('pg1'));
     const labels = new Set(asm.symbols.keys());
     const r = ev.real!;

@@ -4,19 +4,18 @@
  * counterexample for the current ISA.
  */
 import { useEffect, useMemo, useState } from 'react';
-import { assemble } from '../../core/asm/assembler';
-import { parseIsaFile } from '../../core/isa/isafile';
-import { useSettings } from '../store';
 import { pickCounterexample } from './counterexample';
 import { useClassification } from './IsaLab';
-import type { EqSnapshot, LabApi, SideState } from '../../worker/protocol';
-import { equivRuns, type RunOutcome } from '../../worker/client';
+import type { EqSnapshot, SideState } from '../../worker/protocol';
+import { equivRuns } from '../../worker/client';
+import { programProblem, useLabProgram, useLabSession } from './labSession';
+import { MonitorSelect, StepButtons } from './SessionControls';
 import { ASM_LANG, MonacoBox, type Marker } from './MonacoBox';
-import { useIsa } from '../isa';
 import { replaceWorkspace } from '../loader';
 import { fmtInt } from '../format';
 import { PropertiesCards } from '../views/Properties';
 import { Homomorphism, ProofSketch } from './Homomorphism';
+import { Card } from './Card';
 
 const RUN_LIMIT = 200_000;
 
@@ -83,65 +82,31 @@ function Side({ title, s, field, value, line, testId }: { title: string; s: Side
 }
 
 export function EquivView() {
-  const source = useSettings((s) => s.source);
-  const monitor = useSettings((s) => s.monitor);
-  const depth = useSettings((s) => s.depth);
-  const w = useSettings((s) => s.q);
-  const input = useSettings((s) => s.input);
-  const setS = useSettings((s) => s.set);
-  // The ISA in force: while the lab's file has errors, the last good one.
-  const isaText = useIsa((s) => s.text);
-  const isaName = useIsa((s) => s.name);
+  const { source, kind, depth, w, input, setS, isaText, isaName, parsed, asm } = useLabProgram();
   const classification = useClassification((s) => s.result);
   const classifiedText = useClassification((s) => s.text);
   const found = useClassification((s) => s.counterexamples);
-  const parsed = useMemo(() => parseIsaFile(isaText), [isaText]);
-  const kind = monitor === 'hybrid' ? 'hybrid' : 'full';
   const d = Math.max(1, Math.min(8, depth || 1));
-  const asm = useMemo(() => (parsed.ok ? assemble(source, parsed.isa) : null), [source, parsed]);
   // The lockstep runs in a worker (runClient.ts): "Run to divergence" compares up to 200,000 steps, a few
   // tenths of a second or more, which would freeze the editor on the page's thread. `snap` is its last state.
-  const [snap, setSnap] = useState<EqSnapshot | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [err, setErr] = useState<string | null>(null);
+  const { snap, setSnap, busy, err, setErr, send, refuse } = useLabSession<EqSnapshot>(equivRuns);
   const [note, setNote] = useState<string | null>(null);
 
-  /** Sends a request; a null answer means a newer request overtook it, and that one will clear `busy`. */
-  const send = (req: (w: LabApi) => Promise<EqSnapshot>, then: (s: EqSnapshot) => void) => {
-    setBusy(true);
-    void equivRuns.call(req).then((out: RunOutcome<EqSnapshot> | null) => {
-      if (!out) return;
-      setBusy(false);
-      if (out.ok) then(out.value);
-      else {
-        // A stopped run took the worker (and the lockstep in it) with it; Reset loads the program again.
-        if ('stopped' in out) setSnap(null);
-        setErr('stopped' in out ? `${out.message} Press Reset to start again.` : out.message);
-      }
-    });
-  };
   const open = () => {
     setNote(null);
-    send((x) => x.equivOpen({ source, isaText, kind, depth: d, w, input }), setSnap);
+    send((x) => x.equivOpen({ source, isaText, kind, depth: d, w, input }));
   };
 
   useEffect(() => {
     setSnap(null);
     setErr(null);
     setNote(null);
-    if (!parsed.ok) {
-      equivRuns.cancel();
-      setBusy(false);
-      setErr('The ISA file has errors (see the ISA lab).');
-    } else if (!asm?.ok) {
-      equivRuns.cancel();
-      setBusy(false);
-      setErr(`The program does not assemble: ${asm?.errors.slice(0, 3).map((e) => `line ${e.line}: ${e.message}`).join('; ')}`);
-    } else open();
+    const problem = programProblem(parsed, asm);
+    if (problem) refuse(problem);
+    else open();
     // asm and parsed are derived from source and isaText, which open() sends.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [asm, parsed, kind, d, w, input]);
-  useEffect(() => () => equivRuns.cancel(), []);
 
   const l = snap;
   const dv = l?.divergence ?? null;
@@ -174,16 +139,9 @@ export function EquivView() {
   return (
     <div className="lab-equiv" data-testid="equiv-view">
       <div className="lab-col">
-        <section className="card">
-          <h3>Program</h3>
+        <Card title="Program">
           <div className="form-row">
-            <label>
-              monitor{' '}
-              <select data-testid="eq-monitor" value={kind} onChange={(e) => setS({ monitor: e.target.value as 'full' | 'hybrid', depth: d })}>
-                <option value="full">full (Theorem 1)</option>
-                <option value="hybrid">hybrid (Theorem 3)</option>
-              </select>
-            </label>
+            <MonitorSelect testId="eq-monitor" kind={kind} depth={d} theorems />
             <label>
               depth{' '}
               <input data-testid="eq-depth" type="number" min={1} max={8} value={d} onChange={(e) => setS({ depth: Math.max(1, Math.min(8, Number(e.target.value) || 1)), monitor: kind })} style={{ width: '4em' }} />
@@ -205,21 +163,12 @@ export function EquivView() {
               </span>
             )}
           </div>
-        </section>
+        </Card>
       </div>
       <div className="lab-col">
-        <section className="card">
-          <h3>Bare machine vs. {kind} monitor{d > 1 ? ` (depth ${d})` : ''}</h3>
+        <Card title={`Bare machine vs. ${kind} monitor${d > 1 ? ` (depth ${d})` : ''}`}>
           <div className="form-row">
-            <button type="button" data-testid="eq-step" disabled={!l || busy || !!dv || l.done} onClick={() => step(1)}>
-              Step
-            </button>
-            <button type="button" data-testid="eq-run" disabled={!l || busy || !!dv || l.done} onClick={() => step(RUN_LIMIT)} aria-busy={busy}>
-              {busy && l ? 'Running…' : 'Run to divergence'}
-            </button>
-            <button type="button" data-testid="eq-reset" onClick={reset}>
-              Reset
-            </button>
+            <StepButtons testId="eq" can={!!l && !busy && !dv && !l.done} busy={busy} open={!!l} runLabel="Run to divergence" step={() => step(1)} run={() => step(RUN_LIMIT)} reset={reset} />
             <span className="muted" data-testid="eq-steps">
               {l ? `${l.steps.toLocaleString('en')} steps compared` : busy ? 'loading…' : ''}
             </span>
@@ -244,19 +193,17 @@ export function EquivView() {
               <Side title={`Under the ${kind} monitor`} s={l.virtual} field={dv?.field} value={dv?.virtual} line={dv?.virtualLine ?? null} testId="eq-virtual" />
             </div>
           )}
-        </section>
+        </Card>
         {l?.properties && (
-          <section className="card">
-            <h3>The monitor's three properties on this run</h3>
+          <Card title="The monitor's three properties on this run">
             <PropertiesCards p={l.properties} testId="eq-props" />
-          </section>
+          </Card>
         )}
         {l && (
-          <section className="card">
-            <h3>The homomorphism f, step by step</h3>
+          <Card title="The homomorphism f, step by step">
             <Homomorphism snap={l} />
             <ProofSketch />
-          </section>
+          </Card>
         )}
       </div>
     </div>

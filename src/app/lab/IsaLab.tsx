@@ -20,6 +20,7 @@ import { EFFECT_LANG, ISA_LANG, MonacoBox, type Marker } from './MonacoBox';
 import { Venn } from './Venn';
 import { WitnessView } from './Witness';
 import { pickPreset, PresetOptions } from './PresetPick';
+import { Card } from './Card';
 
 interface ClassState {
   result: Classification | null;
@@ -410,8 +411,7 @@ export function IsaLab() {
   return (
     <div className="lab-isa" data-testid="isa-lab">
       <div className="lab-col">
-        <section className="card">
-          <h3>ISA</h3>
+        <Card title="ISA">
           <div className="form-row">
             <label>
               preset{' '}
@@ -429,18 +429,15 @@ export function IsaLab() {
             </label>
           </div>
           {base && <p className="muted">{text === presetText(base) ? `${base}: ${PRESETS[base].teaches}` : `Based on ${base}, with changes.`}</p>}
-        </section>
-        <section className="card">
-          <h3>User-mode variant of each sensitive instruction</h3>
+        </Card>
+        <Card title="User-mode variant of each sensitive instruction">
           <VariantToggles text={text} onText={setText} />
           <AssistToggle text={text} onText={setText} />
-        </section>
-        <section className="card">
-          <h3>Define an instruction</h3>
+        </Card>
+        <Card title="Define an instruction">
           <DefineInstruction text={text} onText={setText} />
-        </section>
-        <section className="card">
-          <h3>ISA file</h3>
+        </Card>
+        <Card title="ISA file">
           <MonacoBox value={text} onChange={(t) => setText(t)} language={ISA_LANG} markers={parsed.ok ? [] : isaMarkers(parsed.errors)} height={220} testId="isa-editor" ariaLabel="ISA file" />
           {!parsed.ok && (
             <ul className="errors" data-testid="isa-errors">
@@ -452,7 +449,7 @@ export function IsaLab() {
               ))}
             </ul>
           )}
-        </section>
+        </Card>
       </div>
       <div className="lab-col">
         {(busy || stale) && (
@@ -466,21 +463,22 @@ export function IsaLab() {
         )}
         {result ? (
           <>
-            <section className="card">
-              <h3>
-                Theorems for <code data-testid="classified-isa">{result.isa}</code>
-              </h3>
+            <Card
+              title={
+                <>
+                  Theorems for <code data-testid="classified-isa">{result.isa}</code>
+                </>
+              }
+            >
               <Theorems c={result} stale={stale} />
               <GuestMode v={guestMode} stale={stale} />
-            </section>
-            <section className="card">
-              <h3>Privileged, sensitive, user sensitive</h3>
+            </Card>
+            <Card title="Privileged, sensitive, user sensitive">
               <Venn classes={result.instructions} onPick={setSelected} />
-            </section>
-            <section className="card">
-              <h3>Classification (click a row for its witnesses)</h3>
+            </Card>
+            <Card title="Classification (click a row for its witnesses)">
               <ClassTable c={result} selected={selected} onSelect={setSelected} />
-            </section>
+            </Card>
           </>
         ) : (
           <div className="muted">Classifying…</div>

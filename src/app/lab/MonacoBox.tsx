@@ -5,8 +5,7 @@
  */
 import { useEffect, useRef } from 'react';
 import { LANG, monaco, setupMonaco } from '../monaco';
-import { useSettings } from '../store';
-import { useDark } from '../theme';
+import { useMonacoEditor } from '../useMonacoEditor';
 
 export const EFFECT_LANG = 'pgeffect';
 export const ISA_LANG = 'pgisa';
@@ -103,8 +102,6 @@ export function MonacoBox(props: {
   lines?: ReadonlyMap<number, string>;
   ariaLabel?: string;
 }) {
-  const host = useRef<HTMLDivElement>(null);
-  const ed = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
   const deco = useRef<monaco.editor.IEditorDecorationsCollection | null>(null);
   const outside = useRef(false);
   const onChange = useRef(props.onChange);
@@ -119,42 +116,38 @@ export function MonacoBox(props: {
    * sent is an outside change (preset, lesson reset, link, Undo).
    */
   const sent = useRef(new Set<string>());
-  const dark = useDark();
-  const fontSize = useSettings((s) => s.fontSize);
 
-  useEffect(() => {
-    register();
-    const model = monaco.editor.createModel(props.value, props.language, monaco.Uri.parse(`inmemory://pglab/lab-${++seq}`));
-    const e = monaco.editor.create(host.current!, {
-      model,
-      theme: dark ? 'pg-dark' : 'pg-light',
-      minimap: { enabled: false },
-      automaticLayout: true,
-      scrollBeyondLastLine: false,
-      lineNumbersMinChars: 3,
-      fontSize: useSettings.getState().fontSize - 1,
-      tabSize: props.language === ISA_LANG ? 2 : 8,
-      insertSpaces: true,
-      fixedOverflowWidgets: true,
-      glyphMargin: false,
-      ariaLabel: props.ariaLabel,
-    });
-    ed.current = e;
-    deco.current = e.createDecorationsCollection();
-    const sub = model.onDidChangeContent(() => {
-      if (outside.current) return;
-      const v = model.getValue();
-      sent.current.add(v);
-      onChange.current(v);
-    });
-    if (props.testId) (window as unknown as Record<string, unknown>)[`__pglab_${props.testId}`] = e;
-    return () => {
-      sub.dispose();
-      e.dispose();
-      model.dispose();
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
+  // One size smaller than the workbench's editor.
+  const { host, ed } = useMonacoEditor(
+    (div, look) => {
+      register();
+      const model = monaco.editor.createModel(props.value, props.language, monaco.Uri.parse(`inmemory://pglab/lab-${++seq}`));
+      const e = monaco.editor.create(div, {
+        model,
+        ...look,
+        minimap: { enabled: false },
+        automaticLayout: true,
+        scrollBeyondLastLine: false,
+        lineNumbersMinChars: 3,
+        tabSize: props.language === ISA_LANG ? 2 : 8,
+        insertSpaces: true,
+        fixedOverflowWidgets: true,
+        glyphMargin: false,
+        ariaLabel: props.ariaLabel,
+      });
+      deco.current = e.createDecorationsCollection();
+      const sub = model.onDidChangeContent(() => {
+        if (outside.current) return;
+        const v = model.getValue();
+        sent.current.add(v);
+        onChange.current(v);
+      });
+      if (props.testId) (window as unknown as Record<string, unknown>)[`__pglab_${props.testId}`] = e;
+      return { editor: e, model, dispose: () => sub.dispose() };
+    },
+    [],
+    -1,
+  );
 
   // Outside changes (preset picked, lesson reset, link opened) replace the text, as an edit so Ctrl+Z undoes it.
   useEffect(() => {
@@ -175,11 +168,7 @@ export function MonacoBox(props: {
     } finally {
       outside.current = false;
     }
-  }, [props.value]);
-
-  useEffect(() => {
-    ed.current?.updateOptions({ fontSize: fontSize - 1 });
-  }, [fontSize]);
+  }, [ed, props.value]);
 
   useEffect(() => {
     const m = ed.current?.getModel();
@@ -196,7 +185,7 @@ export function MonacoBox(props: {
         endColumn: Math.max(k.endCol ?? m.getLineMaxColumn(k.line), k.col + 1),
       })),
     );
-  }, [props.markers]);
+  }, [ed, props.markers]);
 
   useEffect(() => {
     deco.current?.set(
@@ -207,11 +196,7 @@ export function MonacoBox(props: {
     );
     const first = props.lines ? [...props.lines.keys()][0] : undefined;
     if (first) ed.current?.revealLineInCenterIfOutsideViewport(first);
-  }, [props.lines]);
-
-  useEffect(() => {
-    monaco.editor.setTheme(dark ? 'pg-dark' : 'pg-light');
-  }, [dark]);
+  }, [ed, props.lines]);
 
   return <div className="lab-monaco" ref={host} style={{ height: props.height ?? 240 }} data-testid={props.testId} />;
 }

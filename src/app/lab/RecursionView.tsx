@@ -3,19 +3,18 @@
  * and a plot of real work per guest instruction against depth (with the trap amplification of each depth), for the current program.
  */
 import * as d3 from 'd3';
-import { useEffect, useMemo, useRef, useState } from 'react';
-import { assemble } from '../../core/asm/assembler';
-import { parseIsaFile } from '../../core/isa/isafile';
+import { useEffect, useRef, useState } from 'react';
 import { checkStack } from '../../core/vmm/stack';
-import { useSettings } from '../store';
 import { MAX_DEPTH } from '../../core/vmm/kinds';
-import type { DepthPoint, LabApi, LevelInfo, RecSnapshot } from '../../worker/protocol';
-import { seriesRuns, towerRuns, type RunOutcome } from '../../worker/client';
+import type { DepthPoint, LevelInfo, RecSnapshot } from '../../worker/protocol';
+import { seriesRuns, towerRuns } from '../../worker/client';
+import { programProblem, useLabProgram, useLabSession } from './labSession';
+import { MonitorSelect, StepButtons } from './SessionControls';
 import { PgRecursion } from '../tower/PgRecursion';
 import { TimeNesting } from './TimeNesting';
-import { useIsa } from '../isa';
 import { fmtInt } from '../format';
 import { SvgExport } from '../views/Export';
+import { TableHead } from '../views/TableHead';
 
 const RUN_LIMIT = 200_000;
 
@@ -128,62 +127,25 @@ function AmpPlot({ points }: { points: DepthPoint[] }) {
 }
 
 export function RecursionView() {
-  const source = useSettings((s) => s.source);
-  const monitor = useSettings((s) => s.monitor);
-  const depth = useSettings((s) => (s.monitor === 'none' ? 0 : s.depth));
-  const w = useSettings((s) => s.q);
-  const input = useSettings((s) => s.input);
-  const setS = useSettings((s) => s.set);
-  // The ISA in force: while the lab's file has errors, the last good one.
-  const isaText = useIsa((s) => s.text);
-  const isaName = useIsa((s) => s.name);
-  const parsed = useMemo(() => parseIsaFile(isaText), [isaText]);
-  const kind = monitor === 'hybrid' ? 'hybrid' : 'full';
-  const asm = useMemo(() => (parsed.ok ? assemble(source, parsed.isa) : null), [source, parsed]);
+  const { source, monitor, kind, depth: setDepth, w, input, setS, isaText, isaName, parsed, asm } = useLabProgram();
+  const depth = monitor === 'none' ? 0 : setDepth;
   // The tower lives in a worker (runClient.ts, run.worker.ts): Run steps it up to 200,000 guest instructions
   // under as many as 8 monitors, which would freeze the editors on the page's thread. `snap` is its last state.
-  const [snap, setSnap] = useState<RecSnapshot | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { snap, setSnap, busy, err, setErr, send, refuse } = useLabSession<RecSnapshot>(towerRuns);
   const [points, setPoints] = useState<DepthPoint[]>([]);
-  const [err, setErr] = useState<string | null>(null);
   const [zoom, setZoom] = useState(false);
-
-  /** Sends a request; a null answer means a newer request (or an edit) overtook it, and that one will clear `busy`. */
-  const send = (req: (w: LabApi) => Promise<RecSnapshot>) => {
-    setBusy(true);
-    void towerRuns.call(req).then((out: RunOutcome<RecSnapshot> | null) => {
-      if (!out) return;
-      setBusy(false);
-      if (out.ok) setSnap(out.value);
-      else {
-        // A stopped run took the worker (and the tower in it) with it; Reset builds the tower again.
-        if ('stopped' in out) setSnap(null);
-        setErr('stopped' in out ? `${out.message} Press Reset to start again.` : out.message);
-      }
-    });
-  };
 
   const reset = () => {
     setSnap(null);
     setErr(null);
     // Errors the page can see without the worker are shown at once; any running step is dropped with the old tower.
-    const problem = !parsed.ok
-      ? 'The ISA file has errors (see the ISA lab).'
-      : !asm?.ok
-        ? `The program does not assemble: ${asm?.errors.slice(0, 3).map((e) => `line ${e.line}: ${e.message}`).join('; ')}`
-        : depth > 0
-          ? checkStack(w, depth)
-          : null;
-    if (problem) {
-      towerRuns.cancel();
-      setBusy(false);
-      setErr(problem);
-    } else send((x) => x.towerOpen({ source, isaText, kind, depth, w, input }));
+    const problem = programProblem(parsed, asm) ?? (depth > 0 ? checkStack(w, depth) : null);
+    if (problem) refuse(problem);
+    else send((x) => x.towerOpen({ source, isaText, kind, depth, w, input }));
   };
   // asm and parsed are derived from source and isaText, which reset() sends.
   // eslint-disable-next-line react-hooks/exhaustive-deps
   useEffect(reset, [asm, parsed, kind, depth, w, input]);
-  useEffect(() => () => towerRuns.cancel(), []);
 
   // The amplification series runs the whole program 9 times (close to a second for a program that traps a lot):
   // debounced behind edits and run in a worker; a newer series abandons the running one.
@@ -236,22 +198,8 @@ export function RecursionView() {
               }}
             />
           </label>
-          <label>
-            monitor{' '}
-            <select data-testid="rec-monitor" value={kind} onChange={(e) => setS({ monitor: e.target.value as 'full' | 'hybrid', depth: Math.max(1, depth) })}>
-              <option value="full">full</option>
-              <option value="hybrid">hybrid</option>
-            </select>
-          </label>
-          <button type="button" data-testid="rec-step" disabled={!t || busy || status === 'halted'} onClick={() => run(1)}>
-            Step
-          </button>
-          <button type="button" data-testid="rec-run" disabled={!t || busy || status === 'halted'} onClick={() => run(RUN_LIMIT)} aria-busy={busy}>
-            {busy && t ? 'Running…' : 'Run'}
-          </button>
-          <button type="button" data-testid="rec-reset" onClick={reset}>
-            Reset
-          </button>
+          <MonitorSelect testId="rec-monitor" kind={kind} depth={Math.max(1, depth)} />
+          <StepButtons testId="rec" can={!!t && !busy && status !== 'halted'} busy={busy} open={!!t} runLabel="Run" step={() => run(1)} run={() => run(RUN_LIMIT)} reset={reset} />
           <span className="muted" data-testid="rec-status">
             {status} · {steps.toLocaleString('en')} guest steps · ISA <code>{isaName}</code>
           </span>
@@ -269,16 +217,7 @@ export function RecursionView() {
         {t && <Windows data={data} q={data[0]?.size ?? w} zoom={zoom} />}
         {t && (
           <table className="psw-levels" data-testid="rec-psw">
-            <thead>
-              <tr>
-                <th>level</th>
-                <th>M</th>
-                <th>P</th>
-                <th>l</th>
-                <th>b</th>
-                <th>in real memory</th>
-              </tr>
-            </thead>
+            <TableHead cols={['level', 'M', 'P', 'l', 'b', 'in real memory']} />
             <tbody>
               {data.map((r, i) => (
                 <tr key={i} data-testid={`rec-psw-${i}`}>

@@ -25,6 +25,16 @@ function winList(o: Outcome | undefined): number[] {
   return o?.window ? Array.from(o.window as ArrayLike<number>) : [];
 }
 
+/** One line of an execution's table: what it shows and its value, marked where the executions differ or it changed. */
+function Row({ name, value, marked }: { name: string; value: string | number | undefined; marked: boolean }) {
+  return (
+    <tr className={marked ? 'diff' : ''}>
+      <th>{name}</th>
+      <td>{value}</td>
+    </tr>
+  );
+}
+
 export function WitnessView({ w, title }: { w: Witness; title: string }) {
   const two = w.states.length > 1;
   const sk = w.states.map(stateKeys);
@@ -52,31 +62,19 @@ export function WitnessView({ w, title }: { w: Witness; title: string }) {
                   <th colSpan={2}>before</th>
                 </tr>
                 {Object.keys(sk[i]).map((k) => (
-                  <tr key={k} className={diff(sk, k) ? 'diff' : ''}>
-                    <th>{k}</th>
-                    <td>{sk[i][k]}</td>
-                  </tr>
+                  <Row key={k} name={k} value={sk[i][k]} marked={diff(sk, k)} />
                 ))}
                 <tr className="sub">
                   <th colSpan={2}>after</th>
                 </tr>
                 {Object.keys(ok[i]).map((k) => (
-                  <tr key={k} className={diff(ok, k) || (!two && changedAlone(s, ok[i], k)) ? 'diff' : ''}>
-                    <th>{k}</th>
-                    <td>{ok[i][k]}</td>
-                  </tr>
+                  <Row key={k} name={k} value={ok[i][k]} marked={diff(ok, k) || (!two && changedAlone(s, ok[i], k))} />
                 ))}
                 {shownRegs.map((r) => (
-                  <tr key={`r${r}`} className={two && regs[0][r] !== regs[1][r] ? 'diff' : ''}>
-                    <th>r{r}</th>
-                    <td>{regs[i][r]}</td>
-                  </tr>
+                  <Row key={`r${r}`} name={`r${r}`} value={regs[i][r]} marked={two && regs[0][r] !== regs[1][r]} />
                 ))}
                 {winDiff.slice(0, 6).map((a) => (
-                  <tr key={`w${a}`} className="diff">
-                    <th>window[{a}]</th>
-                    <td>{wins[i][a]}</td>
-                  </tr>
+                  <Row key={`w${a}`} name={`window[${a}]`} value={wins[i][a]} marked />
                 ))}
               </tbody>
             </table>

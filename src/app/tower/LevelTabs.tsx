@@ -6,32 +6,24 @@
  * the real P is fetched from after each step; a click shows another until the next step.
  */
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { LANG, monaco, setupMonaco } from '../monaco';
+import { LANG, monaco } from '../monaco';
 import { isaOf, useRuntime } from '../session';
 import { useSettings } from '../store';
-import { useDark } from '../theme';
+import { useMonacoEditor } from '../useMonacoEditor';
 import { monitorAsm, monitorLine, monitorText } from './monitorSource';
 
 function MonitorSource({ source, line }: { source: string; line: number | undefined }) {
-  const host = useRef<HTMLDivElement>(null);
-  const ed = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
   const deco = useRef<monaco.editor.IEditorDecorationsCollection | null>(null);
-  const dark = useDark();
-  const fontSize = useSettings((s) => s.fontSize);
-  useEffect(() => {
-    setupMonaco();
-    const model = monaco.editor.createModel(source, LANG);
-    const e = monaco.editor.create(host.current!, { model, readOnly: true, minimap: { enabled: false }, automaticLayout: true, glyphMargin: true, fontSize, scrollBeyondLastLine: false });
-    ed.current = e;
-    deco.current = e.createDecorationsCollection();
-    return () => {
-      e.dispose();
-      model.dispose();
-    };
-    // The model is made once per source text; the font size is set below.
-  }, [source]); // eslint-disable-line react-hooks/exhaustive-deps
-  useEffect(() => ed.current?.updateOptions({ fontSize }), [fontSize]);
-  useEffect(() => monaco.editor.setTheme(dark ? 'pg-dark' : 'pg-light'), [dark]);
+  // The model is made once per source text.
+  const { host, ed } = useMonacoEditor(
+    (div, look) => {
+      const model = monaco.editor.createModel(source, LANG);
+      const editor = monaco.editor.create(div, { model, ...look, readOnly: true, minimap: { enabled: false }, automaticLayout: true, glyphMargin: true, scrollBeyondLastLine: false });
+      deco.current = editor.createDecorationsCollection();
+      return { editor, model };
+    },
+    [source],
+  );
   useEffect(() => {
     const e = ed.current;
     if (!e) return;
@@ -41,7 +33,7 @@ function MonitorSource({ source, line }: { source: string; line: number | undefi
     }
     deco.current?.set([{ range: new monaco.Range(line, 1, line, 1), options: { isWholeLine: true, className: 'pc-line', glyphMarginClassName: 'pc-glyph' } }]);
     e.revealLineInCenterIfOutsideViewport(line);
-  }, [line, source]);
+  }, [ed, line, source]);
   return <div className="editor-host" ref={host} data-testid="monitor-editor" data-line={line ?? ''} style={{ height: '100%' }} />;
 }
 

@@ -13,6 +13,7 @@ export const detailText = (e: TrapEvent): string => (e.cause === 1 || e.cause ==
 import { actions, useRuntime } from '../session';
 import { useThrottled } from '../throttle';
 import { RealFlow } from '../tower/RealFlow';
+import { TableHead } from './TableHead';
 
 function Psw({ label, psw, where }: { label: string; psw: TrapEvent['old']; where: string }) {
   return (
@@ -168,16 +169,7 @@ export function TrapLog() {
   return (
     <div className="traplog" ref={box} data-testid="traplog">
       <table>
-        <thead>
-          <tr>
-            <th>step</th>
-            <th>lvl</th>
-            <th>cause</th>
-            <th>detail</th>
-            <th>instruction</th>
-            <th>handled</th>
-          </tr>
-        </thead>
+        <TableHead cols={['step', 'lvl', 'cause', 'detail', 'instruction', 'handled']} />
         <tbody>
           {shown.map((e, i) => (
             <tr

@@ -7,7 +7,7 @@ import { presetIsa } from '../isa/isa';
 import { assemble } from '../asm/assembler';
 import { encode } from '../isa/table';
 import { COOL_AFTER } from './blocks';
-import { I, ORG } from '../../testing/testkit';
+import { expectSameRuns, I, ORG } from '../../testing/testkit';
 
 /**
  * Self-modifying code and the block compiler: code that is written over while it runs must give exactly the
@@ -80,13 +80,7 @@ describe('self-modifying code and the block compiler', () => {
       fc.property(caseArb, (c) => {
         const a = build(c, true);
         const b = build(c, false);
-        for (const n of c.splits) {
-          for (let k = 0; k < 4; k++) {
-            expect(a.run(n)).toBe(b.run(n));
-            expect(a.lastSteps).toBe(b.lastSteps);
-          }
-          expect(state(a)).toEqual(state(b));
-        }
+        expectSameRuns(a, b, c.splits, state);
         if (a.compiles > 0) compiled++;
         if (a.compiles > 0 && a.compiles < a.steps / 200) cooled++;
       }),

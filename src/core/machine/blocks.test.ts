@@ -5,6 +5,7 @@ import { ConsoleDevices } from './devices';
 import { presetIsa, PRESET_NAMES, type PresetName } from '../isa/isa';
 import { encode } from '../isa/table';
 import { compileBlock } from './blocks';
+import { expectSameRuns } from '../../testing/testkit';
 
 /**
  * Block compilation must be invisible: every program runs to the same state, trap by trap and step by step,
@@ -79,15 +80,7 @@ describe('block compilation', () => {
       fc.property(stateArb, (s) => {
         const a = build(s, true);
         const b = build(s, false);
-        for (const n of s.splits) {
-          for (let k = 0; k < 4; k++) {
-            const ra = a.run(n);
-            const rb = b.run(n);
-            expect(ra).toBe(rb);
-            expect(a.lastSteps).toBe(b.lastSteps);
-          }
-          expect(state(a)).toEqual(state(b));
-        }
+        expectSameRuns(a, b, s.splits, state);
       }),
       { numRuns: 400 },
     );

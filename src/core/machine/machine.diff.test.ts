@@ -599,6 +599,23 @@ function hotMachine(h: Hot, jit: boolean): { m: Machine; ref: Ref } {
   return { m, ref };
 }
 
+/**
+ * Runs chunk i (n steps under `flags`) on the compiling machine, the plain interpreter and the reference, and checks
+ * that all three agree: the stop reason, the state and memory, and the onTrap calls when `traps` listened to them.
+ */
+function sameChunk(m: Machine, plain: Machine, ref: Ref, isa: Isa, i: number, n: number, flags: number, traps?: [number, number, number][]): void {
+  const got = m.run(n, flags);
+  const want = refRun(ref, isa, n, flags, null);
+  const where = `run #${i} (${n} steps, flags ${flags})`;
+  expect(got, `${where}: stop reason`).toBe(want);
+  expect(view(m), where).toEqual(refView(ref));
+  const md = firstMemDiff(m.mem, ref.mem);
+  if (md) throw new Error(`${where}: ${md}`);
+  if (traps) expect(traps, `${where}: onTrap calls`).toEqual(ref.traps);
+  expect(plain.run(n, flags), `${where}: plain interpreter`).toBe(want);
+  expect(view(plain), `${where}: plain interpreter`).toEqual(refView(ref));
+}
+
 describe('compiled blocks agree with the reference', () => {
   it('on hot loops with traps, self-modifying stores, relocation and window changes, and budget cuts', () => {
     fc.assert(
@@ -614,15 +631,7 @@ describe('compiled blocks agree with the reference', () => {
             plain.setPSW({ ...plain.psw, b: nb });
             ref.b = nb;
           }
-          const got = m.run(n, flags);
-          const want = refRun(ref, presetIsa(h.preset), n, flags, null);
-          const where = `run #${i} (${n} steps, flags ${flags})`;
-          expect(got, `${where}: stop reason`).toBe(want);
-          expect(view(m), where).toEqual(refView(ref));
-          const md = firstMemDiff(m.mem, ref.mem);
-          if (md) throw new Error(`${where}: ${md}`);
-          expect(plain.run(n, flags), `${where}: plain interpreter`).toBe(want);
-          expect(view(plain), `${where}: plain interpreter`).toEqual(refView(ref));
+          sameChunk(m, plain, ref, presetIsa(h.preset), i, n, flags);
         }
       }),
       { numRuns: 250 },
@@ -707,16 +716,7 @@ describe('compiled regions agree with the reference', () => {
         for (let i = 0; i < c.chunks.length; i++) {
           const n = c.chunks[i];
           const flags = c.flags[i % c.flags.length];
-          const got = m.run(n, flags);
-          const want = refRun(ref, presetIsa(c.preset), n, flags, null);
-          const where = `run #${i} (${n} steps, flags ${flags})`;
-          expect(got, `${where}: stop reason`).toBe(want);
-          expect(view(m), where).toEqual(refView(ref));
-          const md = firstMemDiff(m.mem, ref.mem);
-          if (md) throw new Error(`${where}: ${md}`);
-          if (c.listen) expect(traps, `${where}: onTrap calls`).toEqual(ref.traps);
-          expect(plain.run(n, flags), `${where}: plain interpreter`).toBe(want);
-          expect(view(plain), `${where}: plain interpreter`).toEqual(refView(ref));
+          sameChunk(m, plain, ref, presetIsa(c.preset), i, n, flags, c.listen ? traps : undefined);
         }
         if (m.compiles > 0) compiled++;
       }),

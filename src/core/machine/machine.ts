@@ -1,5 +1,5 @@
-import { presetIsa, isUser, type Isa, type SlowExec, type SlowState } from '../isa/isa';
-import { compiledRun, HOT, Stop, type RunFn, type StopReason } from './codegen';
+import { presetIsa, isUser, variantOf, type Isa, type SlowExec, type SlowState } from '../isa/isa';
+import { compiledRun, HOT, RunFlag, Stop, type RunFn, type StopReason } from './codegen';
 import { ConsoleDevices, type ConsoleSnapshot, type Devices } from './devices';
 import { compileBlock, Cooling, type Block, type TrapChain } from './blocks';
 
@@ -109,6 +109,11 @@ export class Machine implements SlowState {
   private unworthy = false;
   private readonly cooling = new Cooling();
   private readonly chain: TrapChain;
+  /**
+   * By opcode, 1 where the instruction traps PRIVILEGED in user mode (its variant is `privileged`): a run that
+   * must return after a trap and meets one at P takes it without entering the generated loop (see `run`).
+   */
+  private userTraps = new Uint8Array(256);
   private fast!: RunFn;
   private withBreaks!: RunFn;
   private traced!: RunFn;
@@ -147,6 +152,8 @@ export class Machine implements SlowState {
   private compile(): void {
     const isa = this.isaValue;
     this.slowFnsValue = isa.instructions.filter(isUser).map((d) => d.slow);
+    this.userTraps = new Uint8Array(256);
+    for (const d of isa.instructions) if (variantOf(isa, d) === 'privileged') this.userTraps[d.op] = 1;
     this.fast = compiledRun(isa, { breakpoints: false, trace: false, blocks: this.jit });
     this.withBreaks = compiledRun(isa, { breakpoints: true, trace: false, blocks: false });
     this.traced = compiledRun(isa, { breakpoints: false, trace: true, blocks: false });
@@ -212,10 +219,15 @@ export class Machine implements SlowState {
   }
 
   setPSW(p: PSW): void {
-    this.mode = p.mode === 0 ? 0 : 1;
-    this.pc = p.pc | 0;
-    this.l = p.l | 0;
-    this.b = p.b | 0;
+    this.loadPSW(p.mode, p.pc, p.l, p.b);
+  }
+
+  /** setPSW from the four fields, with no object: a monitor's dispatcher does this on every trap. */
+  loadPSW(mode: number, pc: number, l: number, b: number): void {
+    this.mode = mode === 0 ? 0 : 1;
+    this.pc = pc | 0;
+    this.l = l | 0;
+    this.b = b | 0;
   }
 
   /** Boot (§4): M = s, R = (0, q), registers and memory 0, counters cleared, then the image loaded. */
@@ -265,6 +277,10 @@ export class Machine implements SlowState {
       if (r === Stop.HALTED) this.status = 'halted';
       return r;
     }
+    if ((flags & (RunFlag.EXIT_ON_TRAP | RunFlag.GUEST)) === RunFlag.EXIT_ON_TRAP && this.mode !== 0 && maxSteps > 0 && this.privilegedTrapAtP()) {
+      this.lastSteps = 1;
+      return Stop.TRAP;
+    }
     // A long run goes in slices: the generated loop is then entered again and again, so V8 optimizes it as a
     // function with complete type feedback instead of leaving a deoptimized loop to run for the whole call.
     // Slices change nothing else: the whole state, timer included, is in the machine between them.
@@ -279,6 +295,27 @@ export class Machine implements SlowState {
         return r;
       }
     }
+  }
+
+  /**
+   * A monitor's direct run of guest code (user mode, returning after a trap) is mostly a privileged instruction
+   * that traps at once. When the instruction at P is one, the timer is not due and nothing observes accesses,
+   * the generated loop would do exactly this: count the step and take the PRIVILEGED trap (§3). Taken here, the
+   * trap costs no entry into the loop. Returns false (nothing done) in every other case.
+   */
+  private privilegedTrapAtP(): boolean {
+    const pc = this.pc;
+    const l = this.l;
+    const lo = l < 0 ? -l : 0;
+    const hi = this.b < this.q - l ? this.b : this.q - l;
+    if (pc < lo || pc >= hi) return false;
+    const w = this.mem[pc + l];
+    if (this.userTraps[w >>> 24] === 0) return false;
+    const ta = this.dev.timerAt;
+    if (ta !== undefined && ta >= 0 && ta <= this.steps + this.monitorTime) return false;
+    this.steps++;
+    this.trap(1, w);
+    return true;
   }
 
   step(flags = 0): StopReason {

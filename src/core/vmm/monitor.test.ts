@@ -8,6 +8,7 @@ import { Monitor, type TrapEvent } from './monitor';
 import { VirtualStack, checkStack, runBare, runVirtual } from './stack';
 import { equiv, equivLockstep } from './equiv';
 import { LOOP_SOURCE, svcLoopSource } from '../../../bench/monitors';
+import { reportingKernel } from '../../testing/kernels';
 
 const PG1 = presetIsa('pg1');
 
@@ -18,36 +19,7 @@ function img(src: string, isa: Isa = PG1): Image {
 }
 
 /** A kernel that runs a user program in a window; the handler prints cause and detail and halts on SVC 99. */
-const KERNEL = (user: string, window = '200, 100', extra = '') => `
-start:
-  LI r1, handler
-  ST r1, [9]
-  LI r1, 1024
-  ST r1, [11]
-  ${extra}
-  LPSW [upsw]
-handler:
-  LD r1, [4]
-  OUT r1, 1
-  LI r2, ':'
-  OUT r2, 0
-  LD r1, [5]
-  OUT r1, 1
-  LI r2, ' '
-  OUT r2, 0
-  LI r3, 99
-  JEQ r1, r3, done
-  LD r2, [1]
-  ADDI r2, 1
-  ST r2, [1]
-  LPSW [r0+0]
-done:
-  HALT
-upsw: .word 1, 0, ${window}
-.org 200
-${user}
-  SVC 99
-`;
+const KERNEL = (user: string, window = '200, 100', extra = '') => reportingKernel(user, { window, extra });
 
 describe('the full monitor (Theorem 1)', () => {
   it('has one interpreter per privileged instruction, found from the table', () => {

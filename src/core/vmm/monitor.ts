@@ -38,6 +38,8 @@ export interface Host {
   status: Status;
   readonly lastSteps: number;
   setPSW(p: PSW): void;
+  /** setPSW from the four fields: what a dispatcher does on every trap, with no object. */
+  loadPSW(mode: number, pc: number, l: number, b: number): void;
   run(maxSteps: number, flags?: number): StopReason;
 }
 
@@ -104,9 +106,29 @@ export interface Clock {
 
 const DIRECT_FLAGS = RunFlag.EXIT_ON_TRAP | RunFlag.EXIT_ON_MODE;
 
+/** After a trap (or a mode change) a VM's run stops only if its flags ask: LIMIT means go on. */
+function exitAfter(trapped: boolean, flags: number, m0: number, mode: number): StopReason {
+  if (trapped && (flags & RunFlag.EXIT_ON_TRAP) !== 0) return Stop.TRAP;
+  return (flags & RunFlag.EXIT_ON_MODE) !== 0 && mode !== m0 ? Stop.MODE : Stop.LIMIT;
+}
+
 export class Monitor {
   readonly vms: VirtualMachine[] = [];
-  readonly stats: LevelStats = { traps: 0, reflected: 0, interpreted: 0 };
+  /**
+   * The dispatcher's counters as §10 reports them. `traps` and `reflected` also count, lazily, the PSW loads of
+   * the monitors above (each trapped here first and was reflected up): reading them costs O(depth), a trap O(1).
+   */
+  readonly stats: LevelStats;
+  /** The counters this dispatcher keeps itself (stats without the loads of the monitors above). */
+  ownTraps = 0;
+  ownReflected = 0;
+  ownInterpreted = 0;
+  /** Loads of a VM's PSW by the monitor inside it (countPswLoad): each also a trap reflected at every level below. */
+  pswLoads = 0;
+  /** The monitors running inside this one's VMs, at any depth (they register when built). */
+  private readonly above: Monitor[] = [];
+  /** Levels below this one (0 on the real machine): a PSW load here trapped and was reflected at each. */
+  private readonly below: number;
   /** Guest instructions the host executed with no monitor involved, and those that trapped on the host. */
   direct = 0;
   hostTraps = 0;
@@ -129,6 +151,7 @@ export class Monitor {
   current: VirtualMachine | null = null;
   private free = MONITOR_AREA;
   private readonly lpswWord: number;
+  private readonly lpswInterpreter: Interpreter | undefined;
   /** The real machine at the bottom of the tower, whose clock this monitor's work advances (monitorTime). */
   readonly real: Pick<Machine, 'monitorTime'>;
 
@@ -159,8 +182,16 @@ export class Monitor {
       return v !== null && v !== 'privileged';
     });
     this.real = realMachineOf(host) ?? { monitorTime: 0 };
+    let below = 0;
+    for (let h: Host = host; h instanceof VirtualMachine; h = h.monitor.host) {
+      h.monitor.above.push(this);
+      below++;
+    }
+    this.below = below;
+    this.stats = this.statsView();
     const lpsw = isa.byMnemonic.get('LPSW');
     this.lpswWord = lpsw ? encode(lpsw.op, 0, 0, 0) : 0;
+    this.lpswInterpreter = this.interpreters[fieldOp(this.lpswWord)];
     this.install();
   }
 
@@ -177,6 +208,27 @@ export class Monitor {
     E[10] = 0;
     E[11] = this.host.q;
     E[12] = halt ? encode(halt.op, 0, 0, 0) : 0;
+  }
+
+  /** `stats`: live accessors over the counters (a spread or JSON copies the values). */
+  private statsView(): LevelStats {
+    const chained = (): number => {
+      let n = 0;
+      for (const m of this.above) n += m.pswLoads;
+      return n;
+    };
+    return Object.defineProperties({} as LevelStats, {
+      traps: { enumerable: true, get: () => this.ownTraps + chained(), set: (v: number) => void (this.ownTraps = v - chained()) },
+      reflected: { enumerable: true, get: () => this.ownReflected + chained(), set: (v: number) => void (this.ownReflected = v - chained()) },
+      interpreted: { enumerable: true, get: () => this.ownInterpreted, set: (v: number) => void (this.ownInterpreted = v) },
+    });
+  }
+
+  /** Boot: every counter of this monitor back to 0. */
+  resetCounters(): void {
+    this.ownTraps = this.ownReflected = this.ownInterpreted = this.pswLoads = 0;
+    this.direct = this.hostTraps = this.exits = this.hypercalls = this.translated = 0;
+    for (const it of this.interpreters) if (it) it.count = 0;
   }
 
   /** Room left for further VMs. */
@@ -201,28 +253,24 @@ export class Monitor {
     return this.interpreters[fieldOp(word)];
   }
 
-  emit(vm: VirtualMachine, cause: number, detail: number, handled: Handled, old: PSW, what: string): void {
-    this.onEvent?.({ step: this.clock.steps, level: this.level, cause, detail, handled, old, new: vm.psw, what });
+  /** Tells onEvent (when set: callers test it first, so a trap builds no object unless observed). */
+  emit(vm: VirtualMachine, cause: number, detail: number, handled: Handled, mode: number, pc: number, l: number, b: number, what: string): void {
+    this.onEvent?.({ step: this.clock.steps, level: this.level, cause, detail, handled, old: { mode, pc, l, b }, new: vm.psw, what });
   }
 
   /**
    * The VM's monitor (an inner level) executed a privileged instruction to change this VM's PSW, i.e. to enter
    * its own guest. On real hardware that traps to this monitor and is interpreted here; we count it so.
    */
-  countPswLoad(vm: VirtualMachine, old: PSW): void {
-    this.stats.traps++;
-    this.stats.interpreted++;
-    this.real.monitorTime += 2;
+  countPswLoad(vm: VirtualMachine, mode: number, pc: number, l: number, b: number): void {
+    this.ownTraps++;
+    this.ownInterpreted++;
     // When this monitor is itself virtualized, the instruction trapped on the real machine first and every
-    // monitor below reflected it up to here: that chain is the cost of nesting.
-    for (let h: Host = this.host; h instanceof VirtualMachine; h = h.monitor.host) {
-      h.monitor.stats.traps++;
-      h.monitor.stats.reflected++;
-      this.real.monitorTime++;
-    }
-    const it = this.interpreters[fieldOp(this.lpswWord)];
-    if (it) it.count++;
-    if (this.onEvent) this.emit(vm, Cause.PRIVILEGED, this.lpswWord, 'interpreted', old, 'LPSW');
+    // monitor below reflected it up to here: that chain is the cost of nesting (counted in their `stats`).
+    this.pswLoads++;
+    this.real.monitorTime += 2 + this.below;
+    if (this.lpswInterpreter) this.lpswInterpreter.count++;
+    if (this.onEvent) this.emit(vm, Cause.PRIVILEGED, this.lpswWord, 'interpreted', mode, pc, l, b, 'LPSW');
   }
 
   /** Runs every VM round robin, `quantum` guest steps at a time, until each has halted or used `maxSteps`. */
@@ -244,6 +292,7 @@ export class Monitor {
   snapshot(): MonitorSnapshot {
     return {
       stats: { ...this.stats },
+      own: [this.ownTraps, this.ownReflected, this.ownInterpreted, this.pswLoads],
       direct: this.direct,
       hostTraps: this.hostTraps,
       exits: this.exits,
@@ -256,7 +305,8 @@ export class Monitor {
   }
 
   restore(s: MonitorSnapshot): void {
-    Object.assign(this.stats, s.stats);
+    if (s.own) [this.ownTraps, this.ownReflected, this.ownInterpreted, this.pswLoads] = s.own;
+    else Object.assign(this.stats, s.stats);
     this.direct = s.direct;
     this.hostTraps = s.hostTraps;
     this.exits = s.exits ?? 0;
@@ -272,6 +322,8 @@ export class Monitor {
 
 export interface MonitorSnapshot {
   stats: LevelStats;
+  /** The raw counters (ownTraps, ownReflected, ownInterpreted, pswLoads): restored in any order of the levels. */
+  own?: [number, number, number, number];
   direct: number;
   hostTraps: number;
   exits?: number;
@@ -381,6 +433,17 @@ export class VirtualMachine implements Host {
   lastSteps = 0;
   /** Guest instructions the interpreter ran whole (hybrid supervisor mode, or an R that is not a window). */
   wholeInterpreted = 0;
+  /** The virtual processor's PSW fields, as a Host shows them (getters made below the class, one loop). */
+  declare readonly mode: number;
+  declare readonly pc: number;
+  declare readonly l: number;
+  declare readonly b: number;
+  /** Virtual modes in which the VM runs directly (composable): bit 0 supervisor, bit 1 user. */
+  private readonly directModes: number;
+  /** Flags of a direct run on the host (the assist monitor runs its guest in the real machine's guest mode). */
+  private readonly hostFlags: number;
+  /** Guest steps of the last runWatched. */
+  private watchedSteps = 0;
   /** Guest-physical breakpoints (same array as `cpu.breakpoints`); set by the stack. */
   breakpoints: Uint8Array | null = null;
   /**
@@ -414,6 +477,9 @@ export class VirtualMachine implements Host {
     // guest's clock under virtual time, and its timer (on the VM's bus) fires at the guest's own steps.
     this.cpu = new Machine({ mem: this.mem, regs: host.regs, isa: host.isa, dev: this.dev, jit: false });
     this.translator = monitor.kind === 'bt' ? new Translator(this.cpu) : null;
+    const k = monitor.kind;
+    this.directModes = k === 'bt' ? (monitor.translateUser ? 0 : 2) : k === 'hybrid' ? 2 : 3;
+    this.hostFlags = DIRECT_FLAGS | (k === 'assist' ? RunFlag.GUEST : 0);
     if (monitor.current === null) monitor.current = this;
   }
 
@@ -435,18 +501,6 @@ export class VirtualMachine implements Host {
   get isa(): Isa {
     return this.cpu.isa;
   }
-  get mode(): number {
-    return this.cpu.mode;
-  }
-  get pc(): number {
-    return this.cpu.pc;
-  }
-  get l(): number {
-    return this.cpu.l;
-  }
-  get b(): number {
-    return this.cpu.b;
-  }
   get status(): Status {
     return this.cpu.status;
   }
@@ -466,11 +520,18 @@ export class VirtualMachine implements Host {
    * instruction for that, so it costs nothing: the statistics do not depend on how a run is sliced.
    */
   setPSW(p: PSW): void {
-    const old = this.cpu.psw;
-    this.cpu.setPSW(p);
-    const now = this.cpu.psw;
-    if (now.mode === old.mode && now.pc === old.pc && now.l === old.l && now.b === old.b) return;
-    this.monitor.countPswLoad(this, old);
+    this.loadPSW(p.mode, p.pc, p.l, p.b);
+  }
+
+  loadPSW(mode: number, pc: number, l: number, b: number): void {
+    const c = this.cpu;
+    const om = c.mode;
+    const opc = c.pc;
+    const ol = c.l;
+    const ob = c.b;
+    c.loadPSW(mode, pc, l, b);
+    if (c.mode === om && c.pc === opc && c.l === ol && c.b === ob) return;
+    this.monitor.countPswLoad(this, om, opc, ol, ob);
   }
 
   /** Boots like a bare machine with q = w (§4, §8). Only the VM's own words and the registers are cleared. */
@@ -489,10 +550,7 @@ export class VirtualMachine implements Host {
   /** Whether the VM can run directly: its R composes onto the allocation as a real window (and, for the hybrid
    * monitor, it is in virtual user mode). */
   private composable(): boolean {
-    if (this.cpu.l < 0) return false;
-    const k = this.monitor.kind;
-    if (k === 'bt') return this.cpu.mode !== 0 && !this.monitor.translateUser;
-    return k !== 'hybrid' || this.cpu.mode !== 0;
+    return this.cpu.l >= 0 && (this.directModes & (this.cpu.mode === 0 ? 1 : 2)) !== 0;
   }
 
   private atBreakpoint(): boolean {
@@ -506,16 +564,11 @@ export class VirtualMachine implements Host {
     const host = mon.host;
     const clock = mon.clock;
     const outermost = mon.level === 1;
-    const exitOnTrap = (flags & RunFlag.EXIT_ON_TRAP) !== 0;
-    const exitOnMode = (flags & RunFlag.EXIT_ON_MODE) !== 0;
     const m0 = cpu.mode;
-    // After a trap (or a mode change) the run stops only if its flags ask: LIMIT means go on.
-    const exitAfter = (trapped: boolean): StopReason =>
-      trapped && exitOnTrap ? Stop.TRAP : exitOnMode && cpu.mode !== m0 ? Stop.MODE : Stop.LIMIT;
     // Guest mode: the monitor above asked for it (it is virtualized here, on the virtual processor); the
     // assist monitor runs its own guest in the real machine's guest mode.
     const vguest = flags & RunFlag.GUEST;
-    const hostFlags = DIRECT_FLAGS | (mon.kind === 'assist' ? RunFlag.GUEST : 0);
+    const hostFlags = this.hostFlags;
     let steps = 0;
     let reason: StopReason = Stop.LIMIT;
     this.lastSteps = 0;
@@ -532,11 +585,14 @@ export class VirtualMachine implements Host {
         // Real time: the real TIMER trap that came in virtual supervisor mode is delivered now (its step was
         // counted when the real machine took it).
         this.timerPending = false;
-        const old = cpu.psw;
-        mon.stats.reflected++;
+        const om = cpu.mode;
+        const opc = cpu.pc;
+        const ol = cpu.l;
+        const ob = cpu.b;
+        mon.ownReflected++;
         cpu.trap(Cause.TIMER, 0);
-        if (mon.onEvent) mon.emit(this, Cause.TIMER, 0, 'reflected', old, '');
-        reason = exitAfter(true);
+        if (mon.onEvent) mon.emit(this, Cause.TIMER, 0, 'reflected', om, opc, ol, ob, '');
+        reason = exitAfter(true, flags, m0, cpu.mode);
         if (reason !== Stop.LIMIT) break;
         continue;
       }
@@ -547,7 +603,9 @@ export class VirtualMachine implements Host {
 
       if ((timerDue && cpu.mode !== 0) || !this.composable()) {
         // The interpreter runs whole instructions on the virtual processor until the VM can run directly.
-        const oldPSW = cpu.psw;
+        const om = cpu.mode;
+        const ol = cpu.l;
+        const ob = cpu.b;
         const rt = this.dev instanceof RealTimeDevices ? this.dev : null;
         if (rt) rt.interpreting = cpu.steps;
         // The bt monitor runs virtual supervisor mode as translated code, calling its interpreter only for the
@@ -561,16 +619,16 @@ export class VirtualMachine implements Host {
         const ni = bt ? bt.lastInterpreted : n;
         steps += n;
         this.wholeInterpreted += ni;
-        mon.stats.interpreted += ni;
+        mon.ownInterpreted += ni;
         mon.translated += n - ni;
         mon.real.monitorTime += n;
         clock.steps += n;
         if (r === Stop.TRAP) {
-          mon.stats.traps++;
+          mon.ownTraps++;
           mon.real.monitorTime++;
-          mon.stats.reflected++;
-          if (mon.onEvent) mon.emit(this, this.mem[4], this.mem[5], 'reflected', { ...oldPSW, pc: this.mem[1] }, this.mnemonicOf(this.mem[1], this.mem[2], this.mem[3]));
-          reason = exitAfter(true);
+          mon.ownReflected++;
+          if (mon.onEvent) mon.emit(this, this.mem[4], this.mem[5], 'reflected', om, this.mem[1], ol, ob, this.mnemonicOf(this.mem[1], this.mem[2], this.mem[3]));
+          reason = exitAfter(true, flags, m0, cpu.mode);
           if (reason !== Stop.LIMIT) break;
           continue;
         }
@@ -583,7 +641,7 @@ export class VirtualMachine implements Host {
           break;
         }
         if (r === Stop.MODE) {
-          reason = exitAfter(false);
+          reason = exitAfter(false, flags, m0, cpu.mode);
           if (reason !== Stop.LIMIT) break;
         }
         continue;
@@ -599,13 +657,14 @@ export class VirtualMachine implements Host {
         rb = 0;
         rl = this.base;
       }
-      host.setPSW({ mode: 1, pc: cpu.pc, l: rl, b: rb });
+      host.loadPSW(1, cpu.pc, rl, rb);
       // Direct execution never runs past the guest's timer: it stops where the timer expires (like the budget).
       const hb = ta > cpu.steps && ta - cpu.steps < budget ? ta - cpu.steps : budget;
       let r: StopReason;
       let n: number;
       if (outermost && host instanceof Machine) {
-        ({ r, n } = this.runWatched(host, hb, rl, rb, hostFlags));
+        r = this.runWatched(host, hb, rl, rb, hostFlags);
+        n = this.watchedSteps;
       } else {
         r = host.run(hb, hostFlags);
         n = host.lastSteps;
@@ -625,7 +684,7 @@ export class VirtualMachine implements Host {
           reason = Stop.HALTED;
           break;
         }
-        reason = exitAfter(how === 'trap-in-vm');
+        reason = exitAfter(how === 'trap-in-vm', flags, m0, cpu.mode);
         if (reason !== Stop.LIMIT) break;
         continue;
       }
@@ -635,7 +694,7 @@ export class VirtualMachine implements Host {
       if (r === Stop.MODE) {
         // An unprivileged instruction changed the real mode (an ISA file can define one): the VM's mode follows.
         cpu.mode = host.mode;
-        reason = exitAfter(false);
+        reason = exitAfter(false, flags, m0, cpu.mode);
         if (reason !== Stop.LIMIT) break;
         continue;
       }
@@ -665,15 +724,16 @@ export class VirtualMachine implements Host {
    * allocation. The first access outside it, and the first time guest code puts the real processor in
    * supervisor mode, are kept in `resource`.
    */
-  private runWatched(real: Machine, budget: number, rl: number, rb: number, flags: number): { r: StopReason; n: number } {
+  private runWatched(real: Machine, budget: number, rl: number, rb: number, flags: number): StopReason {
     const base = this.monitor.clock.steps;
     let r = real.run(budget, flags | RunFlag.EXIT_ON_PSW);
     let n = real.lastSteps;
     for (;;) {
       if (r === Stop.MODE && real.mode === 0) this.noteResource({ kind: 'supervisor', step: base + n, access: null, address: real.pc + real.l, level: 1 });
-      if (r !== Stop.PSW) return { r, n };
+      this.watchedSteps = n;
+      if (r !== Stop.PSW) return r;
       // One real run cut in two: a breakpoint right after the cut stops it as the uncut run would have.
-      if (this.breakpointNext(real)) return { r: Stop.BREAK, n };
+      if (this.breakpointNext(real)) return Stop.BREAK;
       const escaped = real.l !== rl || real.b !== rb;
       const prev = real.onAccess;
       if (escaped && this.resource === null) {
@@ -754,22 +814,19 @@ export class VirtualMachine implements Host {
   private dispatch(cause: number, detail: number, vguest: number): 'interpreted' | 'trap-in-vm' | 'halt' {
     const mon = this.monitor;
     const cpu = this.cpu;
-    mon.stats.traps++;
+    mon.ownTraps++;
     mon.real.monitorTime++;
-    const old = cpu.psw;
+    const om = cpu.mode;
+    const opc = cpu.pc;
+    const ol = cpu.l;
+    const ob = cpu.b;
     if (cause === Cause.EXIT && mon.kind === 'assist') {
       // A guest-mode exit: the sensitive instruction, in either virtual mode, runs on the virtual processor,
       // which does exactly what the bare machine does there (its variant's PRIVILEGED trap into the VM included;
       // in a VM that is itself in guest mode, an EXIT into the VM). Its step was counted when it exited.
       mon.exits++;
-      mon.stats.interpreted++;
-      mon.real.monitorTime++;
-      cpu.steps--;
-      const r = cpu.run(1, RunFlag.EXIT_ON_TRAP | vguest);
-      if (cpu.lastSteps === 0) cpu.steps++;
-      const it = mon.interpreterFor(detail);
-      if (it) it.count++;
-      if (mon.onEvent) mon.emit(this, cause, detail, r === Stop.HALTED ? 'halt' : r === Stop.TRAP ? 'reflected' : 'interpreted', old, this.isa.byOp[fieldOp(detail)]?.mnemonic ?? '');
+      const r = this.reexecute(mon.interpreterFor(detail), vguest);
+      if (mon.onEvent) mon.emit(this, cause, detail, r === Stop.HALTED ? 'halt' : r === Stop.TRAP ? 'reflected' : 'interpreted', om, opc, ol, ob, this.isa.byOp[fieldOp(detail)]?.mnemonic ?? '');
       return r === Stop.HALTED ? 'halt' : r === Stop.TRAP ? 'trap-in-vm' : 'interpreted';
     }
     if (cpu.mode === 0 && cause === Cause.TIMER) {
@@ -779,33 +836,43 @@ export class VirtualMachine implements Host {
     }
     if (cpu.mode === 0 && cause === Cause.SVC && mon.paravirt && mon.kind === 'full' && detail >= HYPERCALL && detail < HYPERCALL + HYPERCALLS) {
       const how = this.hypercall(detail - HYPERCALL);
-      if (mon.onEvent) mon.emit(this, cause, detail, how === 'trap-in-vm' ? 'reflected' : 'interpreted', old, `hypercall ${HYPERCALL_NAMES[detail - HYPERCALL]}`);
+      if (mon.onEvent) mon.emit(this, cause, detail, how === 'trap-in-vm' ? 'reflected' : 'interpreted', om, opc, ol, ob, `hypercall ${HYPERCALL_NAMES[detail - HYPERCALL]}`);
       return how;
     }
     if (cpu.mode === 0 && cause === Cause.PRIVILEGED) {
       const it = mon.interpreterFor(detail);
       if (it) {
-        it.count++;
-        mon.stats.interpreted++;
-        mon.real.monitorTime++;
-        // Re-execute the instruction on the virtual processor, in virtual supervisor mode (the step is not a
-        // new guest step: the trapped instruction was counted when it trapped, so the virtual processor's count
-        // steps back by one first and a clock read sees this instruction counted once).
-        cpu.steps--;
-        const r = cpu.run(1, RunFlag.EXIT_ON_TRAP | vguest);
-        if (cpu.lastSteps === 0) cpu.steps++;
+        // Re-execute the instruction on the virtual processor, in virtual supervisor mode.
+        const r = this.reexecute(it, vguest);
         const how = r === Stop.HALTED ? 'halt' : 'interpreted';
-        if (mon.onEvent) mon.emit(this, cause, detail, how, old, it.mnemonic);
+        if (mon.onEvent) mon.emit(this, cause, detail, how, om, opc, ol, ob, it.mnemonic);
         return r === Stop.HALTED ? 'halt' : r === Stop.TRAP ? 'trap-in-vm' : 'interpreted';
       }
     }
-    mon.stats.reflected++;
+    mon.ownReflected++;
     cpu.trap(cause, detail);
     if (mon.onEvent) {
-      const what = cause === Cause.PRIVILEGED ? (this.isa.byOp[fieldOp(detail)]?.mnemonic ?? '') : this.mnemonicOf(old.pc, old.l, old.b);
-      mon.emit(this, cause, detail, 'reflected', old, what);
+      const what = cause === Cause.PRIVILEGED ? (this.isa.byOp[fieldOp(detail)]?.mnemonic ?? '') : this.mnemonicOf(opc, ol, ob);
+      mon.emit(this, cause, detail, 'reflected', om, opc, ol, ob, what);
     }
     return 'trap-in-vm';
+  }
+
+  /**
+   * Runs a trapped instruction on the virtual processor, counted as its interpreter's work. The step is not a new
+   * guest step: the instruction was counted when it trapped, so the virtual processor's count steps back by one
+   * first and a clock read sees it counted once.
+   */
+  private reexecute(it: Interpreter | undefined, vguest: number): StopReason {
+    const mon = this.monitor;
+    const cpu = this.cpu;
+    if (it) it.count++;
+    mon.ownInterpreted++;
+    mon.real.monitorTime++;
+    cpu.steps--;
+    const r = cpu.run(1, RunFlag.EXIT_ON_TRAP | vguest);
+    if (cpu.lastSteps === 0) cpu.steps++;
+    return r;
   }
 
   /**
@@ -818,11 +885,11 @@ export class VirtualMachine implements Host {
     const cpu = this.cpu;
     const R = this.regs;
     mon.hypercalls++;
-    mon.stats.interpreted++;
+    mon.ownInterpreted++;
     mon.real.monitorTime++;
     const ok = (a: number) => a >= 0 && a < cpu.b && a + cpu.l >= 0 && a + cpu.l < this.q;
     const fault = (a: number): 'trap-in-vm' => {
-      mon.stats.reflected++;
+      mon.ownReflected++;
       cpu.trap(Cause.MEMORY, a);
       return 'trap-in-vm';
     };
@@ -854,7 +921,7 @@ export class VirtualMachine implements Host {
         for (let i = 0; i < 4; i++) if (!ok((a + i) | 0)) return fault((a + i) | 0);
         const E = this.mem;
         const pa = a + cpu.l;
-        cpu.setPSW({ mode: E[pa], pc: E[pa + 1], l: E[pa + 2], b: E[pa + 3] });
+        cpu.loadPSW(E[pa], E[pa + 1], E[pa + 2], E[pa + 3]);
         return 'interpreted';
       }
     }
@@ -893,4 +960,12 @@ export class VirtualMachine implements Host {
     if (s.trappedOps) this.trappedOps.set(s.trappedOps);
     else this.trappedOps.fill(0);
   }
+}
+
+for (const k of ['mode', 'pc', 'l', 'b'] as const) {
+  Object.defineProperty(VirtualMachine.prototype, k, {
+    get(this: VirtualMachine): number {
+      return this.cpu[k];
+    },
+  });
 }

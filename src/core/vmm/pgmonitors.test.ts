@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { presetIsa, type PresetName } from '../isa/isa';
+import { reportingKernel } from '../../testing/kernels';
 import { arbProgSpec, progImage, progSource, propertyRuns, type ProgSpec } from '../../testing/testgen';
 import { compareStates, type Divergence } from './equiv';
 import { runBare, runVirtual, type RunResult } from './stack';
@@ -128,33 +129,8 @@ describe('monitors/full.s (Theorem 1 in PG/1)', () => {
 });
 
 /** A user process whose window has a negative base: no real window expresses it, full.s emulates it. */
-const NEGATIVE_BASE = `; a user process whose window has a negative base l = -4
-start:
-  LI r1, handler
-  ST r1, [9]
-  LI r1, 1024
-  ST r1, [11]
-  LPSW [upsw]
-handler:
-  LD r1, [4]
-  OUT r1, 1
-  LI r2, ':'
-  OUT r2, 0
-  LD r1, [5]
-  OUT r1, 1
-  LI r2, ' '
-  OUT r2, 0
-  LI r3, 99
-  JEQ r1, r3, done
-  LD r2, [1]
-  ADDI r2, 1
-  ST r2, [1]
-  LPSW [r0+0]
-done:
-  HALT
-upsw: .word 1, 104, -4, 300
-.org 100
-  LI r5, 3
+const NEGATIVE_BASE = reportingKernel(
+  `  LI r5, 3
   LI r6, 0
 loop:
   ADD r6, r5
@@ -178,9 +154,9 @@ loop:
   LI r13, fin+4
   JR r13
   SVC 3
-fin:
-  SVC 99
-`;
+fin:`,
+  { pc: 104, window: '-4, 300', org: 100 },
+);
 
 /**
  * Runs the tower at depth 1 one real step at a time and returns the real accesses made in real user mode outside

@@ -11,6 +11,7 @@ import { makeIsa, presetIsa, type Isa } from '../isa/isa';
 import { parseIsaFile } from '../isa/isafile';
 import type { Image } from '../machine/machine';
 import { VirtualStack, runVirtual } from './stack';
+import { ESCAPE } from '../../testing/kernels';
 import { arbProgSpec, progImage, propertyRuns } from '../../testing/testgen';
 import type { MonitorKind } from './monitor';
 
@@ -22,22 +23,6 @@ function img(src: string, isa: Isa): Image {
   if (!r.ok) throw new Error(r.errors.map((e) => `${e.line}:${e.col} ${e.message}`).join('\n'));
   return r.image;
 }
-
-/** The guest sets the real R itself (SETR is open) and stores to real address 12, inside the monitor's area. */
-const ESCAPE = `
-        .org 16
-start:  LI   r1, 0
-        LI   r2, 1000
-        LI   r3, 77
-        JMP  go
-        .org 100
-        ST   r3, [r0+12]      ; reached only in a VM at depth 1: real 116 is guest-physical 100
-        HALT
-        .org 115
-go:     SETR r1, r2           ; R = (0, 1000): bare, the next fetch is physical 116
-        ST   r3, [r0+12]
-        HALT
-`;
 
 describe('resource control (§8)', () => {
   it('SETR open: the guest stores to real address 12, in the monitor area, at step 6 (depth 1)', () => {

@@ -186,14 +186,7 @@ export class VirtualStack {
     this.real.boot();
     for (let k = 0; k < this.depth; k++) {
       this.monitors[k].install();
-      const m = this.monitors[k];
-      Object.assign(m.stats, { traps: 0, reflected: 0, interpreted: 0 });
-      m.direct = 0;
-      m.hostTraps = 0;
-      m.exits = 0;
-      m.hypercalls = 0;
-      m.translated = 0;
-      for (const it of m.interpreters) if (it) it.count = 0;
+      this.monitors[k].resetCounters();
       if (k < this.depth - 1) this.vms[k].boot();
     }
     this.guest.boot(image);

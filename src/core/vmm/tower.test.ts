@@ -5,6 +5,7 @@ import { MAX_Q, RunFlag, Stop, type Image } from '../machine/machine';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { countingKernel } from './guests';
 import { buildTower, countPerFetch, equivTower, formatTowerErrors, loadMonitor, nestImage, runTower, towerSize } from './tower';
 
 const FULL = readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../monitors/full.s'), 'utf8');
@@ -155,34 +156,21 @@ describe('the tower loader (PG1.md §8.1)', () => {
     expect(countPerFetch(slow.tower)).toEqual(Array.from(fast.counts));
     // And under monitors/full.s at depths 1-3, on a program with traps, memory faults and a hot loop (the slices
     // run compiled blocks; the reference runs one traced step at a time).
-    const prog = img(`
-start: LI r1, h
-  ST r1, [9]
-  LI r1, 256
-  ST r1, [11]
-  LPSW [u]
-h: LD r2, [4]
-  OUT r2, 1
-  LD r3, [count]
-  ADDI r3, 1
-  ST r3, [count]
-  LI r4, 3
-  JLT r3, r4, back
-  HALT
-back: LD r2, [1]
-  ADDI r2, 1
-  ST r2, [1]
-  LPSW [r0+0]
-count: .word 0
-u: .word 1, 0, 100, 20
-.org 100
-  LI r5, 30
+    const prog = img(
+      countingKernel({
+        traps: 3,
+        q: 256,
+        base: 100,
+        bounds: 20,
+        onTrap: '        LD r2, [4]\n        OUT r2, 1',
+        user: `  LI r5, 30
 l: ADDI r5, -1
   JNZ r5, 1
   SVC 1
   LD r6, [r0+50]
-  GETMODE r7
-`);
+  GETMODE r7`,
+      }),
+    );
     for (const depth of [1, 2, 3]) {
       const a = buildTower(FULL, prog, { mem: 256, depth });
       const b2 = buildTower(FULL, prog, { mem: 256, depth, jit: false });
