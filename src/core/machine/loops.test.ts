@@ -4,7 +4,7 @@ import { Machine } from './machine';
 import { ConsoleDevices } from './devices';
 import { loopEnds } from './loops';
 import { presetIsa, PRESET_NAMES } from '../isa/isa';
-import { I, ORG } from '../../testing/testkit';
+import { expectSameRuns, I, ORG } from '../../testing/testkit';
 
 /**
  * Natural loops of a region compiled as JavaScript loops (loops.ts, blocks.ts). The random programs of
@@ -142,12 +142,7 @@ describe('natural loops as JavaScript loops', () => {
       fc.property(caseArb, (c) => {
         const a = build(c, true);
         const b = build(c, false);
-        for (const n of c.chunks) {
-          expect(a.m.run(n)).toBe(b.m.run(n));
-          expect(a.m.lastSteps).toBe(b.m.lastSteps);
-          expect(state(a.m)).toEqual(state(b.m));
-          expect(a.traps).toEqual(b.traps);
-        }
+        expectSameRuns(a.m, b.m, c.chunks, (m) => ({ ...state(m), onTrap: m === a.m ? a.traps : b.traps }));
         if (a.m.blocks.some((r) => r !== null && /continue L\d+/.test(r.fn.toString()))) looped++;
       }),
       { numRuns: 500 },
