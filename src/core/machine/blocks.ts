@@ -9,7 +9,9 @@ import { loopCode, loopEnds } from './loops';
  * JavaScript function built from the same `exec` snippets as the interpreter, with the instruction fields as
  * constants and the registers it uses in locals (read on entry, written back on exit). Inside, a `switch` on P
  * over the region's *entries* (its start, the targets of its own jumps, the word after anything that leaves
- * it) runs straight-line code between entries, so a loop runs without returning to the dispatcher. Exact
+ * it) runs straight-line code between entries, so a loop runs without returning to the dispatcher; a natural
+ * loop (a jump back to a run of the region) is a JavaScript loop entered from the case of its head (loops.ts), so
+ * its back edge is a `continue` the engine optimizes as a loop, not a round of the switch. Exact
  * semantics are kept:
  * - a region is compiled for one mode M and one relocation base l (the dispatcher enters it only with those),
  *   and is entered only when all its words lie in the window, so no fetch inside it needs a check;
@@ -28,7 +30,9 @@ import { loopCode, loopEnds } from './loops';
  *   l and b (a kernel's LPSW back to itself, a SETR of the same R) and EXIT_ON_PSW is not asked for, and
  *   leaves it otherwise, for the dispatcher to recompute the window.
  *
- * A region function is `(R, E, x, budget, P, l, b, lo, span, psw, quiet) => steps` (quiet: see TrapChain); on return x[0] = next P, x[1] = 0
+ * A region function is `(R, E, x, budget, P, l, b, lo, span, psw, quiet) => steps` (quiet: see TrapChain; lo must be
+ * the window start for l, max(0, -l), which the region has as a constant; it runs at most 2^30 steps per call);
+ * on return x[0] = next P, x[1] = 0
  * (go on at P), a trap cause (1..6; steps excludes the trapping instruction) or -1 (the PSW changed: x[3..5] =
  * M, l, b). It returns -1 when its words changed.
  */
