@@ -2,13 +2,16 @@ import type { Isa } from '../isa/isa';
 import { isUser } from '../isa/isa';
 import type { InstrDef } from '../isa/table';
 import { expandSnippet, type Backend } from './codegen';
+import { loopCode, loopEnds } from './loops';
 
 /**
  * Region compilation: a hot stretch of code (several blocks with their branches, loops inside) becomes one
  * JavaScript function built from the same `exec` snippets as the interpreter, with the instruction fields as
  * constants and the registers it uses in locals (read on entry, written back on exit). Inside, a `switch` on P
  * over the region's *entries* (its start, the targets of its own jumps, the word after anything that leaves
- * it) runs straight-line code between entries, so a loop runs without returning to the dispatcher. Exact
+ * it) runs straight-line code between entries, so a loop runs without returning to the dispatcher; a natural
+ * loop (a jump back to a run of the region) is a JavaScript loop entered from the case of its head (loops.ts), so
+ * its back edge is a `continue` the engine optimizes as a loop, not a round of the switch. Exact
  * semantics are kept:
  * - a region is compiled for one mode M and one relocation base l (the dispatcher enters it only with those),
  *   and is entered only when all its words lie in the window, so no fetch inside it needs a check;
@@ -27,7 +30,9 @@ import { expandSnippet, type Backend } from './codegen';
  *   l and b (a kernel's LPSW back to itself, a SETR of the same R) and EXIT_ON_PSW is not asked for, and
  *   leaves it otherwise, for the dispatcher to recompute the window.
  *
- * A region function is `(R, E, x, budget, P, l, b, lo, span, psw, quiet) => steps` (quiet: see TrapChain); on return x[0] = next P, x[1] = 0
+ * A region function is `(R, E, x, budget, P, l, b, lo, span, psw, quiet) => steps` (quiet: see TrapChain; lo must be
+ * the window start for l, max(0, -l), which the region has as a constant; it runs at most 2^30 steps per call);
+ * on return x[0] = next P, x[1] = 0
  * (go on at P), a trap cause (1..6; steps excludes the trapping instruction) or -1 (the PSW changed: x[3..5] =
  * M, l, b). It returns -1 when its words changed.
  */
@@ -63,6 +68,9 @@ export interface TrapChain {
   bids: Int32Array;
   blocks: readonly (Block | null)[];
 }
+
+/** Compiles so far (see the source's serial number in compileBlock). */
+let serial = 0;
 
 /** The longest region, in words, and how far back a jump may pull its start. */
 export const MAX_REGION = 128;
@@ -174,19 +182,38 @@ export function compileBlock(
   const regs = new Set<number>();
   const written = new Set<number>();
   const reg = (r: number) => (r === 0 ? '0' : `r${r}`);
-  const parts: string[] = [];
-  for (let i = 0; i < len; ) {
-    // One straight run: entry i up to the next entry.
-    let n = 1;
-    while (i + n < len && entry[i + n] === 0) n++;
-    const runStart = i;
-    const vs = start - l + runStart;
-    if (bodies[i] === null) {
-      parts.push(`case ${vs}: { P = ${vs}; break out; }`);
-      i++;
-      continue;
-    }
-    let code = `case ${vs}: if (steps > budget - ${n}) { P = ${vs}; break out; }\n`;
+  // The straight runs: each from an entry up to the next; runAt[i] is the run starting at word i (or -1).
+  const runStarts: number[] = [];
+  const runAt = new Int32Array(len).fill(-1);
+  for (let i = 0; i < len; i++) if (entry[i] || i === 0) runAt[i] = runStarts.push(i) - 1;
+  const runLen = (r: number) => (r + 1 < runStarts.length ? runStarts[r + 1] : len) - runStarts[r];
+  /** The run a word's constant jump (GOTO(uimm)) lands on inside the region, or -1. */
+  const targetRun = (i: number): number => {
+    const body = bodies[i];
+    if (body === null || !jumpsTo(body)) return -1;
+    const t = (words[i] & 0xffff) + l - start;
+    return t >= 0 && t < len ? runAt[t] : -1;
+  };
+  // The region's window: l is a constant (it is entered only with its own l), and so is the window's start lo
+  // (PG1 §2: max(0, -l), what every caller passes); its length is the int32 local win. The step count stays an
+  // int32 (the budget is clamped, see lim), so its additions need no overflow checks.
+  const lo = l < 0 ? -l : 0;
+  const outside = (a: string) => (lo === 0 ? `(${a}) >>> 0 >= win` : `((${a}) - ${lo}) >>> 0 >= win`);
+  const at = (a: string) => (l === 0 ? `E[${a}]` : `E[(${a}) + ${l}]`);
+  const add = (k: number) => (k === 0 ? '' : `steps = (steps + ${k}) | 0;`);
+  /** Lengths of the runs: each run's check compares steps with lim<n> = lim - n, computed once on entry. */
+  const lims = new Set<number>();
+  /**
+   * Run r's code; to(t) is the statement that goes to run t without the switch (loops.ts), null to go through it.
+   * Loads and stores use the region's own l as a constant (it is entered only with that l).
+   */
+  const runCode = (r: number, to: (t: number) => string | null): string => {
+    const i = runStarts[r];
+    const n = runLen(r);
+    const vs = start - l + i;
+    if (bodies[i] === null) return `{ P = ${vs}; break out; }`;
+    lims.add(n);
+    let code = `if (steps > lim${n}) { P = ${vs}; break out; }\n`;
     for (let k = 0; k < n; k++) {
       const w = words[i + k];
       const pc = vs + k;
@@ -195,19 +222,20 @@ export function compileBlock(
       const last = k === n - 1;
       const body = bodies[i + k]!.replace(/\bR\[ra\]/g, reg(ra)).replace(/\bR\[rb\]/g, reg(rb));
       for (const r of [ra, rb]) if (r !== 0 && new RegExp(`\\br${r}\\b`).test(body)) regs.add(r);
-      const trap = (c: string, d: string) => `{ P = ${pc}; tc = ${c}; td = ${d}; steps += ${k}; break out; }`;
+      const trap = (c: string, d: string) => `{ P = ${pc}; tc = ${c}; td = ${d}; ${add(k)} break out; }`;
+      const jt = targetRun(i + k);
       const be: Backend = {
         macro(name, args) {
           switch (name) {
             case 'LOAD':
-              return `if (((${args[1]}) - lo) >>> 0 >= span) ${trap('2', `(${args[1]})`)} ${args[0]} = E[(${args[1]}) + l];`;
+              return `if (${outside(args[1])}) ${trap('2', `(${args[1]})`)} ${args[0]} = ${at(args[1])};`;
             case 'CHECK':
-              return `if (((${args[0]}) - lo) >>> 0 >= span) ${trap('2', `(${args[0]})`)}`;
+              return `if (${outside(args[0])}) ${trap('2', `(${args[0]})`)}`;
             case 'STORE':
               return (
-                `if (((${args[0]}) - lo) >>> 0 >= span) ${trap('2', `(${args[0]})`)}` +
-                ` { const sp = (${args[0]}) + l; E[sp] = ${args[1]};` +
-                ` if (((sp - ${start}) >>> 0) < ${len} && cw[sp - ${start}] !== 0) { P = ${pc + 1}; steps += ${k + 1}; break out; } }`
+                `if (${outside(args[0])}) ${trap('2', `(${args[0]})`)}` +
+                ` { const sp = (${args[0]}) + ${l}; E[sp] = ${args[1]};` +
+                ` if (((sp - ${start}) >>> 0) < ${len} && cw[sp - ${start}] !== 0) { P = ${pc + 1}; ${add(k + 1)} break out; } }`
               );
             case 'TRAP':
               return trap(args[0], args[1]);
@@ -219,13 +247,15 @@ export function compileBlock(
               written.add(r);
               return `{ r${r} = ${args[1]}; }`;
             }
-            case 'GOTO':
-              return `{ P = ${args[0]}; steps += ${k + 1}; continue out; }`;
+            case 'GOTO': {
+              const go = args[0] === 'uimm' && jt >= 0 ? to(jt) : null;
+              return `{ ${add(k + 1)} ${go ?? `P = ${args[0]}; continue out;`} }`;
+            }
           }
         },
-        NEXT: last ? `steps += ${n};` : '',
+        NEXT: last ? add(n) : '',
         NEWPSW:
-          `{ steps += ${k + 1}; P = pc; if (M === ${mode} && l === L0 && b === B0 && !psw) continue out;` +
+          `{ ${add(k + 1)} P = pc; if (M === ${mode} && l === L0 && b === B0 && !psw) continue out;` +
           ' tc = -1; x[3] = M; x[4] = l; x[5] = b; break out; }',
         HALT: '',
         NOW: '0',
@@ -237,19 +267,40 @@ export function compileBlock(
     }
     // Falling off the end of the region: go on outside it.
     if (i + n >= len) code += `P = ${vs + n}; break out;\n`;
-    parts.push(code);
-    i += n;
-  }
+    return code;
+  };
+  // Natural loops run as JavaScript loops (loops.ts) from the case of their head; the switch keeps a plain copy
+  // of every run for entries inside a loop, whose jump back to the head comes round to the loop.
+  const targets = runStarts.map((i, r) => {
+    const t = targetRun(i + runLen(r) - 1);
+    return t >= 0 ? [t] : [];
+  });
+  const ends = loopEnds(targets, runStarts.map((i) => bodies[i] !== null));
+  const viaSwitch = () => null;
+  const parts = runStarts.map((i, r) => {
+    const vs = start - l + i;
+    if (ends[r] < 0) return `case ${vs}: ${runCode(r, viaSwitch)}`;
+    const after = ends[r] + 1;
+    const next = after < runStarts.length ? runStarts[after] : len;
+    return `case ${vs}: ${loopCode(r, ends, targets, runCode)} P = ${start - l + next}; continue out;`;
+  });
   const verify = words.map((w, i) => (compiled[i] ? `E[${start + i}] !== ${w}` : '')).filter(Boolean).join(' || ') || 'false';
   const rs = [...regs].sort((a, b) => a - b);
   // Traps taken inside (see TrapChain): not when the trap frame E[0..5] could be one of the region's words.
   const inline = chain !== undefined && start > 5;
   const load = rs.length ? rs.map((r) => `r${r} = R[${r}];`).join(' ') : '';
-  const src = `return function region(R, E, x, budget, P, l, b, lo, span, psw, quiet) {
+  // A serial number makes each compile's source new: V8 shares one function (its type feedback, its optimized
+  // code) between `new Function`s of the same source, and a region compiled again from the same words (after a
+  // boot, on another machine) was measured running at a third of the speed with the shared one.
+  const src = `// region ${++serial}
+return function region(R, E, x, budget, P, l, b, lo, span, psw, quiet) {
   if (${verify}) return -1;
   ${rs.length ? `let ${rs.map((r) => `r${r} = R[${r}]`).join(', ')};` : ''}
   let steps = 0, tc = 0, td = 0, M = ${mode};
-  const L0 = l, B0 = b;
+  const L0 = l, B0 = b, win = span | 0;
+  // At most 2^30 steps per call (the caller calls again), so steps is an int32.
+  const lim = budget > 0x3fffffff ? 0x3fffffff : budget < 0 ? 0 : budget | 0;
+  ${[...lims].map((n) => `const lim${n} = lim - ${n};`).join(' ')}
   top: for (;;) {
     out: for (;;) {
       switch (P) {
@@ -262,17 +313,17 @@ ${parts.join('\n')}
       // The trap (§3), taken here: frame, new PSW; a supervisor handler with a region runs at once, and if it
       // returns to this region's PSW, the region goes on. Otherwise the region leaves with the PSW changed; a
       // trap the handler met is not taken (its instruction runs again, a trapping instruction changed nothing).
-      steps++; counts[tc]++;
+      steps = (steps + 1) | 0; counts[tc]++;
       E[0] = M; E[1] = P; E[2] = l; E[3] = b; E[4] = tc; E[5] = td;
       M = E[8] === 0 ? 0 : 1; P = E[9]; l = E[10]; b = E[11]; tc = -1;
-      if (M === 0 && steps < budget) {
+      if (M === 0 && steps < lim) {
         const nlo = l < 0 ? -l : 0, nhi = b < E.length - l ? b : E.length - l, nspan = nhi > nlo ? nhi - nlo : 0;
         if (((P - nlo) >>> 0) < nspan) {
           const bi = bids[P + l];
           const h = bi > 0 ? blist[bi] : null;
           if (h !== null && h.l === l && h.mode === 0 && ((h.vpc - nlo) >>> 0) < nspan && ((h.vpc + h.len - 1 - nlo) >>> 0) < nspan) {
-            const n = h.fn(R, E, x, budget - steps, P, l, b, nlo, nspan, false, false);
-            if (n >= 0) { steps += n; P = x[0]; if (x[1] === -1) { M = x[3]; l = x[4]; b = x[5]; } }
+            const n = h.fn(R, E, x, lim - steps, P, l, b, nlo, nspan, false, false);
+            if (n >= 0) { steps = (steps + n) | 0; P = x[0]; if (x[1] === -1) { M = x[3]; l = x[4]; b = x[5]; } }
           }
         }
       }
