@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import { disassembleWord } from '../../core/asm/disassembler';
 import { hex } from '../format';
 import { actions, configKey, currentConfig, isaOf, memView, useRuntime } from '../session';
@@ -54,10 +54,11 @@ export function MemoryTable() {
   }, []);
 
   // Follow P: the worker recentres the window; scroll to where it put it (touching the DOM only on a move,
-  // since setting scrollTop lays the page out at once).
+  // since setting scrollTop lays the page out at once). A layout effect: the scroll lands in the same painted frame
+  // as the rows it follows (after a paint, a window moved off the view for one frame is a layout shift).
   const memStart = frame?.mem.start ?? 0;
   const scrolledTo = useRef(-1);
-  useEffect(() => {
+  useLayoutEffect(() => {
     const el = box.current;
     if (!el || !follow || scrolledTo.current === memStart) return;
     scrolledTo.current = memStart;
@@ -156,7 +157,9 @@ export function MemoryTable() {
       {space === 'real' && frame?.tower && frame.mem.space === 'real' ? <RealMemory frame={frame} /> : null}
       <div className="memtable" ref={box} onScroll={onScroll} data-testid="memtable" style={space === 'real' && frame?.tower ? { display: 'none' } : undefined}>
         <div style={{ height: total * ROW, position: 'relative' }}>
-          <table style={{ position: 'absolute', top: start * ROW, left: 0, right: 0 }}>
+          {/* Placed by a transform, not `top`: moving the window (follow P, a smaller address space) changes no
+              element's layout position, so it is never a layout shift, whatever frame the scroll arrives in. */}
+          <table style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${start * ROW}px)` }}>
             <tbody>
               {words.map((w, i) => {
                 const a = start + i;
