@@ -3,7 +3,7 @@ import { Machine, RunFlag, Stop, ConsoleDevices, type Image, type MachineSnapsho
 import { disassembleWord } from '../core/asm/disassembler';
 import { bareStats, trapTotal } from '../core/run';
 import type { LevelInfo, TrapEvent } from './protocol';
-import type { Counters, RunStop, Target } from './target';
+import { endOfRun, type Counters, type RunStop, type Target } from './target';
 import { framePsws, type RawTrap, type TrapLog } from './traplog';
 
 /** A row's `what` under the bare machine and a PG/1 tower: disassemble the word kept in aux[0], or a fetch trap. */
@@ -51,21 +51,15 @@ export class BareTarget implements Target {
     while (left > 0) {
       const r = m.run(left, RunFlag.EXIT_ON_TRAP);
       left -= m.lastSteps;
-      if (r === Stop.HALTED) return 'halted';
-      if (r === Stop.BREAK) return 'break';
-      if (r === Stop.TRAP) {
-        this.record();
-        if (this.storm()) return 'error';
-        if (stopAtTrap) return 'trap';
-        continue;
-      }
+      const end = endOfRun(r, stopAtTrap, this);
+      if (end) return end;
       if (r === Stop.LIMIT) return 'limit';
     }
     return 'limit';
   }
 
   /** A new PSW from which nothing can be fetched traps forever: stop and say why instead. */
-  private storm(): boolean {
+  storm(): boolean {
     const { pc, l, b, q } = this.m;
     if (pc >= 0 && pc < b && pc + l >= 0 && pc + l < q) return false;
     const E = this.m.mem;
@@ -76,7 +70,7 @@ export class BareTarget implements Target {
   }
 
   /** Numbers only: the frame the hardware just wrote, and the trapping word (disassembled if the row is shown). */
-  private record(): void {
+  record(): void {
     const log = this.log;
     if (!log) return;
     const E = this.m.mem;

@@ -11,11 +11,11 @@ import { assemble } from '../core/asm/assembler';
 import { disassembleWord } from '../core/asm/disassembler';
 import type { Isa } from '../core/isa/isa';
 import { fieldOp, fieldRb, fieldSimm } from '../core/isa/table';
-import { RunFlag, Stop, type Image, type MachineSnapshot, type PSW } from '../core/machine/machine';
+import { RunFlag, type Image, type MachineSnapshot, type PSW } from '../core/machine/machine';
 import { trapTotal } from '../core/run';
 import { buildTower, formatTowerErrors, type Tower } from '../core/vmm/tower';
 import type { DispatchStep, LevelInfo, PgMonitorChoice, ResumeStep, SessionConfig, TowerFrame, TowerRegion, TrapEvent } from './protocol';
-import type { Counters, RunStop, Target } from './target';
+import { endOfRun, type Counters, type RunStop, type Target } from './target';
 import { WHAT_FETCH, WHAT_WORD } from './bare';
 import { framePsws, type RawTrap, type TrapLog } from './traplog';
 
@@ -217,13 +217,8 @@ export class PgTarget implements Target {
         const at = t.levelOf(m.l);
         const r = m.run(stopAt - m.steps, SLICE);
         t.counts[at] += m.lastSteps;
-        if (r === Stop.HALTED) return 'halted';
-        if (r === Stop.BREAK) return 'break';
-        if (r === Stop.TRAP) {
-          this.record();
-          if (this.storm()) return 'error';
-          if (stopAtTrap) return 'trap';
-        }
+        const end = endOfRun(r, stopAtTrap, this);
+        if (end) return end;
       }
       return 'limit';
     } finally {
@@ -241,7 +236,7 @@ export class PgTarget implements Target {
   }
 
   /** A vector from which nothing can be fetched traps forever (a monitor file that never set E[8..11]). */
-  private storm(): boolean {
+  storm(): boolean {
     if (this.fetchAddr() >= 0 && this.tower.real.pc < this.tower.real.b && this.tower.real.pc >= 0) return false;
     const E = this.tower.real.mem;
     this.errorMessage =
@@ -251,7 +246,7 @@ export class PgTarget implements Target {
   }
 
   /** Numbers only (the real frame, the trapping word, the levels); the text is made if the row is shown. */
-  private record(): void {
+  record(): void {
     const m = this.tower.real;
     const E = m.mem;
     const pa = E[1] + E[2];

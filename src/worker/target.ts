@@ -3,13 +3,26 @@
  * of monitors (vmm.ts). Everything the views show goes through this interface, so plugging in another runner
  * is one file.
  */
-import type { Image, PSW } from '../core/machine/machine';
+import { Stop, type Image, type PSW, type StopReason } from '../core/machine/machine';
 import type { LevelInfo, TowerFrame } from './protocol';
 import type { Describe, TrapLog } from './traplog';
 import type { VmmProperties } from '../core/vmm/properties';
 
 /** Why a run returned. `trap` only when asked to stop at traps. */
 export type RunStop = 'limit' | 'halted' | 'break' | 'trap' | 'error';
+
+/**
+ * A real machine's stop as the workbench's runners (bare.ts, pgtower.ts) read it: halt and breakpoint end the
+ * run; a trap is logged, ends it when a trap storm began or when asked to stop at traps. null: run on.
+ */
+export function endOfRun(r: StopReason, stopAtTrap: boolean, runner: { record(): void; storm(): boolean }): RunStop | null {
+  if (r === Stop.HALTED) return 'halted';
+  if (r === Stop.BREAK) return 'break';
+  if (r !== Stop.TRAP) return null;
+  runner.record();
+  if (runner.storm()) return 'error';
+  return stopAtTrap ? 'trap' : null;
+}
 
 export interface Counters {
   direct: number;

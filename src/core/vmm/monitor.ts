@@ -137,11 +137,6 @@ export class Monitor {
   /** Guest instructions the host executed with no monitor involved, and those that trapped on the host. */
   direct = 0;
   hostTraps = 0;
-  /**
-   * Trap path shortcuts (same state, statistics and events as without them): off only for tests that compare the
-   * two.
-   */
-  fastTraps = true;
   /** Guest-mode exits (cause EXIT) this monitor handled: `assist` only. */
   exits = 0;
   /** Hypercalls served (`full` only). */
@@ -156,6 +151,11 @@ export class Monitor {
   /** Indexed by opcode; only privileged instructions (in user mode, under this ISA) have one. */
   readonly interpreters: readonly (Interpreter | undefined)[];
   onEvent: ((e: TrapEvent) => void) | null = null;
+  /**
+   * Trap path shortcuts (same state, statistics and events as without them): off only for tests that compare the
+   * two.
+   */
+  fastTraps = true;
   clock: Clock = { steps: 0 };
   /** The VM whose registers are in the host's registers now (the others' are saved in the VM). */
   current: VirtualMachine | null = null;
