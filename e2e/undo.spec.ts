@@ -37,6 +37,8 @@ test('Undo after loading an example brings the program back, and Ctrl+Z in the e
   await expect(page.getByTestId('undo-load')).toHaveText('Redo');
   await page.waitForTimeout(200);
   await page.reload();
+  // Monaco is a chunk of its own, up a little after the workbench.
+  await expect(page.locator('.monaco-editor').first()).toBeVisible();
   await expect.poll(() => workbenchText(page)).toContain('; my own work');
 
   // The editor's own history has the load as one edit.
