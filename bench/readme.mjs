@@ -86,7 +86,8 @@ export function readmeSection(r) {
         ` above): the Web Worker runs a tight loop at ${f(b.workerStraight.ips / 1e6, 0)} M instr/s in one call and` +
         ` ${f(b.workerRun.ips / 1e6, 0)} M instr/s as Run does it (slices, checkpoints, frames); the UI draws ${f(b.ui.fps, 0)}` +
         ` frames/s with every view open while an innocuous loop without traps runs, and Pause is answered in ${b.ui.pauseMs} ms.` +
-        ' Trap-heavy programs in the browser are not measured yet (issue 12, item 5).',
+        (b.trapHeavy ? ' ' + trapHeavyText(b.trapHeavy) : '') +
+        (b.startup ? ' ' + startupText(b.startup) : ''),
       '',
     );
   }
@@ -106,4 +107,21 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const end = text.indexOf('<!-- /bench -->');
   if (start < 0 || end < start) throw new Error('README.md has no <!-- bench --> … <!-- /bench --> section');
   writeFileSync(file, text.slice(0, start) + '<!-- bench -->\n' + readmeSection(JSON.parse(readFileSync(json, 'utf8'))) + text.slice(end));
+}
+
+/** The trap-heavy case of bench/browser.mjs in a sentence: every run, since the machine may be shared. */
+function trapHeavyText(t) {
+  const runs = t.runs.map((x) => `${x.fps.toFixed(0)} frames/s, Pause ${x.pauseMs} ms, longest task ${x.longestTaskMs} ms (load ${x.load1.toFixed(1)})`);
+  return (
+    `With traps: \`${t.program}\` under the ${t.monitor} monitor at depth ${t.depth} with every view open,` +
+    ` runs of 4 s: ${runs.join('; ')} (goals ≥ ${t.goals.fps} frames/s, Pause ≤ ${t.goals.pauseMs} ms, no task over ${t.goals.longTaskMs} ms).`
+  );
+}
+
+/** Time to interactive of a first visit (Run enabled, the first program assembled), each run. */
+function startupText(s) {
+  return (
+    `A first visit of the production build is interactive in ${s.runs.map((x) => x.interactiveMs).join(' / ')} ms (median ${s.interactiveMs} ms,` +
+    ` goal ≤ ${s.goalMs} ms), Monaco up at ${s.editorMs} ms.`
+  );
 }
