@@ -1,18 +1,9 @@
 import { expect, test, type Page } from '@playwright/test';
+import { openClean, setEditor } from './lab';
 
 /** The theorem lab's views: ISA lab, Equivalence, Recursion, and shared links. Each test starts clean. */
-test.beforeEach(async ({ page }) => {
-  await page.goto('/');
-  await page.evaluate(() => localStorage.clear());
-  await page.reload();
-  await expect(page.getByTestId('tab-isa')).toBeVisible();
-});
+test.beforeEach(({ page }) => openClean(page));
 
-/** Sets a lab editor's text through Monaco's API (the editors register themselves as window.__pglab_<testid>). */
-async function setEditor(page: Page, testId: string, text: string): Promise<void> {
-  await expect(page.getByTestId(testId)).toBeVisible();
-  await page.evaluate(([k, v]) => (window as unknown as Record<string, { setValue(s: string): void }>)[`__pglab_${k}`].setValue(v), [testId, text]);
-}
 /** A lab editor's text, once its Monaco is up (the lab views and Monaco are chunks that load when first shown). */
 async function getEditor(page: Page, testId: string): Promise<string> {
   await page.waitForFunction((k) => (window as unknown as Record<string, unknown>)[`__pglab_${k}`], testId);

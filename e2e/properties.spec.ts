@@ -1,21 +1,12 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { openClean, setEditor } from './lab';
 
 /**
  * The three properties of a VMM, live in the workbench (resource control broken on an ISA with SETR open), and
  * the homomorphism f step by step in the Equivalence view. Each test starts clean.
  */
-test.beforeEach(async ({ page }) => {
-  await page.goto('/');
-  await page.evaluate(() => localStorage.clear());
-  await page.reload();
-  await expect(page.getByTestId('tab-isa')).toBeVisible();
-});
+test.beforeEach(({ page }) => openClean(page));
 
-/** Sets a lab editor's text through Monaco's API (the editors register themselves as window.__pglab_<testid>). */
-async function setEditor(page: Page, testId: string, text: string): Promise<void> {
-  await expect(page.getByTestId(testId)).toBeVisible();
-  await page.evaluate(([k, v]) => (window as unknown as Record<string, { setValue(s: string): void }>)[`__pglab_${k}`].setValue(v), [testId, text]);
-}
 
 /** The guest sets the real R (SETR is open), then stores to real address 12: inside the monitor's own area. */
 const ESCAPE = [
